@@ -1,0 +1,464 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import ScopedQuerySet, community_scoped, district_scoped, subdistrict_scoped
+from .validators import validate_not_future, validate_phone
+
+
+class District(models.Model):
+    class Kind(models.TextChoices):
+        URBAN = "urban", _("urban district")
+        COUNTY = "county", _("county")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.URBAN)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+
+    scope_paths = district_scoped("")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Subdistrict(models.Model):
+    class Kind(models.TextChoices):
+        SUBDISTRICT = "subdistrict", _("subdistrict office")
+        TOWNSHIP = "township", _("township")
+        TOWN = "town", _("town")
+
+    district = models.ForeignKey(District, models.PROTECT, related_name="subdistricts", verbose_name=_("district"))
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SUBDISTRICT)
+    area_km2 = models.DecimalField(_("area (km²)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    population = models.PositiveIntegerField(_("resident population"), null=True, blank=True)
+
+    scope_paths = subdistrict_scoped("")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("subdistrict")
+        verbose_name_plural = _("subdistricts")
+        ordering = ["district__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "name"],
+                name="subdistrict_name_unique_in_district",
+                violation_error_message=_("A subdistrict of this name already exists in this district."),
+            ),
+            models.CheckConstraint(condition=Q(area_km2__gt=0), name="subdistrict_area_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Community(models.Model):
+    class Kind(models.TextChoices):
+        URBAN = "urban", _("urban community")
+        VILLAGE_CONVERTED = "village_converted", _("village-converted community")
+        VILLAGE = "village", _("administrative village")
+
+    subdistrict = models.ForeignKey(
+        Subdistrict, models.PROTECT, related_name="communities", verbose_name=_("subdistrict")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.URBAN)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    service_centre_area_m2 = models.PositiveIntegerField(_("service centre area (m²)"), null=True, blank=True)
+    population = models.PositiveIntegerField(_("resident population"), null=True, blank=True)
+
+    scope_paths = community_scoped("")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["subdistrict__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subdistrict", "name"],
+                name="community_name_unique_in_subdistrict",
+                violation_error_message=_("A community of this name already exists in this subdistrict."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Grid(models.Model):
+    community = models.ForeignKey(Community, models.PROTECT, related_name="grids", verbose_name=_("community"))
+    name = models.CharField(_("name"), max_length=100)
+
+    scope_paths = community_scoped("community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grid")
+        verbose_name_plural = _("grids")
+        ordering = ["community__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "name"],
+                name="grid_name_unique_in_community",
+                violation_error_message=_("A grid of this name already exists in this community."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.community} · {self.name}"
+
+
+class Courtyard(models.Model):
+    grid = models.ForeignKey(Grid, models.PROTECT, related_name="courtyards", verbose_name=_("grid"))
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+
+    scope_paths = community_scoped("grid__community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("courtyard")
+        verbose_name_plural = _("courtyards")
+        ordering = ["grid__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grid", "name"],
+                name="courtyard_name_unique_in_grid",
+                violation_error_message=_("A courtyard of this name already exists in this grid."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PartyOrganization(models.Model):
+    class Kind(models.TextChoices):
+        WORK_COMMITTEE = "work_committee", _("Party work committee")
+        PARTY_COMMITTEE = "party_committee", _("Party committee")
+        GENERAL_BRANCH = "general_branch", _("Party general branch")
+        BRANCH = "branch", _("Party branch")
+        AREA_BRANCH = "area_branch", _("grid (area) Party branch")
+        BUILDING_GROUP = "building_group", _("building Party group")
+        ENTERPRISE_BRANCH = "enterprise_branch", _("non-public enterprise or social organisation branch")
+        COMPREHENSIVE = "comprehensive", _("comprehensive Party organisation")
+
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent organisation")
+    )
+    # The unit it serves: always a subdistrict, and a community, grid or courtyard below it where it has one.
+    subdistrict = models.ForeignKey(
+        Subdistrict, models.PROTECT, related_name="party_organizations", verbose_name=_("subdistrict")
+    )
+    community = models.ForeignKey(
+        Community, models.PROTECT, null=True, blank=True, related_name="party_organizations",
+        verbose_name=_("community"),
+    )
+    grid = models.ForeignKey(Grid, models.PROTECT, null=True, blank=True, verbose_name=_("grid"))
+    courtyard = models.ForeignKey(Courtyard, models.PROTECT, null=True, blank=True, verbose_name=_("courtyard"))
+    founded_on = models.DateField(_("founded on"), null=True, blank=True, validators=[validate_not_future])
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {
+        "community": "community",
+        "subdistrict": "subdistrict",
+        "district": "subdistrict__district",
+    }
+
+    class Meta:
+        verbose_name = _("Party organisation")
+        verbose_name_plural = _("Party organisations")
+        ordering = ["subdistrict__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="party_org_name_unique_in_parent",
+                violation_error_message=_("An organisation of this name already exists under this parent."),
+            ),
+            models.UniqueConstraint(
+                fields=["subdistrict", "name"],
+                condition=Q(parent__isnull=True),
+                name="party_org_root_name_unique_in_subdistrict",
+                violation_error_message=_("A top-level organisation of this name already exists here."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="party_org_not_own_parent",
+                violation_error_message=_("An organisation cannot be its own parent."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def ancestors(self):
+        """The chain of parents, nearest first (one query per level; trees here are 3 to 5 deep)."""
+        node, seen = self.parent, []
+        while node is not None and node not in seen:
+            seen.append(node)
+            node = node.parent
+        return seen
+
+    def clean(self):
+        errors = {}
+        if self.parent_id and self.pk:
+            if self.parent_id == self.pk or any(a.pk == self.pk for a in self.parent.ancestors()):
+                errors["parent"] = _("An organisation cannot be placed under itself or one of its own units.")
+        if self.community_id and self.subdistrict_id and self.community.subdistrict_id != self.subdistrict_id:
+            errors["community"] = _("This community is not in the chosen subdistrict.")
+        if self.grid_id and self.grid.community_id != self.community_id:
+            errors["grid"] = _("This grid is not in the chosen community.")
+        if self.courtyard_id and self.courtyard.grid_id != self.grid_id:
+            errors["courtyard"] = _("This courtyard is not in the chosen grid.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Person(models.Model):
+    class Gender(models.TextChoices):
+        FEMALE = "F", _("female")
+        MALE = "M", _("male")
+
+    class Education(models.TextChoices):
+        PRIMARY = "primary", _("primary school or below")
+        JUNIOR_HIGH = "junior_high", _("junior high school")
+        SENIOR_HIGH = "senior_high", _("senior high or vocational school")
+        JUNIOR_COLLEGE = "junior_college", _("junior college")
+        BACHELOR = "bachelor", _("bachelor's degree")
+        POSTGRADUATE = "postgraduate", _("postgraduate")
+
+    # Junior college or above: the share the committee reports quote.
+    COLLEGE_OR_ABOVE = (Education.JUNIOR_COLLEGE, Education.BACHELOR, Education.POSTGRADUATE)
+
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True, validators=[validate_not_future])
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    community = models.ForeignKey(Community, models.PROTECT, related_name="people", verbose_name=_("community"))
+    is_party_member = models.BooleanField(_("Party member"), default=False)
+    party_branch = models.ForeignKey(
+        PartyOrganization, models.SET_NULL, null=True, blank=True, related_name="members",
+        verbose_name=_("Party branch"),
+    )
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
+
+    scope_paths = community_scoped("community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name"]
+        permissions = [("view_sensitive_personal_data", _("Can view sensitive personal data"))]
+        indexes = [models.Index(fields=["phone"], name="person_phone_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.party_branch_id and not self.is_party_member:
+            raise ValidationError({"party_branch": _("Only a Party member belongs to a Party branch.")})
+
+
+class CommitteeMember(models.Model):
+    """A member of a community's two committees (社区"两委") for one term."""
+
+    class Role(models.TextChoices):
+        SECRETARY = "secretary", _("secretary")
+        DEPUTY_SECRETARY = "deputy_secretary", _("deputy secretary")
+        PARTY_COMMITTEE_MEMBER = "party_committee_member", _("Party committee member")
+        DIRECTOR = "director", _("director")
+        DEPUTY_DIRECTOR = "deputy_director", _("deputy director")
+        RESIDENTS_COMMITTEE_MEMBER = "residents_committee_member", _("residents' committee member")
+
+    person = models.ForeignKey(Person, models.PROTECT, related_name="committee_roles", verbose_name=_("person"))
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="committee_members", verbose_name=_("community")
+    )
+    term = models.PositiveSmallIntegerField(_("term (year elected)"))
+    elected_on = models.DateField(_("elected on"))
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+
+    scope_paths = community_scoped("community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("committee member")
+        verbose_name_plural = _("committee members")
+        ordering = ["community__name", "term", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "term", "person", "role"],
+                name="committee_member_unique_role",
+                violation_error_message=_("This person already holds this role in this term."),
+            ),
+            models.CheckConstraint(condition=Q(term__gte=1949) & Q(term__lte=2100), name="committee_term_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_role_display()} ({self.term})"
+
+    def clean(self):
+        if self.person_id and self.community_id and self.person.community_id != self.community_id:
+            raise ValidationError({"person": _("This person is not registered in this community.")})
+        if self.elected_on and self.term and self.elected_on.year != self.term:
+            raise ValidationError({"elected_on": _("The election date must fall in the term's year.")})
+
+
+class PartnerOrganization(models.Model):
+    """A unit stationed in or serving the area (共驻共建单位) or a social organisation."""
+
+    class Kind(models.TextChoices):
+        STATE_ENTERPRISE = "state_enterprise", _("state-owned enterprise")
+        PUBLIC_INSTITUTION = "public_institution", _("public institution")
+        SCHOOL = "school", _("school")
+        NON_PUBLIC_ENTERPRISE = "non_public_enterprise", _("non-public enterprise")
+        SOCIAL_ORGANIZATION = "social_organization", _("social organisation")
+        SOCIAL_WORK_AGENCY = "social_work_agency", _("social-work agency")
+
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    subdistrict = models.ForeignKey(
+        Subdistrict, models.PROTECT, related_name="partner_organizations", verbose_name=_("subdistrict")
+    )
+    has_party_organization = models.BooleanField(_("has its own Party organisation"), default=False)
+    communities = models.ManyToManyField(
+        Community, through="Partnership", related_name="partners", verbose_name=_("communities")
+    )
+
+    scope_paths = subdistrict_scoped("subdistrict")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subdistrict", "name"],
+                name="partner_name_unique_in_subdistrict",
+                violation_error_message=_("A partner organisation of this name already exists here."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Partnership(models.Model):
+    class Agreement(models.TextChoices):
+        LETTER_OF_INTENT = "letter_of_intent", _("letter of intent for cooperation")
+        SERVICE_AGREEMENT = "service_agreement", _("community service cooperation agreement")
+        CO_BUILDING = "co_building", _("co-building agreement")
+
+    partner = models.ForeignKey(
+        PartnerOrganization, models.CASCADE, related_name="partnerships", verbose_name=_("partner organisation")
+    )
+    community = models.ForeignKey(
+        Community, models.CASCADE, related_name="partnerships", verbose_name=_("community")
+    )
+    agreement = models.CharField(_("agreement"), max_length=30, choices=Agreement.choices)
+    signed_on = models.DateField(_("signed on"), validators=[validate_not_future])
+    social_workers = models.PositiveSmallIntegerField(_("social workers placed"), default=0)
+    in_service_centre = models.BooleanField(_("stationed in the service centre"), default=False)
+
+    scope_paths = community_scoped("community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "community"],
+                name="partnership_unique",
+                violation_error_message=_("This organisation already partners this community."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} ↔ {self.community}"
+
+
+class Honour(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    awarded_by = models.CharField(_("awarding body"), max_length=150)
+    year = models.PositiveSmallIntegerField(_("year"))
+    subdistrict = models.ForeignKey(Subdistrict, models.PROTECT, related_name="honours", verbose_name=_("subdistrict"))
+    community = models.ForeignKey(
+        Community, models.PROTECT, null=True, blank=True, related_name="honours", verbose_name=_("community")
+    )
+    party_organization = models.ForeignKey(
+        PartyOrganization, models.PROTECT, null=True, blank=True, related_name="honours",
+        verbose_name=_("Party organisation"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {
+        "community": "community",
+        "subdistrict": "subdistrict",
+        "district": "subdistrict__district",
+    }
+
+    class Meta:
+        verbose_name = _("honour")
+        verbose_name_plural = _("honours")
+        ordering = ["-year", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=1949) & Q(year__lte=2100), name="honour_year_sane"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})"
+
+    def clean(self):
+        if self.community_id and self.subdistrict_id and self.community.subdistrict_id != self.subdistrict_id:
+            raise ValidationError({"community": _("This community is not in the chosen subdistrict.")})
+
+
+class StaffProfile(models.Model):
+    """The one unit a staff account works for: a district, a subdistrict or a community."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff_profile", verbose_name=_("user")
+    )
+    district = models.ForeignKey(District, models.CASCADE, null=True, blank=True, verbose_name=_("district"))
+    subdistrict = models.ForeignKey(
+        Subdistrict, models.CASCADE, null=True, blank=True, verbose_name=_("subdistrict")
+    )
+    community = models.ForeignKey(Community, models.CASCADE, null=True, blank=True, verbose_name=_("community"))
+
+    class Meta:
+        verbose_name = _("staff unit")
+        verbose_name_plural = _("staff units")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(district__isnull=False, subdistrict__isnull=True, community__isnull=True)
+                    | Q(district__isnull=True, subdistrict__isnull=False, community__isnull=True)
+                    | Q(district__isnull=True, subdistrict__isnull=True, community__isnull=False)
+                ),
+                name="staff_profile_exactly_one_unit",
+                violation_error_message=_("Choose exactly one unit: a district, a subdistrict or a community."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.unit}"
+
+    @property
+    def unit(self):
+        return self.community or self.subdistrict or self.district

@@ -1,0 +1,33 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# A mainland mobile number (11 digits starting 1[3-9]) or a landline with area code (0379-12345678).
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+def normalize_phone(value: str) -> str:
+    return re.sub(r"[\s()]", "", value or "").removeprefix("+86")
+
+
+def validate_phone(value: str) -> None:
+    if not PHONE_RE.match(normalize_phone(value)):
+        raise ValidationError(
+            _("Enter a valid phone number: an 11-digit mobile number or a landline with its area code."),
+            code="invalid_phone",
+        )
+
+
+def validate_not_future(value) -> None:
+    if value and value > timezone.localdate():
+        raise ValidationError(_("This date is in the future."), code="future_date")
+
+
+def mask_phone(value: str) -> str:
+    """138****1234: enough to recognise a number, not enough to call it."""
+    phone = normalize_phone(value)
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return f"{phone[:3]}****{phone[-4:]}"

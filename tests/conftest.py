@@ -1,0 +1,88 @@
+"""Shared units and personas: staff of one community, an outsider from another, and those above them.
+
+Units: district 老城区 → subdistrict 西关 → communities 环西 (home) and 金业路 (other); a second district
+涧西区 → 湖北路 → 上海市场 for outsiders from elsewhere.
+"""
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from communities.models import Community, District, StaffProfile, Subdistrict
+from communities.roles import COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS, SUBDISTRICT_STAFF, SUPERVISORS
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL=postgres://…)")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture
+def district(db):
+    return District.objects.create(name="老城区", kind=District.Kind.URBAN, city="洛阳市")
+
+
+@pytest.fixture
+def subdistrict(district):
+    return Subdistrict.objects.create(district=district, name="西关办事处", area_km2="2.69", population=38000)
+
+
+@pytest.fixture
+def community(subdistrict):
+    return Community.objects.create(subdistrict=subdistrict, name="环西社区")
+
+
+@pytest.fixture
+def other_community(subdistrict):
+    return Community.objects.create(subdistrict=subdistrict, name="金业路社区")
+
+
+@pytest.fixture
+def far_community(db):
+    district = District.objects.create(name="涧西区")
+    subdistrict = Subdistrict.objects.create(district=district, name="湖北路办事处")
+    return Community.objects.create(subdistrict=subdistrict, name="上海市场社区")
+
+
+def make_staff(username, unit, *groups):
+    user = User.objects.create_user(username, password="pw-for-tests-only", is_staff=True)
+    user.groups.add(*(Group.objects.get(name=name) for name in groups))
+    StaffProfile.objects.create(user=user, **{unit._meta.model_name: unit})
+    return user
+
+
+@pytest.fixture
+def staff(community):
+    """Community staff of 环西社区."""
+    return make_staff("huanxi", community, COMMUNITY_STAFF)
+
+
+@pytest.fixture
+def outsider(other_community):
+    """Community staff of 金业路社区, a neighbour in the same subdistrict: should have no access."""
+    return make_staff("jinye", other_community, COMMUNITY_STAFF)
+
+
+@pytest.fixture
+def sensitive_staff(community):
+    """Community staff of 环西社区 who may see sensitive personal data."""
+    return make_staff("huanxi-care", community, COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS)
+
+
+@pytest.fixture
+def subdistrict_staff(subdistrict):
+    return make_staff("xiguan", subdistrict, SUBDISTRICT_STAFF)
+
+
+@pytest.fixture
+def supervisor(district):
+    return make_staff("laocheng-supervisor", district, SUPERVISORS)
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root", password="pw-for-tests-only")
