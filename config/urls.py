@@ -13,5 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
+    path("volunteers/", include("volunteers.urls")),
+    path("activities/", include("activities.urls")),
     path("", include("venues.urls")),
 ]
