@@ -35,7 +35,9 @@ class Subdistrict(models.Model):
         TOWNSHIP = "township", _("township")
         TOWN = "town", _("town")
 
-    district = models.ForeignKey(District, models.PROTECT, related_name="subdistricts", verbose_name=_("district"))
+    district = models.ForeignKey(
+        District, models.PROTECT, related_name="subdistricts", verbose_name=_("district")
+    )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SUBDISTRICT)
     area_km2 = models.DecimalField(_("area (km²)"), max_digits=8, decimal_places=2, null=True, blank=True)
@@ -96,7 +98,9 @@ class Community(models.Model):
 
 
 class Grid(models.Model):
-    community = models.ForeignKey(Community, models.PROTECT, related_name="grids", verbose_name=_("community"))
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="grids", verbose_name=_("community")
+    )
     name = models.CharField(_("name"), max_length=100)
 
     scope_paths = community_scoped("community")
@@ -157,18 +161,29 @@ class PartyOrganization(models.Model):
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent organisation")
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent organisation"),
     )
     # The unit it serves: always a subdistrict, and a community, grid or courtyard below it where it has one.
     subdistrict = models.ForeignKey(
         Subdistrict, models.PROTECT, related_name="party_organizations", verbose_name=_("subdistrict")
     )
     community = models.ForeignKey(
-        Community, models.PROTECT, null=True, blank=True, related_name="party_organizations",
+        Community,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="party_organizations",
         verbose_name=_("community"),
     )
     grid = models.ForeignKey(Grid, models.PROTECT, null=True, blank=True, verbose_name=_("grid"))
-    courtyard = models.ForeignKey(Courtyard, models.PROTECT, null=True, blank=True, verbose_name=_("courtyard"))
+    courtyard = models.ForeignKey(
+        Courtyard, models.PROTECT, null=True, blank=True, verbose_name=_("courtyard")
+    )
     founded_on = models.DateField(_("founded on"), null=True, blank=True, validators=[validate_not_future])
 
     objects = ScopedQuerySet.as_manager()
@@ -247,10 +262,16 @@ class Person(models.Model):
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True, validators=[validate_not_future])
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
-    community = models.ForeignKey(Community, models.PROTECT, related_name="people", verbose_name=_("community"))
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="people", verbose_name=_("community")
+    )
     is_party_member = models.BooleanField(_("Party member"), default=False)
     party_branch = models.ForeignKey(
-        PartyOrganization, models.SET_NULL, null=True, blank=True, related_name="members",
+        PartyOrganization,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
         verbose_name=_("Party branch"),
     )
     education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
@@ -284,7 +305,9 @@ class CommitteeMember(models.Model):
         DEPUTY_DIRECTOR = "deputy_director", _("deputy director")
         RESIDENTS_COMMITTEE_MEMBER = "residents_committee_member", _("residents' committee member")
 
-    person = models.ForeignKey(Person, models.PROTECT, related_name="committee_roles", verbose_name=_("person"))
+    person = models.ForeignKey(
+        Person, models.PROTECT, related_name="committee_roles", verbose_name=_("person")
+    )
     community = models.ForeignKey(
         Community, models.PROTECT, related_name="committee_members", verbose_name=_("community")
     )
@@ -305,7 +328,9 @@ class CommitteeMember(models.Model):
                 name="committee_member_unique_role",
                 violation_error_message=_("This person already holds this role in this term."),
             ),
-            models.CheckConstraint(condition=Q(term__gte=1949) & Q(term__lte=2100), name="committee_term_year"),
+            models.CheckConstraint(
+                condition=Q(term__gte=1949) & Q(term__lte=2100), name="committee_term_year"
+            ),
         ]
 
     def __str__(self):
@@ -365,7 +390,10 @@ class Partnership(models.Model):
         CO_BUILDING = "co_building", _("co-building agreement")
 
     partner = models.ForeignKey(
-        PartnerOrganization, models.CASCADE, related_name="partnerships", verbose_name=_("partner organisation")
+        PartnerOrganization,
+        models.CASCADE,
+        related_name="partnerships",
+        verbose_name=_("partner organisation"),
     )
     community = models.ForeignKey(
         Community, models.CASCADE, related_name="partnerships", verbose_name=_("community")
@@ -397,12 +425,18 @@ class Honour(models.Model):
     title = models.CharField(_("title"), max_length=200)
     awarded_by = models.CharField(_("awarding body"), max_length=150)
     year = models.PositiveSmallIntegerField(_("year"))
-    subdistrict = models.ForeignKey(Subdistrict, models.PROTECT, related_name="honours", verbose_name=_("subdistrict"))
+    subdistrict = models.ForeignKey(
+        Subdistrict, models.PROTECT, related_name="honours", verbose_name=_("subdistrict")
+    )
     community = models.ForeignKey(
         Community, models.PROTECT, null=True, blank=True, related_name="honours", verbose_name=_("community")
     )
     party_organization = models.ForeignKey(
-        PartyOrganization, models.PROTECT, null=True, blank=True, related_name="honours",
+        PartyOrganization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="honours",
         verbose_name=_("Party organisation"),
     )
 
@@ -439,7 +473,9 @@ class StaffProfile(models.Model):
     subdistrict = models.ForeignKey(
         Subdistrict, models.CASCADE, null=True, blank=True, verbose_name=_("subdistrict")
     )
-    community = models.ForeignKey(Community, models.CASCADE, null=True, blank=True, verbose_name=_("community"))
+    community = models.ForeignKey(
+        Community, models.CASCADE, null=True, blank=True, verbose_name=_("community")
+    )
 
     class Meta:
         verbose_name = _("staff unit")
@@ -452,7 +488,9 @@ class StaffProfile(models.Model):
                     | Q(district__isnull=True, subdistrict__isnull=True, community__isnull=False)
                 ),
                 name="staff_profile_exactly_one_unit",
-                violation_error_message=_("Choose exactly one unit: a district, a subdistrict or a community."),
+                violation_error_message=_(
+                    "Choose exactly one unit: a district, a subdistrict or a community."
+                ),
             ),
         ]
 

@@ -14,7 +14,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 
 if DEBUG:
-    SECRET_KEY = env.str("SECRET_KEY", default="development-only-key-never-use-in-production-0123456789abcdef")
+    SECRET_KEY = env.str(
+        "SECRET_KEY", default="development-only-key-never-use-in-production-0123456789abcdef"
+    )
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="")
     if not SECRET_KEY:
@@ -126,8 +128,14 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-IMPORT_EXPORT_IMPORT_FORMATS = ["import_export.formats.base_formats.CSV", "import_export.formats.base_formats.XLSX"]
-IMPORT_EXPORT_EXPORT_FORMATS = ["import_export.formats.base_formats.XLSX", "import_export.formats.base_formats.CSV"]
+IMPORT_EXPORT_IMPORT_FORMATS = [
+    "import_export.formats.base_formats.CSV",
+    "import_export.formats.base_formats.XLSX",
+]
+IMPORT_EXPORT_EXPORT_FORMATS = [
+    "import_export.formats.base_formats.XLSX",
+    "import_export.formats.base_formats.CSV",
+]
 
 # Security. Behind a TLS-terminating reverse proxy (docs/deploy.md).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
