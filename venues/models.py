@@ -1,6 +1,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
@@ -26,14 +27,19 @@ class Venue(models.Model):
 
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     # Community-owned: scoping and counting are one indexed filter on this column.
-    community = models.ForeignKey(Community, models.PROTECT, related_name="venues", verbose_name=_("community"))
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="venues", verbose_name=_("community")
+    )
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("Used in the public address."))
     address = models.CharField(_("address"), max_length=200, blank=True)
     floor = models.CharField(_("floor"), max_length=20, blank=True)
     area_m2 = models.PositiveIntegerField(_("area (m²)"), null=True, blank=True)
     capacity = models.PositiveIntegerField(
-        _("capacity per slot"), default=20, validators=[MinValueValidator(1)], help_text=_("Visitors per slot.")
+        _("capacity per slot"),
+        default=20,
+        validators=[MinValueValidator(1)],
+        help_text=_("Visitors per slot."),
     )
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -64,3 +70,309 @@ class Venue(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("venues:venue_detail", args=[self.slug])
+
+
+class VenueSection(models.Model):
+    """A section or exhibit of a venue (the family-values hall has three)."""
+
+    venue = models.ForeignKey(Venue, models.CASCADE, related_name="sections", verbose_name=_("venue"))
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    scope_paths = community_scoped("venue__community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["venue", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Offering(models.Model):
+    """An item of a venue's menu (菜单): a guided tour, a Party lesson, an oath ceremony …"""
+
+    venue = models.ForeignKey(Venue, models.CASCADE, related_name="offerings", verbose_name=_("venue"))
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=60)
+    max_group_size = models.PositiveIntegerField(
+        _("largest group"), null=True, blank=True, help_text=_("Leave empty for the venue's capacity.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    scope_paths = community_scoped("venue__community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("menu item")
+        verbose_name_plural = _("menu items")
+        ordering = ["venue", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_group_size__isnull=True) | Q(max_group_size__gte=1),
+                name="offering_group_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class OpeningHours(models.Model):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    venue = models.ForeignKey(Venue, models.CASCADE, related_name="opening_hours", verbose_name=_("venue"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    scope_paths = community_scoped("venue__community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["venue", "weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gt=models.F("opens")),
+                name="opening_hours_close_after_open",
+                violation_error_message=_("The closing time must be after the opening time."),
+            ),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="opening_hours_weekday_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class Closure(models.Model):
+    """Days the venue is closed (a holiday, repairs): a single day or a range, with a reason."""
+
+    venue = models.ForeignKey(Venue, models.CASCADE, related_name="closures", verbose_name=_("venue"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until (inclusive)"))
+    reason = models.CharField(_("reason"), max_length=200)
+
+    scope_paths = community_scoped("venue__community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["venue", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="closure_ends_after_start",
+                violation_error_message=_("The last day of a closure cannot be before its first day."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.starts_on}–{self.ends_on}: {self.reason}"
+
+
+class Docent(models.Model):
+    """A docent or volunteer lecturer (讲解员 / 志愿讲师) who guides visits at one or more venues."""
+
+    # Community-owned (the docent's community), for one-filter scoping.
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="docents", verbose_name=_("community")
+    )
+    person = models.ForeignKey(
+        "communities.Person", models.PROTECT, related_name="docent_roles", verbose_name=_("person")
+    )
+    venues = models.ManyToManyField(Venue, related_name="docents", blank=True, verbose_name=_("venues"))
+    is_volunteer = models.BooleanField(_("volunteer"), default=True)
+    topics = models.CharField(_("topics"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    scope_paths = community_scoped("community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("docent")
+        verbose_name_plural = _("docents")
+        ordering = ["person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "person"],
+                name="docent_person_unique_in_community",
+                violation_error_message=_("This person is already a docent of this community."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.person.name
+
+
+class Slot(models.Model):
+    """A bookable time of a venue, created when its first booking arrives.
+
+    ``booked_places`` counts the places of pending and confirmed (and later completed) bookings; the check
+    constraint keeps it within ``capacity`` whatever the application does, and bookings take places with a
+    conditional UPDATE (see services.take_places), so concurrent requests cannot overbook.
+    """
+
+    venue = models.ForeignKey(Venue, models.CASCADE, related_name="slots", verbose_name=_("venue"))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    capacity = models.PositiveIntegerField(_("capacity"))
+    booked_places = models.PositiveIntegerField(_("booked places"), default=0)
+
+    scope_paths = community_scoped("venue__community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("slot")
+        verbose_name_plural = _("slots")
+        ordering = ["venue", "starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "starts_at"], name="slot_unique_start_per_venue"),
+            models.CheckConstraint(
+                condition=Q(booked_places__lte=models.F("capacity")), name="slot_not_overbooked"
+            ),
+            models.CheckConstraint(condition=Q(booked_places__gte=0), name="slot_booked_places_non_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.venue} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def free_places(self) -> int:
+        return max(self.capacity - self.booked_places, 0)
+
+
+class BookingQuerySet(ScopedQuerySet):
+    def holding_places(self):
+        return self.filter(status__in=Booking.HOLDING_PLACES)
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending approval")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+        COMPLETED = "completed", _("completed")
+        NO_SHOW = "no_show", _("no-show")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class VisitorKind(models.TextChoices):
+        RESIDENT = "resident", _("resident")
+        SCHOOL = "school", _("school")
+        ENTERPRISE_BRANCH = "enterprise_branch", _("enterprise Party branch")
+        COMMUNITY = "community", _("community")
+        OTHER_GROUP = "other_group", _("other organisation")
+
+    # Places stay taken while a booking is pending or confirmed (and after the visit, for the record).
+    HOLDING_PLACES = (Status.PENDING, Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW)
+
+    reference = models.CharField(_("reference"), max_length=16, unique=True, editable=False)
+    venue = models.ForeignKey(Venue, models.PROTECT, related_name="bookings", verbose_name=_("venue"))
+    # The venue's community, kept on the row so scoping and counting are one indexed filter.
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="bookings", verbose_name=_("community")
+    )
+    slot = models.ForeignKey(Slot, models.PROTECT, related_name="bookings", verbose_name=_("slot"))
+    offering = models.ForeignKey(
+        Offering, models.SET_NULL, null=True, blank=True, related_name="bookings", verbose_name=_("menu item")
+    )
+    visitor_kind = models.CharField(_("visitor"), max_length=20, choices=VisitorKind.choices)
+    organisation = models.CharField(_("organisation"), max_length=120, blank=True)
+    size = models.PositiveIntegerField(_("number of visitors"))
+    contact_name = models.CharField(_("contact name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=20)
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    reject_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
+    docent = models.ForeignKey(
+        Docent, models.SET_NULL, null=True, blank=True, related_name="bookings", verbose_name=_("docent")
+    )
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    scope_paths = community_scoped("community")
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["-slot__starts_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gte=1), name="booking_size_positive"),
+            models.CheckConstraint(
+                condition=Q(visitor_kind="resident") | ~Q(organisation=""),
+                name="booking_group_has_organisation",
+                violation_error_message=_("Enter the name of the organisation for a group visit."),
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "status"], name="booking_community_status_idx")]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("venues:booking_status", args=[self.reference])
+
+    @property
+    def is_group(self) -> bool:
+        return self.visitor_kind != self.VisitorKind.RESIDENT
+
+    @property
+    def visitor_label(self) -> str:
+        return self.organisation if self.is_group else str(self.get_visitor_kind_display())
+
+
+class VisitRecord(models.Model):
+    """The visit register (参观登记): who actually came, for a booking or as walk-ins; feeds 接待参观人数."""
+
+    venue = models.ForeignKey(Venue, models.PROTECT, related_name="visit_records", verbose_name=_("venue"))
+    # The venue's community, for one-filter scoping and counting.
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="visit_records", verbose_name=_("community")
+    )
+    booking = models.OneToOneField(
+        Booking, models.PROTECT, null=True, blank=True, related_name="visit_record", verbose_name=_("booking")
+    )
+    visited_on = models.DateField(_("date"))
+    visitors = models.PositiveIntegerField(_("visitors"))
+    organisation = models.CharField(_("group or organisation"), max_length=120, blank=True)
+    docent = models.ForeignKey(
+        Docent, models.SET_NULL, null=True, blank=True, related_name="visit_records", verbose_name=_("docent")
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    scope_paths = community_scoped("community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit record")
+        verbose_name_plural = _("visit register")
+        ordering = ["-visited_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(visitors__gte=1), name="visit_record_visitors_positive"),
+        ]
+        indexes = [models.Index(fields=["community", "visited_on"], name="visit_community_date_idx")]
+
+    def __str__(self):
+        return f"{self.venue} {self.visited_on}: {self.visitors}"
+
+    @property
+    def is_walk_in(self) -> bool:
+        return self.booking_id is None
