@@ -1,3 +1,14 @@
+from django.urls import path
+
+from . import views
+
 app_name = "venues"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("venues/", views.venue_list, name="venue_list"),
+    path("venues/<slug:slug>/", views.venue_detail, name="venue_detail"),
+    path("venues/<slug:slug>/book/", views.book, name="book"),
+    path("bookings/<str:reference>/", views.booking_status, name="booking_status"),
+    path("bookings/<str:reference>/booking.ics", views.booking_ics, name="booking_ics"),
+]

@@ -1,0 +1,44 @@
+"""Slowing down one phone number or one address making many bookings: counters in Django's cache.
+
+The keys hold a hash, never the phone number itself. The client address is REMOTE_ADDR: the reverse proxy
+(docs/deploy.md) must pass the real address through (e.g. uWSGI/gunicorn behind nginx with real_ip).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+# (how many, per how many seconds); override in settings as VENUES_RATE_LIMITS.
+DEFAULT_LIMITS = {
+    "booking_ip": (20, 3600),
+    "booking_phone": (5, 3600),
+    "cancel_ip": (20, 3600),
+    "cancel_reference": (5, 3600),
+}
+
+
+def _limit(name: str) -> tuple[int, int]:
+    return getattr(settings, "VENUES_RATE_LIMITS", {}).get(name, DEFAULT_LIMITS[name])
+
+
+def _key(name: str, value: str) -> str:
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]
+    return f"venues:rl:{name}:{digest}"
+
+
+def hit(name: str, value: str) -> bool:
+    """Count one attempt; True when this attempt goes over the limit."""
+    limit, seconds = _limit(name)
+    key = _key(name, value)
+    cache.add(key, 0, seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, seconds)
+        count = 1
+    return count > limit
+
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")

@@ -1,0 +1,356 @@
+"""Booking workflows: which slots a venue offers, taking and releasing places, the staff decisions.
+
+Capacity is kept by the database: a Slot row per (venue, start) counts its booked places, a check
+constraint keeps ``booked_places <= capacity`` and places are taken with one conditional UPDATE
+(``… SET booked_places = booked_places + n WHERE booked_places + n <= capacity``) in the same transaction
+as the booking's INSERT. On PostgreSQL the UPDATE waits for a concurrent one on the same row and re-checks
+its condition; on SQLite the IMMEDIATE transaction mode (settings) serialises writers.
+"""
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communities.validators import normalize_phone
+
+from .models import Booking, Closure, Offering, Slot, Venue, VisitRecord
+
+# No 0/O, 1/I: read aloud over the phone without mistakes. 32**12 = 2**60 references.
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 12
+# The public pages show this many days ahead (the booking window may be shorter).
+SHOWN_DAYS = 28
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+class BookingError(Exception):
+    """A booking that cannot be made or changed; ``message`` is shown to the visitor as it is."""
+
+    def __init__(self, message, *, field: str | None = None, code: str = "invalid"):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+class SlotFull(BookingError):
+    def __init__(self, message):
+        super().__init__(message, field="slot", code="full")
+
+
+@dataclass(frozen=True)
+class SlotView:
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    booked: int
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+    @property
+    def value(self) -> str:
+        """The slot's value in forms and links: local time, minute precision."""
+        return timezone.localtime(self.starts_at, local_tz()).strftime("%Y-%m-%dT%H:%M")
+
+    @property
+    def label(self) -> str:
+        start = timezone.localtime(self.starts_at, local_tz())
+        end = timezone.localtime(self.ends_at, local_tz())
+        return f"{start:%H:%M}–{end:%H:%M}"
+
+
+@dataclass
+class Day:
+    date: date
+    slots: list[SlotView]
+    closure: Closure | None = None
+
+
+def local_tz():
+    return timezone.get_default_timezone()
+
+
+def parse_slot_value(value: str) -> datetime | None:
+    try:
+        return datetime.strptime(value.strip(), "%Y-%m-%dT%H:%M").replace(tzinfo=local_tz())
+    except (ValueError, AttributeError):
+        return None
+
+
+def _slot_starts(venue: Venue, day: date, hours) -> list[datetime]:
+    """The start times of ``venue``'s slots on ``day`` from its opening hours (one list per weekday)."""
+    length = timedelta(minutes=venue.slot_minutes)
+    starts = []
+    for row in hours:
+        if row.weekday != day.weekday():
+            continue
+        start = datetime.combine(day, row.opens, tzinfo=local_tz())
+        closes = datetime.combine(day, row.closes, tzinfo=local_tz())
+        while start + length <= closes:
+            starts.append(start)
+            start += length
+    return sorted(starts)
+
+
+def _closure_on(closures, day: date):
+    return next((c for c in closures if c.starts_on <= day <= c.ends_on), None)
+
+
+def bookable_until(venue: Venue, now: datetime) -> date:
+    return timezone.localdate(now) + timedelta(days=venue.booking_window_days)
+
+
+def schedule(venue: Venue, *, now: datetime | None = None, days: int = SHOWN_DAYS) -> list[Day]:
+    """Every bookable slot of the coming ``days`` with its free places: three queries whatever the size."""
+    now = now or timezone.now()
+    first = timezone.localdate(now)
+    last = min(first + timedelta(days=days - 1), bookable_until(venue, now))
+    earliest = now + timedelta(hours=venue.min_notice_hours)
+    hours = list(venue.opening_hours.all())
+    closures = list(venue.closures.filter(ends_on__gte=first, starts_on__lte=last))
+    window_start = datetime.combine(first, datetime.min.time(), tzinfo=local_tz())
+    window_end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=local_tz())
+    taken = {
+        starts_at: (capacity, booked)
+        for starts_at, capacity, booked in venue.slots.filter(
+            starts_at__gte=window_start, starts_at__lt=window_end
+        ).values_list("starts_at", "capacity", "booked_places")
+    }
+    length = timedelta(minutes=venue.slot_minutes)
+    result = []
+    day = first
+    while day <= last:
+        closure = _closure_on(closures, day)
+        slots = []
+        if closure is None:
+            for start in _slot_starts(venue, day, hours):
+                if start < earliest:
+                    continue
+                capacity, booked = taken.get(start, (venue.capacity, 0))
+                slots.append(SlotView(start, start + length, capacity, booked))
+        if slots or closure is not None:
+            result.append(Day(day, slots, closure))
+        day += timedelta(days=1)
+    return result
+
+
+def check_slot_time(venue: Venue, starts_at: datetime, *, now: datetime | None = None) -> None:
+    """Raise BookingError unless ``starts_at`` is one of the venue's bookable slot starts."""
+    now = now or timezone.now()
+    if starts_at <= now:
+        raise BookingError(_("This time has already passed. Choose a slot in the future."), field="slot")
+    if starts_at < now + timedelta(hours=venue.min_notice_hours):
+        raise BookingError(
+            _("Bookings must be made at least %(hours)s hours ahead.") % {"hours": venue.min_notice_hours},
+            field="slot",
+        )
+    day = timezone.localtime(starts_at, local_tz()).date()
+    if day > bookable_until(venue, now):
+        raise BookingError(
+            _("Bookings open %(days)s days ahead. Choose an earlier date.") % {"days": venue.booking_window_days},
+            field="slot",
+        )
+    closure = venue.closures.filter(starts_on__lte=day, ends_on__gte=day).first()
+    if closure is not None:
+        raise BookingError(
+            _("The venue is closed on %(date)s: %(reason)s.") % {"date": day.isoformat(), "reason": closure.reason},
+            field="slot",
+        )
+    if starts_at not in _slot_starts(venue, day, venue.opening_hours.filter(weekday=day.weekday())):
+        raise BookingError(
+            _("The venue is not open at this time. Choose one of the slots listed."), field="slot"
+        )
+
+
+def booking_create(
+    *,
+    venue: Venue,
+    starts_at: datetime,
+    offering: Offering | None,
+    visitor_kind: str,
+    organisation: str,
+    size: int,
+    contact_name: str,
+    phone: str,
+    purpose: str = "",
+    idempotency_key: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Book ``size`` places at ``starts_at``. The same ``idempotency_key`` twice returns the first booking."""
+    if idempotency_key is not None:
+        existing = Booking.objects.filter(idempotency_key=idempotency_key, venue=venue).first()
+        if existing is not None:
+            return existing
+    if not venue.public_bookable:
+        raise BookingError(_("This venue does not take bookings from the public."))
+    if size is None or size < 1:
+        raise BookingError(_("A booking is for at least one visitor."), field="size")
+    is_group = visitor_kind != Booking.VisitorKind.RESIDENT
+    organisation = (organisation or "").strip()
+    if is_group and not organisation:
+        raise BookingError(_("Enter the name of the organisation for a group visit."), field="organisation")
+    if offering is not None and offering.venue_id != venue.pk:
+        raise BookingError(_("Choose an item of this venue's menu."), field="offering")
+    largest = venue.capacity
+    if offering is not None and offering.max_group_size:
+        largest = min(largest, offering.max_group_size)
+    if size > largest:
+        raise BookingError(
+            _("A group of %(size)s is larger than the %(largest)s visitors this venue can take per slot.")
+            % {"size": size, "largest": largest},
+            field="size",
+        )
+    check_slot_time(venue, starts_at, now=now)
+
+    booking = Booking(
+        reference=new_reference(),
+        venue=venue,
+        community_id=venue.community_id,
+        offering=offering,
+        visitor_kind=visitor_kind,
+        organisation=organisation if is_group else "",
+        size=size,
+        contact_name=contact_name.strip(),
+        phone=normalize_phone(phone),
+        purpose=purpose.strip(),
+        status=Booking.Status.PENDING if venue.needs_approval else Booking.Status.CONFIRMED,
+        idempotency_key=idempotency_key,
+    )
+    try:
+        with transaction.atomic():
+            # The slot row exists once anyone books it; concurrent first bookings insert it once.
+            Slot.objects.bulk_create(
+                [
+                    Slot(
+                        venue=venue,
+                        starts_at=starts_at,
+                        ends_at=starts_at + timedelta(minutes=venue.slot_minutes),
+                        capacity=venue.capacity,
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+            slot = Slot.objects.only("pk").get(venue=venue, starts_at=starts_at)
+            booking.slot = slot
+            # Inserted before the places are taken: a double submit waits here for the first one's commit
+            # and fails on the unique key, so it never takes places of its own.
+            booking.save(force_insert=True)
+            taken = Slot.objects.filter(pk=slot.pk, booked_places__lte=F("capacity") - size).update(
+                booked_places=F("booked_places") + size
+            )
+            if not taken:
+                free = Slot.objects.filter(pk=slot.pk).values_list(F("capacity") - F("booked_places"), flat=True)[0]
+                if free <= 0:
+                    raise SlotFull(_("This slot is full. Choose another time."))
+                raise SlotFull(
+                    _("Only %(free)s places are left at this time; your group has %(size)s.")
+                    % {"free": free, "size": size}
+                )
+    except IntegrityError:
+        if idempotency_key is not None:
+            existing = Booking.objects.filter(idempotency_key=idempotency_key, venue=venue).first()
+            if existing is not None:
+                return existing
+        raise
+    return booking
+
+
+def _release(booking: Booking) -> None:
+    Slot.objects.filter(pk=booking.slot_id).update(booked_places=F("booked_places") - booking.size)
+
+
+def _transition(booking: Booking, *, from_statuses, to_status, release: bool, **fields) -> bool:
+    """Move ``booking`` to ``to_status`` if it is still in one of ``from_statuses`` (checked by the UPDATE)."""
+    with transaction.atomic():
+        changed = Booking.objects.filter(pk=booking.pk, status__in=from_statuses).update(status=to_status, **fields)
+        if changed and release:
+            _release(booking)
+    if changed:
+        booking.status = to_status
+        for name, value in fields.items():
+            setattr(booking, name, value)
+    return bool(changed)
+
+
+def booking_approve(booking: Booking) -> bool:
+    return _transition(
+        booking,
+        from_statuses=[Booking.Status.PENDING],
+        to_status=Booking.Status.CONFIRMED,
+        release=False,
+        decided_at=timezone.now(),
+    )
+
+
+def booking_reject(booking: Booking, *, reason: str) -> bool:
+    reason = (reason or "").strip()
+    if not reason:
+        raise BookingError(_("Give the visitor a reason for the rejection."), field="reason")
+    return _transition(
+        booking,
+        from_statuses=[Booking.Status.PENDING, Booking.Status.CONFIRMED],
+        to_status=Booking.Status.REJECTED,
+        release=True,
+        reject_reason=reason,
+        decided_at=timezone.now(),
+    )
+
+
+def booking_cancel(booking: Booking, *, phone: str, now: datetime | None = None) -> bool:
+    """The visitor cancels; ``phone`` must be the one the booking was made with."""
+    now = now or timezone.now()
+    if not secrets.compare_digest(normalize_phone(phone), booking.phone):
+        raise BookingError(_("This phone number does not match the booking."), field="phone", code="phone")
+    if booking.slot.starts_at <= now:
+        raise BookingError(_("A visit that has already started cannot be cancelled."))
+    changed = _transition(
+        booking,
+        from_statuses=[Booking.Status.PENDING, Booking.Status.CONFIRMED],
+        to_status=Booking.Status.CANCELLED,
+        release=True,
+    )
+    if not changed:
+        raise BookingError(_("This booking can no longer be cancelled."))
+    return changed
+
+
+def booking_complete(booking: Booking, *, visitors: int | None = None, now: datetime | None = None) -> bool:
+    """Mark a confirmed visit as done and enter it in the visit register (with the booked size by default)."""
+    now = now or timezone.now()
+    if booking.slot.starts_at > now:
+        raise BookingError(_("A visit can be completed once it has started."))
+    with transaction.atomic():
+        changed = _transition(
+            booking, from_statuses=[Booking.Status.CONFIRMED], to_status=Booking.Status.COMPLETED, release=False
+        )
+        if changed:
+            VisitRecord.objects.create(
+                venue_id=booking.venue_id,
+                community_id=booking.community_id,
+                booking=booking,
+                visited_on=timezone.localtime(booking.slot.starts_at, local_tz()).date(),
+                visitors=visitors or booking.size,
+                organisation=booking.organisation,
+                docent_id=booking.docent_id,
+            )
+    return changed
+
+
+def booking_no_show(booking: Booking, *, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    if booking.slot.starts_at > now:
+        raise BookingError(_("A visit can be marked as missed once it has started."))
+    return _transition(
+        booking, from_statuses=[Booking.Status.CONFIRMED], to_status=Booking.Status.NO_SHOW, release=False
+    )
