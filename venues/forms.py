@@ -38,7 +38,10 @@ class BookingForm(forms.Form):
     offering = forms.ModelChoiceField(label=_("What you would like"), queryset=None, required=False)
     slot = forms.CharField(label=_("Time"), widget=forms.Select)
     purpose = forms.CharField(
-        label=_("Purpose of the visit"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Purpose of the visit"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     token = forms.UUIDField(widget=forms.HiddenInput)
 

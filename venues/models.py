@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
 from communities.scoping import ScopedQuerySet, community_scoped
+from communities.validators import validate_not_future
 
 
 class VenueQuerySet(ScopedQuerySet):
@@ -350,7 +351,7 @@ class VisitRecord(models.Model):
     booking = models.OneToOneField(
         Booking, models.PROTECT, null=True, blank=True, related_name="visit_record", verbose_name=_("booking")
     )
-    visited_on = models.DateField(_("date"))
+    visited_on = models.DateField(_("date"), validators=[validate_not_future])
     visitors = models.PositiveIntegerField(_("visitors"))
     organisation = models.CharField(_("group or organisation"), max_length=120, blank=True)
     docent = models.ForeignKey(

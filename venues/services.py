@@ -158,13 +158,15 @@ def check_slot_time(venue: Venue, starts_at: datetime, *, now: datetime | None =
     day = timezone.localtime(starts_at, local_tz()).date()
     if day > bookable_until(venue, now):
         raise BookingError(
-            _("Bookings open %(days)s days ahead. Choose an earlier date.") % {"days": venue.booking_window_days},
+            _("Bookings open %(days)s days ahead. Choose an earlier date.")
+            % {"days": venue.booking_window_days},
             field="slot",
         )
     closure = venue.closures.filter(starts_on__lte=day, ends_on__gte=day).first()
     if closure is not None:
         raise BookingError(
-            _("The venue is closed on %(date)s: %(reason)s.") % {"date": day.isoformat(), "reason": closure.reason},
+            _("The venue is closed on %(date)s: %(reason)s.")
+            % {"date": day.isoformat(), "reason": closure.reason},
             field="slot",
         )
     if starts_at not in _slot_starts(venue, day, venue.opening_hours.filter(weekday=day.weekday())):
@@ -250,7 +252,9 @@ def booking_create(
                 booked_places=F("booked_places") + size
             )
             if not taken:
-                free = Slot.objects.filter(pk=slot.pk).values_list(F("capacity") - F("booked_places"), flat=True)[0]
+                free = Slot.objects.filter(pk=slot.pk).values_list(
+                    F("capacity") - F("booked_places"), flat=True
+                )[0]
                 if free <= 0:
                     raise SlotFull(_("This slot is full. Choose another time."))
                 raise SlotFull(
@@ -273,7 +277,9 @@ def _release(booking: Booking) -> None:
 def _transition(booking: Booking, *, from_statuses, to_status, release: bool, **fields) -> bool:
     """Move ``booking`` to ``to_status`` if it is still in one of ``from_statuses`` (checked by the UPDATE)."""
     with transaction.atomic():
-        changed = Booking.objects.filter(pk=booking.pk, status__in=from_statuses).update(status=to_status, **fields)
+        changed = Booking.objects.filter(pk=booking.pk, status__in=from_statuses).update(
+            status=to_status, **fields
+        )
         if changed and release:
             _release(booking)
     if changed:
@@ -332,7 +338,10 @@ def booking_complete(booking: Booking, *, visitors: int | None = None, now: date
         raise BookingError(_("A visit can be completed once it has started."))
     with transaction.atomic():
         changed = _transition(
-            booking, from_statuses=[Booking.Status.CONFIRMED], to_status=Booking.Status.COMPLETED, release=False
+            booking,
+            from_statuses=[Booking.Status.CONFIRMED],
+            to_status=Booking.Status.COMPLETED,
+            release=False,
         )
         if changed:
             VisitRecord.objects.create(

@@ -1,0 +1,491 @@
+from datetime import datetime, timedelta
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from communities.admin_base import ScopedAdmin, ScopedInline, can_see_sensitive
+from communities.validators import mask_phone
+
+from . import services
+from .calendar import week_calendar
+from .models import Booking, Closure, Docent, Offering, OpeningHours, Slot, Venue, VenueSection, VisitRecord
+from .resources import (
+    BookingResource,
+    ClosureResource,
+    DocentResource,
+    OfferingResource,
+    OpeningHoursResource,
+    VenueResource,
+    VisitRecordResource,
+)
+
+
+class ScopedVenueFilter(admin.SimpleListFilter):
+    """Filter by venue, listing only the venues of the account's unit (the default filter lists all)."""
+
+    title = _("venue")
+    parameter_name = "venue"
+
+    def lookups(self, request, model_admin):
+        return Venue.objects.for_user(request.user).values_list("pk", "name")
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(venue_id=int(value))
+        return queryset
+
+
+class DayFilter(admin.SimpleListFilter):
+    title = _("day")
+    parameter_name = "day"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("today", _("today")),
+            ("tomorrow", _("tomorrow")),
+            ("week", _("next 7 days")),
+            ("past", _("past")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        tz = timezone.get_current_timezone()
+
+        def at(day):
+            return datetime.combine(day, datetime.min.time(), tzinfo=tz)
+
+        bounds = {
+            "today": (at(today), at(today + timedelta(days=1))),
+            "tomorrow": (at(today + timedelta(days=1)), at(today + timedelta(days=2))),
+            "week": (at(today), at(today + timedelta(days=7))),
+        }
+        if self.value() in bounds:
+            start, end = bounds[self.value()]
+            return queryset.filter(slot__starts_at__gte=start, slot__starts_at__lt=end)
+        if self.value() == "past":
+            return queryset.filter(slot__starts_at__lt=timezone.now())
+        return queryset
+
+
+class VenueSectionInline(ScopedInline):
+    model = VenueSection
+    fields = ["position", "title", "description"]
+
+
+class OfferingInline(ScopedInline):
+    model = Offering
+    fields = ["position", "name", "duration_minutes", "max_group_size", "description"]
+
+
+class OpeningHoursInline(ScopedInline):
+    model = OpeningHours
+    fields = ["weekday", "opens", "closes"]
+
+
+class ClosureInline(ScopedInline):
+    model = Closure
+    fields = ["starts_on", "ends_on", "reason"]
+
+
+@admin.register(Venue)
+class VenueAdmin(ScopedAdmin):
+    resource_classes = [VenueResource]
+    list_display = [
+        "name",
+        "kind",
+        "community",
+        "capacity",
+        "slot_minutes",
+        "public_bookable",
+        "needs_approval",
+        "calendar_link",
+    ]
+    list_select_related = ["community"]
+    list_filter = ["kind", "public_bookable", "needs_approval"]
+    search_fields = ["name", "slug", "address"]
+    autocomplete_fields = []
+    inlines = [VenueSectionInline, OfferingInline, OpeningHoursInline, ClosureInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "kind",
+                    "name",
+                    "slug",
+                    "community",
+                    "address",
+                    "floor",
+                    "area_m2",
+                    "opened_on",
+                    "description",
+                    "what_to_bring",
+                ]
+            },
+        ),
+        (
+            _("Bookings"),
+            {
+                "fields": [
+                    "public_bookable",
+                    "needs_approval",
+                    "capacity",
+                    "slot_minutes",
+                    "booking_window_days",
+                    "min_notice_hours",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("week calendar"))
+    def calendar_link(self, venue):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:venues_venue_week", args=[venue.pk]), _("week")
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/week/", self.admin_site.admin_view(self.week_view), name="venues_venue_week"
+            ),
+            *super().get_urls(),
+        ]
+
+    def week_view(self, request, object_id):
+        venue = self.get_object(request, object_id)  # 404 outside the account's unit
+        if not self.has_view_permission(request, venue):
+            raise PermissionDenied
+        start = parse_date(request.GET.get("week", "") or "") or timezone.localdate()
+        calendar = week_calendar(venue, start)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "venue": venue,
+            "calendar": calendar,
+            "title": _("Week calendar: %(venue)s") % {"venue": venue.name},
+            "booking_changelist": reverse("admin:venues_booking_changelist"),
+        }
+        return TemplateResponse(request, "admin/venues/venue_week.html", context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # Future slots follow the new capacity, never below the places already booked.
+            Slot.objects.filter(venue=obj, starts_at__gt=timezone.now()).update(
+                capacity=Greatest(obj.capacity, F("booked_places"))
+            )
+
+
+@admin.register(Docent)
+class DocentAdmin(ScopedAdmin):
+    resource_classes = [DocentResource]
+    list_display = ["person", "community", "is_volunteer", "topics", "active"]
+    list_select_related = ["person", "community"]
+    list_filter = ["is_volunteer", "active"]
+    search_fields = ["person__name", "topics"]
+    autocomplete_fields = ["person", "venues"]
+
+
+class BookingVisitInline(ScopedInline):
+    model = VisitRecord
+    fields = ["visited_on", "visitors", "docent", "note"]
+    readonly_fields = ["visited_on"]
+    can_delete = False
+    max_num = 1
+    verbose_name = _("visit record (how many came)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(ScopedAdmin):
+    resource_classes = [BookingResource]
+    list_display = ["reference", "venue", "starts_at", "visitor", "size", "status", "docent"]
+    list_select_related = ["venue", "slot", "docent__person"]
+    list_filter = ["status", ScopedVenueFilter, DayFilter, "visitor_kind"]
+    search_fields = ["reference", "organisation", "contact_name"]
+    autocomplete_fields = ["docent"]
+    date_hierarchy = "slot__starts_at"
+    ordering = ["slot__starts_at", "pk"]
+    actions = ["approve", "reject", "complete", "mark_no_show"]
+    inlines = [BookingVisitInline]
+    fields = [
+        "reference",
+        "venue",
+        "starts_at",
+        "status",
+        "reject_reason",
+        "offering",
+        "visitor_kind",
+        "organisation",
+        "size",
+        "contact_name",
+        "purpose",
+        "docent",
+        "created_at",
+        "decided_at",
+    ]
+    readonly_fields = [
+        "reference",
+        "venue",
+        "starts_at",
+        "status",
+        "reject_reason",
+        "offering",
+        "visitor_kind",
+        "organisation",
+        "size",
+        "contact_name",
+        "purpose",
+        "created_at",
+        "decided_at",
+    ]
+
+    def has_add_permission(self, request):
+        # Bookings come through the public form, which takes the slot's places; walk-ins go to the register.
+        return False
+
+    def has_import_permission(self, request):
+        return False
+
+    @admin.display(description=_("time"), ordering="slot__starts_at")
+    def starts_at(self, booking):
+        return timezone.localtime(booking.slot.starts_at).strftime("%Y-%m-%d %H:%M")
+
+    @admin.display(description=_("visitor"))
+    def visitor(self, booking):
+        return booking.visitor_label
+
+    @staticmethod
+    def _phone_column(request):
+        """The contact phone, masked for accounts without the sensitive-data permission."""
+        sensitive = can_see_sensitive(request.user)
+
+        @admin.display(description=_("phone"))
+        def contact_phone(booking):
+            return booking.phone if sensitive else mask_phone(booking.phone)
+
+        return contact_phone
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), self._phone_column(request)]
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        fields.insert(fields.index("contact_name") + 1, self._phone_column(request))
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), self._phone_column(request)]
+
+    def _apply(self, request, queryset, service, done_message, **kwargs):
+        done = skipped = 0
+        for booking in queryset.select_related("slot"):
+            try:
+                changed = service(booking, **kwargs)
+            except services.BookingError as error:
+                self.message_user(request, f"{booking.reference}: {error.message}", messages.WARNING)
+                continue
+            done += bool(changed)
+            skipped += not changed
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d booking was not in a state that allows this and was left unchanged.",
+                    "%(count)d bookings were not in a state that allows this and were left unchanged.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Approve the selected bookings"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.booking_approve,
+            lambda n: (
+                ngettext("%(count)d booking approved.", "%(count)d bookings approved.", n) % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Reject the selected bookings (with a reason)"), permissions=["change"])
+    def reject(self, request, queryset):
+        reason = (request.POST.get("reason") or "").strip()
+        if "apply" in request.POST and reason:
+            self._apply(
+                request,
+                queryset,
+                services.booking_reject,
+                lambda n: (
+                    ngettext("%(count)d booking rejected.", "%(count)d bookings rejected.", n) % {"count": n}
+                ),
+                reason=reason,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return render(
+            request,
+            "admin/venues/booking_reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Reject bookings"),
+                "bookings": queryset.select_related("venue", "slot"),
+                "missing_reason": "apply" in request.POST and not reason,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(
+        description=_("Mark the selected visits as completed (enter how many came)"), permissions=["change"]
+    )
+    def complete(self, request, queryset):
+        bookings = list(queryset.select_related("venue", "slot"))
+        if "apply" in request.POST:
+            errors = {}
+            counts = {}
+            for booking in bookings:
+                raw = (request.POST.get(f"visitors_{booking.pk}") or "").strip()
+                if not raw.isdigit() or int(raw) < 1:
+                    errors[booking.pk] = _("Enter how many visitors came (at least 1).")
+                else:
+                    counts[booking.pk] = int(raw)
+            if not errors:
+                done = skipped = 0
+                for booking in bookings:
+                    try:
+                        changed = services.booking_complete(booking, visitors=counts[booking.pk])
+                    except services.BookingError as error:
+                        self.message_user(request, f"{booking.reference}: {error.message}", messages.WARNING)
+                        continue
+                    done += bool(changed)
+                    skipped += not changed
+                if done:
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "%(count)d visit completed and entered in the visit register.",
+                            "%(count)d visits completed and entered in the visit register.",
+                            done,
+                        )
+                        % {"count": done},
+                        messages.SUCCESS,
+                    )
+                if skipped:
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "%(count)d booking was not confirmed and was left unchanged.",
+                            "%(count)d bookings were not confirmed and were left unchanged.",
+                            skipped,
+                        )
+                        % {"count": skipped},
+                        messages.WARNING,
+                    )
+                return HttpResponseRedirect(request.get_full_path())
+        else:
+            errors = {}
+        rows = [
+            {"booking": b, "error": errors.get(b.pk), "value": request.POST.get(f"visitors_{b.pk}", b.size)}
+            for b in bookings
+        ]
+        return render(
+            request,
+            "admin/venues/booking_complete.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("How many came?"),
+                "rows": rows,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Mark the selected visits as no-show"), permissions=["change"])
+    def mark_no_show(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.booking_no_show,
+            lambda n: (
+                ngettext("%(count)d booking marked as no-show.", "%(count)d bookings marked as no-show.", n)
+                % {"count": n}
+            ),
+        )
+
+
+@admin.register(VisitRecord)
+class VisitRecordAdmin(ScopedAdmin):
+    resource_classes = [VisitRecordResource]
+    list_display = ["visited_on", "venue", "visitors", "organisation", "source", "docent"]
+    list_select_related = ["venue", "booking", "docent__person"]
+    list_filter = [ScopedVenueFilter]
+    search_fields = ["organisation", "note", "booking__reference"]
+    autocomplete_fields = ["venue", "docent"]
+    date_hierarchy = "visited_on"
+    fields = ["venue", "visited_on", "visitors", "organisation", "docent", "note", "booking"]
+    readonly_fields = ["booking"]
+
+    @admin.display(description=_("source"))
+    def source(self, record):
+        return record.booking.reference if record.booking_id else _("walk-in")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.booking_id:
+            # A booked visit stays at its venue and date; only how many came (and notes) change.
+            return ["venue", "visited_on", "organisation", "booking"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        # The register row belongs to the venue's community (scoping and counting filter on it).
+        obj.community_id = obj.venue.community_id
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Offering)
+class OfferingAdmin(ScopedAdmin):
+    resource_classes = [OfferingResource]
+    list_display = ["name", "venue", "duration_minutes", "max_group_size", "position"]
+    list_select_related = ["venue"]
+    list_filter = [ScopedVenueFilter]
+    search_fields = ["name", "venue__name"]
+    autocomplete_fields = ["venue"]
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(ScopedAdmin):
+    resource_classes = [OpeningHoursResource]
+    list_display = ["venue", "weekday", "opens", "closes"]
+    list_select_related = ["venue"]
+    list_filter = [ScopedVenueFilter, "weekday"]
+    search_fields = ["venue__name"]
+    autocomplete_fields = ["venue"]
+
+
+@admin.register(Closure)
+class ClosureAdmin(ScopedAdmin):
+    resource_classes = [ClosureResource]
+    list_display = ["venue", "starts_on", "ends_on", "reason"]
+    list_select_related = ["venue"]
+    list_filter = [ScopedVenueFilter]
+    search_fields = ["venue__name", "reason"]
+    autocomplete_fields = ["venue"]
+    date_hierarchy = "starts_on"
