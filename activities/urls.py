@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "activities"
 
-urlpatterns = []
+urlpatterns = [
+    path("programmes/<int:pk>/", views.programme_detail, name="programme"),
+]

@@ -1,0 +1,380 @@
+"""Daily entry of the activity log, programmes with their yearly cycle, the lecturer pool."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from communities.admin_base import ScopedAdmin, ScopedAdminMixin, ScopedInline
+from communities.models import Community
+from communities.scoping import COMMUNITY, unit_level, unit_of
+
+from .models import Activity, ActivityType, ImportLog, Lecturer, Programme, ProgrammeYear, period_bounds
+from .resources import ActivityResource
+
+OUTSIDE_UNIT = _("This record is not in your unit (or no longer exists); choose one of your own unit.")
+
+
+# --- list filters that list only the account's own records ---------------------------------------
+
+
+def scoped_filter(model, field, title, parameter, queryset=None):
+    class Filter(admin.SimpleListFilter):
+        def lookups(self, request, model_admin):
+            records = (queryset or (lambda r: model.objects.for_user(r.user)))(request)
+            return [(str(record.pk), str(record)) for record in records]
+
+        def queryset(self, request, qs):
+            value = self.value()
+            if value and value.isdigit():
+                return qs.filter(**{f"{field}_id": int(value)})
+            return qs
+
+    Filter.title = title
+    Filter.parameter_name = parameter
+    return Filter
+
+
+TypeFilter = scoped_filter(ActivityType, "type", _("type"), "type")
+CommunityFilter = scoped_filter(
+    Community,
+    "community",
+    _("community"),
+    "community",
+    queryset=lambda request: Community.objects.for_user(request.user).only("id", "name"),
+)
+ProgrammeFilter = scoped_filter(
+    Programme,
+    "programme",
+    _("programme"),
+    "programme",
+    queryset=lambda request: Programme.objects.for_user(request.user).only("id", "name"),
+)
+
+
+class KindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return ActivityType.Kind.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in ActivityType.Kind.values:
+            return queryset.filter(type__kind=self.value())
+        return queryset
+
+
+class MonthFilter(admin.SimpleListFilter):
+    """The twelve months of the year shown by the date hierarchy (or of this year): no query needed."""
+
+    title = _("month")
+    parameter_name = "month"
+
+    def lookups(self, request, model_admin):
+        year = request.GET.get("start__year", "")
+        year = int(year) if year.isdigit() else timezone.localdate().year
+        return [(f"{year}-{m:02d}", f"{year}-{m:02d}") for m in range(1, 13)]
+
+    def queryset(self, request, queryset):
+        try:
+            year, month = (int(part) for part in (self.value() or "").split("-"))
+            first = datetime.date(year, month, 1)
+        except ValueError:
+            return queryset
+        last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        begin, stop = period_bounds(first, last)
+        return queryset.filter(start__gte=begin, start__lt=stop)
+
+
+# --- activity types --------------------------------------------------------------------------------
+
+
+@admin.register(ActivityType)
+class ActivityTypeAdmin(ScopedAdmin):
+    list_display = ["name", "kind", "subdistrict"]
+    list_filter = ["kind"]
+    list_select_related = ["subdistrict"]
+    search_fields = ["name"]
+    autocomplete_fields = []
+
+    def has_change_permission(self, request, obj=None):
+        # The shared types belong to everybody: only a superuser changes them.
+        if obj is not None and obj.subdistrict_id is None and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.subdistrict_id is None and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        user = request.user
+
+        class TypeForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                if not user.is_superuser and not cleaned.get("subdistrict") and "subdistrict" in self.fields:
+                    raise ValidationError(
+                        {"subdistrict": gettext("Choose your office: its own types belong to it.")}
+                    )
+                return cleaned
+
+        return TypeForm
+
+
+# --- programmes and their years ------------------------------------------------------------------
+
+
+class ProgrammeYearInline(ScopedInline):
+    model = ProgrammeYear
+    fields = [
+        "year",
+        "target_activities",
+        "target_participants",
+        "activities_done",
+        "participants_done",
+        "mid_year_note",
+        "score",
+        "assessment",
+    ]
+    readonly_fields = ["activities_done", "participants_done"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_progress()
+
+    @admin.display(description=_("activities so far"))
+    def activities_done(self, obj):
+        return getattr(obj, "activities_done", "-")
+
+    @admin.display(description=_("participants so far"))
+    def participants_done(self, obj):
+        return getattr(obj, "participants_done", "-")
+
+
+def _check_programme_unit(user, cleaned):
+    """Community staff run their own community's programmes, not the whole office's."""
+    unit = unit_of(user)
+    if unit is not None and unit_level(unit) == COMMUNITY and cleaned.get("community") != unit:
+        raise ValidationError({"community": gettext("Choose your own community: %(c)s.") % {"c": unit}})
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(ScopedAdmin):
+    list_display = ["name", "parent", "subdistrict", "community", "page_link"]
+    list_select_related = ["parent", "subdistrict", "community"]
+    list_filter = [
+        scoped_filter(
+            Programme,
+            "parent",
+            _("part of"),
+            "parent",
+            queryset=lambda r: (
+                Programme.objects.for_user(r.user).filter(parent__isnull=True).only("id", "name")
+            ),
+        )
+    ]
+    search_fields = ["name", "community__name", "subdistrict__name"]
+    autocomplete_fields = ["parent"]
+    inlines = [ProgrammeYearInline]
+
+    @admin.display(description=_("progress"))
+    def page_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("activities:programme", args=[obj.pk]),
+            gettext("targets and progress"),
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        user = request.user
+
+        class ProgrammeForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                _check_programme_unit(user, cleaned)
+                return cleaned
+
+        return ProgrammeForm
+
+
+@admin.register(ProgrammeYear)
+class ProgrammeYearAdmin(ScopedAdmin):
+    list_display = [
+        "programme",
+        "year",
+        "target_activities",
+        "activities_done",
+        "target_participants",
+        "participants_done",
+        "score",
+    ]
+    list_select_related = ["programme"]
+    list_filter = ["year"]
+    search_fields = ["programme__name"]
+    autocomplete_fields = ["programme"]
+    readonly_fields = ["activities_done", "participants_done"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_progress()
+
+    @admin.display(description=_("activities so far"), ordering="activities_done")
+    def activities_done(self, obj):
+        return getattr(obj, "activities_done", "-")
+
+    @admin.display(description=_("participants so far"), ordering="participants_done")
+    def participants_done(self, obj):
+        return getattr(obj, "participants_done", "-")
+
+
+# --- lecturers -------------------------------------------------------------------------------------
+
+
+class SessionYearFilter(admin.SimpleListFilter):
+    """Counts each lecturer's sessions in one year instead of in all years."""
+
+    title = _("sessions in year")
+    parameter_name = "sessions_year"
+
+    def lookups(self, request, model_admin):
+        this_year = timezone.localdate().year
+        return [(str(y), str(y)) for y in range(this_year, 2014, -1)]
+
+    def queryset(self, request, queryset):
+        return queryset  # the year changes the count (LecturerAdmin.get_queryset), not the rows
+
+
+def sessions_subquery(begin=None, stop=None):
+    sessions = Activity.lecturers.through.objects.filter(
+        lecturer=OuterRef("pk"), activity__type__kind=ActivityType.Kind.LECTURE
+    )
+    if begin is not None:
+        sessions = sessions.filter(activity__start__gte=begin, activity__start__lt=stop)
+    counted = sessions.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+@admin.register(Lecturer)
+class LecturerAdmin(ScopedAdmin):
+    list_display = ["person", "category", "community", "sessions", "active"]
+    list_select_related = ["person", "community"]
+    list_filter = ["category", "active", SessionYearFilter]
+    search_fields = ["person__name", "topics"]
+    raw_id_fields = ["person"]
+    filter_horizontal = ["halls"]
+    autocomplete_fields = []
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        year = request.GET.get("sessions_year", "")
+        if year.isdigit():
+            begin, stop = period_bounds(datetime.date(int(year), 1, 1), datetime.date(int(year), 12, 31))
+            return queryset.annotate(session_count=sessions_subquery(begin, stop))
+        return queryset.annotate(session_count=sessions_subquery())
+
+    @admin.display(description=_("lecture sessions"), ordering="session_count")
+    def sessions(self, obj):
+        return obj.session_count
+
+
+# --- the activity log ------------------------------------------------------------------------------
+
+KEPT_ON_ADD_ANOTHER = ("type", "community", "programme")
+
+
+@admin.register(Activity)
+class ActivityAdmin(ScopedAdmin):
+    resource_classes = [ActivityResource]
+    skip_admin_log = True  # the resource writes one ImportLog and one history entry per imported sheet
+    list_display = ["title", "start", "type", "community", "participants", "programme"]
+    list_select_related = ["type", "community", "programme"]
+    list_filter = [KindFilter, TypeFilter, CommunityFilter, ProgrammeFilter, MonthFilter]
+    date_hierarchy = "start"
+    search_fields = ["title"]
+    autocomplete_fields = ["programme", "lecturers"]
+    readonly_fields = ["import_log"]
+    fieldsets = [
+        (None, {"fields": ["title", "type", "community", "start", "end", "participants", "venue"]}),
+        (_("organiser (exactly one)"), {"fields": ["party_organization", "partner"]}),
+        (None, {"fields": ["programme", "lecturers", "description", "import_log"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if hasattr(Activity, "volunteer_team") and "volunteer_team" not in fieldsets[1][1]["fields"]:
+            fieldsets = [
+                fieldsets[0],
+                (fieldsets[1][0], {"fields": ["party_organization", "volunteer_team", "partner"]}),
+                *fieldsets[2:],
+            ]
+        return fieldsets
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None:
+            field.error_messages["invalid_choice"] = OUTSIDE_UNIT
+        if db_field.name == "type" and field is not None:
+            field.queryset = field.queryset.order_by("kind", "name")
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None:
+            field.error_messages["invalid_choice"] = OUTSIDE_UNIT
+        return field
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        own = list(Community.objects.for_user(request.user).values_list("pk", flat=True)[:2])
+        if len(own) == 1:  # community staff: their community is the only choice
+            initial.setdefault("community", own[0])
+        return initial
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        if "_addanother" in request.POST:
+            # Daily entry: the next activity usually shares the type, community and programme.
+            kept = {
+                name: getattr(obj, f"{name}_id") for name in KEPT_ON_ADD_ANOTHER if getattr(obj, f"{name}_id")
+            }
+            return HttpResponseRedirect(f"{response['Location'].split('?')[0]}?{urlencode(kept)}")
+        return response
+
+
+@admin.register(ImportLog)
+class ImportLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["imported_at", "user", "file_name", "rows"]
+    list_select_related = ["user"]
+    search_fields = ["file_name", "user__username"]
+    list_filter = []
+    autocomplete_fields = []
+    date_hierarchy = "imported_at"
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return queryset
+        # An import is visible to those who see the activities it brought in, and to its author.
+        visible = Activity.objects.for_user(request.user).filter(import_log=OuterRef("pk"))
+        return queryset.filter(Q(user=request.user) | Q(Exists(visible)))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

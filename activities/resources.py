@@ -1,0 +1,430 @@
+"""Import and export of the activity log: an office's monthly sheet (XLSX or CSV), all-or-nothing.
+
+The sheet is imported in bulk (``use_bulk``: one INSERT per batch) with every foreign key looked up in a
+dictionary built once per import from the records the importing account may see: a 50,000-row sheet costs
+a handful of queries, not several per row. Every row is still checked (``Activity.clean`` and the field
+checks) before anything is written, and any bad row rolls the whole import back. Each import writes an
+ImportLog (who, when, which file, how many rows) in the same transaction, and every activity it created
+points to it.
+"""
+
+from collections import defaultdict
+
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, widgets
+from import_export.instance_loaders import CachedInstanceLoader
+
+from communities.models import Community, PartnerOrganization, PartyOrganization
+from communities.resources_base import ScopedForeignKeyWidget, ScopedModelResource
+from venues.models import Venue
+
+from .models import Activity, ActivityType, ImportLog, Lecturer, Programme
+
+# Headers an office's own sheet may use instead of the field names.
+HEADER_ALIASES = {
+    "编号": "id",
+    "标题": "title",
+    "活动名称": "title",
+    "类型": "type",
+    "活动类型": "type",
+    "社区": "community",
+    "街道": "subdistrict",
+    "办事处": "subdistrict",
+    "党组织": "party_organization",
+    "志愿服务队": "volunteer_team",
+    "共建单位": "partner",
+    "场地": "venue",
+    "开始": "start",
+    "开始时间": "start",
+    "结束": "end",
+    "结束时间": "end",
+    "参与人次": "participants",
+    "人次": "participants",
+    "讲师": "lecturers",
+    "项目": "programme",
+    "品牌项目": "programme",
+    "说明": "description",
+    "内容": "description",
+}
+
+AMBIGUOUS = object()
+LIST_SEPARATORS = ("、", "，", ",", ";", "；")
+
+
+def _index(records, key):
+    """{key(record): record}, with AMBIGUOUS where two visible records share a key."""
+    index = {}
+    for record in records:
+        k = key(record)
+        index[k] = AMBIGUOUS if k in index else record
+    return index
+
+
+class CachedNameWidget(ScopedForeignKeyWidget):
+    """A foreign key given by name, looked up in one dictionary per import of what the account may see."""
+
+    not_found = ""
+
+    def __init__(self, model, queryset_for_user, **kwargs):
+        super().__init__(model, field="name", **kwargs)
+        self.queryset_for_user = queryset_for_user
+        self.cache = None
+
+    def reset(self):
+        self.cache = None
+
+    def load(self, user):
+        return _index(self.queryset_for_user(user), lambda r: r.name)
+
+    def lookup(self, name, row, user):
+        if self.cache is None:
+            self.cache = self.load(user)
+        return self.cache.get(name)
+
+    def clean(self, value, row=None, **kwargs):
+        name = str(value).strip() if value not in (None, "") else ""
+        if not name:
+            return None
+        found = self.lookup(name, row or {}, kwargs.get("user"))
+        if found is AMBIGUOUS:
+            raise ValueError(
+                _("“%(name)s” names several records in your unit; rename one of them.") % {"name": name}
+            )
+        if found is None:
+            raise ValueError(self.not_found % {"name": name})
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value is not None else ""
+
+
+class TypeWidget(CachedNameWidget):
+    not_found = _("There is no activity type “%(name)s”.")
+
+    def load(self, user):
+        # An office's own type wins over a shared type of the same name.
+        types = sorted(self.queryset_for_user(user), key=lambda t: t.subdistrict_id is not None)
+        return {t.name: t for t in types}
+
+
+class CommunityWidget(CachedNameWidget):
+    """A community by name; where the account sees two of that name, the row's subdistrict column decides."""
+
+    def load(self, user):
+        index = defaultdict(list)
+        for community in self.queryset_for_user(user).select_related("subdistrict"):
+            index[community.name].append(community)
+        return index
+
+    def lookup(self, name, row, user):
+        if self.cache is None:
+            self.cache = self.load(user)
+        candidates = self.cache.get(name, [])
+        subdistrict = str(row.get("subdistrict") or "").strip()
+        if subdistrict:
+            candidates = [c for c in candidates if c.subdistrict.name == subdistrict]
+        if len(candidates) > 1:
+            return AMBIGUOUS
+        return candidates[0] if candidates else None
+
+    not_found = _("The community “%(name)s” is not in your unit (or does not exist).")
+
+
+class VenueWidget(CachedNameWidget):
+    """A venue by name, within the row's community: a venue of another community is refused."""
+
+    def __init__(self, community_widget=None, **kwargs):
+        super().__init__(
+            Venue, lambda user: Venue.objects.for_user(user).only("id", "name", "community_id"), **kwargs
+        )
+        self.community_widget = community_widget
+
+    def load(self, user):
+        by_name = defaultdict(list)
+        for venue in self.queryset_for_user(user):
+            by_name[venue.name].append(venue)
+        return by_name
+
+    def clean(self, value, row=None, **kwargs):
+        name = str(value).strip() if value not in (None, "") else ""
+        if not name:
+            return None
+        user = kwargs.get("user")
+        if self.cache is None:
+            self.cache = self.load(user)
+        try:
+            community = self.community_widget.clean((row or {}).get("community"), row, **kwargs)
+        except ValueError:
+            community = None  # the community column reports its own error
+        venues = self.cache.get(name, [])
+        here = [v for v in venues if community is not None and v.community_id == community.pk]
+        if len(here) == 1:
+            return here[0]
+        if len(here) > 1:
+            raise ValueError(
+                _("Two venues of %(community)s are called “%(name)s”.")
+                % {"community": community, "name": name}
+            )
+        if venues and community is not None:
+            raise ValueError(
+                _(
+                    "The venue “%(name)s” is not in %(community)s; an activity uses a venue of its own community."
+                )
+                % {"name": name, "community": community}
+            )
+        raise ValueError(_("The venue “%(name)s” is not in your unit (or does not exist).") % {"name": name})
+
+
+class LecturersWidget(widgets.Widget):
+    """Lecturers by name, separated by 、 or commas; stored after the bulk insert (see ActivityResource)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.cache = None
+
+    def reset(self):
+        self.cache = None
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            return []
+        if self.cache is None:
+            lecturers = Lecturer.objects.for_user(kwargs.get("user")).select_related("person")
+            self.cache = _index(lecturers, lambda lecturer: lecturer.person.name)
+        for separator in LIST_SEPARATORS[1:]:
+            text = text.replace(separator, LIST_SEPARATORS[0])
+        found, missing = [], []
+        for name in filter(None, (n.strip() for n in text.split(LIST_SEPARATORS[0]))):
+            lecturer = self.cache.get(name)
+            if lecturer is None:
+                missing.append(name)
+            elif lecturer is AMBIGUOUS:
+                raise ValueError(_("Two lecturers in your unit are called “%(name)s”.") % {"name": name})
+            else:
+                found.append(lecturer)
+        if missing:
+            raise ValueError(
+                _("No lecturer in your unit is called: %(names)s.") % {"names": "、".join(missing)}
+            )
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        if obj is None:
+            return ""
+        return "、".join(lecturer.person.name for lecturer in obj.lecturers.all())
+
+
+class LecturersField(fields.Field):
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        instance._imported_lecturers = self.clean(row, **kwargs)
+
+    def get_value(self, instance):
+        return instance
+
+
+def _programmes(user):
+    return Programme.objects.for_user(user).only("id", "name", "subdistrict_id", "community_id", "parent_id")
+
+
+class ActivityResource(ScopedModelResource):
+    """Columns of the activity sheet. Names are looked up inside the importing account's unit."""
+
+    id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget())
+    title = fields.Field(attribute="title", column_name="title")
+    type = fields.Field(
+        attribute="type",
+        column_name="type",
+        widget=TypeWidget(ActivityType, lambda user: ActivityType.objects.for_user(user)),
+    )
+    kind = fields.Field(attribute="type__kind", column_name="kind", readonly=True)
+    subdistrict = fields.Field(
+        attribute="community__subdistrict__name", column_name="subdistrict", readonly=True
+    )
+    community = fields.Field(
+        attribute="community",
+        column_name="community",
+        widget=CommunityWidget(Community, lambda user: Community.objects.for_user(user)),
+    )
+    party_organization = fields.Field(
+        attribute="party_organization",
+        column_name="party_organization",
+        widget=CachedNameWidget(
+            PartyOrganization, lambda user: PartyOrganization.objects.for_user(user).only("id", "name")
+        ),
+    )
+    partner = fields.Field(
+        attribute="partner",
+        column_name="partner",
+        widget=CachedNameWidget(
+            PartnerOrganization, lambda user: PartnerOrganization.objects.for_user(user).only("id", "name")
+        ),
+    )
+    venue = fields.Field(attribute="venue", column_name="venue", widget=VenueWidget())
+    start = fields.Field(attribute="start", column_name="start", widget=widgets.DateTimeWidget())
+    end = fields.Field(attribute="end", column_name="end", widget=widgets.DateTimeWidget())
+    participants = fields.Field(
+        attribute="participants", column_name="participants", widget=widgets.IntegerWidget()
+    )
+    programme = fields.Field(
+        attribute="programme", column_name="programme", widget=CachedNameWidget(Programme, _programmes)
+    )
+    lecturers = LecturersField(attribute="lecturers", column_name="lecturers", widget=LecturersWidget())
+    description = fields.Field(attribute="description", column_name="description")
+
+    class Meta:
+        model = Activity
+        fields = (
+            "id",
+            "title",
+            "type",
+            "kind",
+            "subdistrict",
+            "community",
+            "party_organization",
+            "partner",
+            "venue",
+            "start",
+            "end",
+            "participants",
+            "lecturers",
+            "programme",
+            "description",
+        )
+        import_id_fields = ("id",)
+        instance_loader_class = CachedInstanceLoader
+        use_bulk = True
+        batch_size = 1000
+        skip_diff = True
+        skip_html_diff = True
+        skip_unchanged = False
+        clean_model_instances = True
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(user=user, **kwargs)
+        # The venue is looked up within the row's community, found by this import's community lookups.
+        self.fields["venue"].widget.community_widget = self.fields["community"].widget
+        if "volunteer_team" in {f.name for f in Activity._meta.get_fields()}:
+            from volunteers.models import VolunteerTeam
+
+            self.fields["volunteer_team"] = fields.Field(
+                attribute="volunteer_team",
+                column_name="volunteer_team",
+                widget=CachedNameWidget(
+                    VolunteerTeam, lambda user: VolunteerTeam.objects.for_user(user).only("id", "name")
+                ),
+            )
+        self.import_log = None
+
+    # --- the import --------------------------------------------------------------------------------
+
+    def get_user_visible_fields(self):
+        return [f for f in super().get_user_visible_fields() if not f.readonly]
+
+    def before_import(self, dataset, **kwargs):
+        if dataset.headers:
+            dataset.headers = [HEADER_ALIASES.get(str(h).strip(), str(h).strip()) for h in dataset.headers]
+        if "title" not in (dataset.headers or []):
+            raise ValidationError(_("The sheet has no “title” (标题) column: is this an activity sheet?"))
+        for field in self.fields.values():
+            if hasattr(field.widget, "reset"):
+                field.widget.reset()
+        user = kwargs.get("user") or self.user
+        # Written in the import's transaction: a rolled-back import leaves no log, a saved one always has it.
+        self.import_log = ImportLog.objects.create(
+            user=user, file_name=str(kwargs.get("file_name") or "")[:255], rows=len(dataset)
+        )
+
+    def get_or_init_instance(self, instance_loader, row):
+        instance, new = super().get_or_init_instance(instance_loader, row)
+        if new and str(row.get("id") or "").strip():
+            raise ValidationError(
+                {
+                    "id": _("There is no activity %(id)s in your unit; leave the id empty to add a new one.")
+                    % {"id": row.get("id")}
+                }
+            )
+        return instance, new
+
+    def import_instance(self, instance, row, **kwargs):
+        kwargs.setdefault("user", self.user)
+        super().import_instance(instance, row, **kwargs)
+        if instance.import_log_id is None:
+            instance.import_log = self.import_log
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if field.attribute == "id":
+            return  # ids are matched, never written
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's own checks without a query per row: foreign keys were found by the lookups above
+        (inside the account's unit), and Activity.clean() repeats the database constraints in Python."""
+        errors = dict(import_validation_errors or {})
+        foreign_keys = [f.name for f in Activity._meta.concrete_fields if f.is_relation]
+        try:
+            instance.clean_fields(exclude=[*errors, *foreign_keys, "id"])
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if not {"community", "start", "end"} & set(errors):
+            try:
+                instance.clean()
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if instance.type_id is None and "type" not in errors:
+            errors["type"] = [_("Give the activity's type.")]
+        if instance.community_id is None and "community" not in errors:
+            errors["community"] = [_("Give the community where the activity took place.")]
+        if errors:
+            raise ValidationError(errors)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        pending = list(self.create_instances)
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
+        self._save_lecturers(pending, replace=False)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        pending = list(self.update_instances)
+        super().bulk_update(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
+        self._save_lecturers(pending, replace=True)
+
+    def _save_lecturers(self, instances, replace):
+        through = Activity.lecturers.through
+        saved = [a for a in instances if a.pk is not None and hasattr(a, "_imported_lecturers")]
+        if replace and saved:
+            through.objects.filter(activity_id__in=[a.pk for a in saved]).delete()
+        links = [
+            through(activity_id=a.pk, lecturer_id=lec.pk) for a in saved for lec in a._imported_lecturers
+        ]
+        if links:
+            through.objects.bulk_create(links, batch_size=1000)
+
+    def after_import(self, dataset, result, **kwargs):
+        if (
+            kwargs.get("dry_run")
+            or result.has_errors()
+            or result.has_validation_errors()
+            or self.import_log is None
+        ):
+            return
+        # One admin history entry for the whole sheet (not 50,000), pointing at the import's log.
+        LogEntry.objects.log_actions(
+            user_id=self.import_log.user_id,
+            queryset=[self.import_log],
+            action_flag=ADDITION,
+            change_message=_("Imported %(rows)s activities from %(file)s.")
+            % {"rows": len(dataset), "file": self.import_log.file_name or "-"},
+            single_object=True,
+        )
+
+    # --- the export ---------------------------------------------------------------------------------
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related(
+            "type", "community__subdistrict", "party_organization", "partner", "venue", "programme"
+        ).prefetch_related("lecturers__person")
+
+    def dehydrate_kind(self, activity):
+        return activity.type.get_kind_display()
