@@ -1,0 +1,218 @@
+from django.contrib import admin
+from django.db.models import Count, Value
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communities.admin_base import ScopedAdmin, ScopedInline, can_see_sensitive
+from communities.validators import mask_phone
+
+from .forms import CareRecipientAdminForm, HomeVisitAdminForm
+from .models import CareRecipient, HomeVisit, Membership, VolunteerTeam, month_bounds
+from .resources import CareRecipientResource, HomeVisitResource, VolunteerTeamResource
+
+
+class ScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """A related-field filter listing only the records the account may see (not every unit's names)."""
+
+    def field_choices(self, field, request, model_admin):
+        queryset = field.related_model.objects.for_user(request.user)
+        return [(obj.pk, str(obj)) for obj in queryset]
+
+
+class DueFilter(admin.SimpleListFilter):
+    """Recipients due a visit: active and not visited within their frequency (see CareRecipient.due_in)."""
+
+    title = _("visit due")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("this_month", _("due this month")), ("last_month", _("due last month"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "this_month":
+            return queryset.due_in(today, today=today)
+        if self.value() == "last_month":
+            first, _last = month_bounds(today)
+            return queryset.due_in(first - timezone.timedelta(days=1), today=today)
+        return queryset
+
+
+class MembershipInline(ScopedInline):
+    model = Membership
+    autocomplete_fields = ["person"]
+    fields = ["person", "role", "joined_on"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
+
+
+@admin.register(VolunteerTeam)
+class VolunteerTeamAdmin(ScopedAdmin):
+    resource_classes = [VolunteerTeamResource]
+    list_display = [
+        "name",
+        "community",
+        "service_area",
+        "is_party_member_team",
+        "leader",
+        "founded_on",
+        "member_count",
+    ]
+    list_select_related = ["community", "leader"]
+    search_fields = ["name", "community__name"]
+    list_filter = [
+        "is_party_member_team",
+        "service_area",
+        ("community", ScopedRelatedFilter),
+    ]
+    autocomplete_fields = ["leader"]
+    date_hierarchy = "founded_on"
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("memberships"))
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, team):
+        return team.member_count
+
+
+@admin.register(CareRecipient)
+class CareRecipientAdmin(ScopedAdmin):
+    resource_classes = [CareRecipientResource]
+    form = CareRecipientAdminForm
+    list_display = [
+        "name",
+        "community",
+        "phone",
+        "categories_list",
+        "frequency_label",
+        "assigned_team",
+        "last_visit",
+        "active",
+    ]
+    list_select_related = ["person", "community", "assigned_team"]
+    search_fields = ["person__name"]
+    list_filter = [
+        DueFilter,
+        "active",
+        "frequency_unit",
+        ("assigned_team", ScopedRelatedFilter),
+        ("community", ScopedRelatedFilter),
+        "categories",
+    ]
+    autocomplete_fields = ["person", "assigned_team", "assigned_volunteers"]
+    readonly_fields = ["phone"]
+    sensitive_fields = ["categories", "health_notes"]
+    fieldsets = [
+        (None, {"fields": ["person", "phone", "categories", "health_notes"]}),
+        (
+            _("arrangements"),
+            {
+                "fields": [
+                    "frequency",
+                    "frequency_unit",
+                    "since",
+                    "assigned_team",
+                    "assigned_volunteers",
+                    "usual_day",
+                    "usual_services",
+                ]
+            },
+        ),
+        (_("status"), {"fields": ["active", "inactive_reason"]}),
+    ]
+
+    def get_queryset(self, request):
+        # Whether this request may see full phone numbers travels with each row (the display methods
+        # below get the row, not the request).
+        queryset = (
+            super()
+            .get_queryset(request)
+            .with_last_visit()
+            .annotate(phone_in_full=Value(can_see_sensitive(request.user)))
+        )
+        if can_see_sensitive(request.user):
+            queryset = queryset.prefetch_related("categories")
+        return queryset
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return shown if can_see_sensitive(request.user) else [f for f in shown if f != "categories_list"]
+
+    def get_list_filter(self, request):
+        shown = super().get_list_filter(request)
+        return shown if can_see_sensitive(request.user) else [f for f in shown if f != "categories"]
+
+    def get_fieldsets(self, request, obj=None):
+        if can_see_sensitive(request.user):
+            return super().get_fieldsets(request, obj)
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in self.sensitive_fields]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if not can_see_sensitive(request.user):
+            kwargs["exclude"] = [*(kwargs.get("exclude") or []), *self.sensitive_fields]
+        return super().get_form(request, obj, **kwargs)
+
+    @admin.display(description=_("name"), ordering="person__name")
+    def name(self, recipient):
+        return recipient.person.name
+
+    @admin.display(description=_("phone"))
+    def phone(self, recipient):
+        if recipient is None or recipient.pk is None or not recipient.person.phone:
+            return ""
+        if getattr(recipient, "phone_in_full", False):
+            return recipient.person.phone
+        return mask_phone(recipient.person.phone)
+
+    @admin.display(description=_("care categories"))
+    def categories_list(self, recipient):
+        return "、".join(str(category) for category in recipient.categories.all())
+
+    @admin.display(description=_("frequency"))
+    def frequency_label(self, recipient):
+        return recipient.frequency_display()
+
+    @admin.display(description=_("last visit"), ordering="last_visit_on")
+    def last_visit(self, recipient):
+        return recipient.last_visit_on
+
+
+@admin.register(HomeVisit)
+class HomeVisitAdmin(ScopedAdmin):
+    resource_classes = [HomeVisitResource]
+    form = HomeVisitAdminForm
+    list_display = [
+        "visited_on",
+        "recipient",
+        "community",
+        "team",
+        "volunteer_names",
+        "minutes",
+        "service_list",
+    ]
+    list_select_related = ["recipient__person", "community", "team"]
+    search_fields = ["recipient__person__name", "team__name"]
+    list_filter = [("team", ScopedRelatedFilter), ("community", ScopedRelatedFilter), "services"]
+    autocomplete_fields = ["recipient", "team", "volunteers"]
+    date_hierarchy = "visited_on"
+    exclude = ["community"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("volunteers", "services")
+
+    @admin.display(description=_("volunteers"))
+    def volunteer_names(self, visit):
+        return "、".join(person.name for person in visit.volunteers.all())
+
+    @admin.display(description=_("services"))
+    def service_list(self, visit):
+        listed = [str(service) for service in visit.services.all()]
+        if visit.other_services:
+            listed.append(visit.other_services)
+        return "、".join(listed)

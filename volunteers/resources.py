@@ -1,0 +1,278 @@
+"""Import/export of the volunteer registers, scoped to the account and masking sensitive data.
+
+Sensitive columns (care categories, health notes, phones) export masked or empty for accounts without
+communities.view_sensitive_personal_data, and such accounts' imports never write them: re-importing an
+export they made cannot wipe what they could not see.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export.fields import Field
+
+from communities.admin_base import can_see_sensitive
+from communities.models import Community, PartyOrganization, Person
+from communities.resources_base import ScopedForeignKeyWidget, ScopedModelResource
+from communities.validators import mask_phone
+
+from .models import CareCategory, CareRecipient, HomeVisit, Membership, Service, VolunteerTeam
+
+LIST_SEPARATORS = re.compile(r"\s*[,，;；、]\s*")
+
+
+def split_list(value) -> list[str]:
+    return [item for item in LIST_SEPARATORS.split(str(value or "").strip()) if item]
+
+
+class SensitiveDataResource(ScopedModelResource):
+    """A scoped resource whose ``sensitive_fields`` only accounts with the permission see or write."""
+
+    sensitive_fields: tuple[str, ...] = ()
+    masked_phone_fields: tuple[str, ...] = ()
+    # Columns parsed by hand (lists of names or labels), set on the instance after it is saved.
+    list_fields: tuple[str, ...] = ()
+
+    @property
+    def sees_sensitive(self) -> bool:
+        return self.user is None or can_see_sensitive(self.user)
+
+    def export_field(self, field, instance, **kwargs):
+        name = self.get_field_name(field)
+        if name in self.sensitive_fields and not self.sees_sensitive:
+            return ""
+        value = super().export_field(field, instance, **kwargs)
+        if name in self.masked_phone_fields and value and not self.sees_sensitive:
+            return mask_phone(value)
+        return value
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        name = self.get_field_name(field)
+        if name in self.sensitive_fields and not self.sees_sensitive:
+            return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        instance._pending_lists = {}
+        for name in self.list_fields:
+            if name not in row or (name in self.sensitive_fields and not self.sees_sensitive):
+                continue
+            try:
+                instance._pending_lists[name] = getattr(self, f"parse_{name}")(
+                    instance, split_list(row[name])
+                )
+            except ValidationError as error:
+                errors[name] = error.messages
+        if errors:
+            raise ValidationError(errors)
+
+    def save_m2m(self, instance, row, **kwargs):
+        super().save_m2m(instance, row, **kwargs)
+        if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
+            return
+        for name, values in getattr(instance, "_pending_lists", {}).items():
+            getattr(instance, name).set(values)
+
+    def parse_coded(self, model, labels: list[str], column: str):
+        table = model.lookup_table()
+        unknown = [label for label in labels if label.lower() not in table]
+        if unknown:
+            raise ValidationError(
+                _("Unknown %(column)s: %(values)s. Use one of: %(choices)s.")
+                % {
+                    "column": column,
+                    "values": "、".join(unknown),
+                    "choices": "、".join(str(row) for row in model.objects.all()),
+                }
+            )
+        return [table[label.lower()] for label in labels]
+
+    @staticmethod
+    def render_list(items) -> str:
+        return "、".join(str(item) for item in items)
+
+
+class VolunteerTeamResource(ScopedModelResource):
+    community = Field(
+        attribute="community", column_name="community", widget=ScopedForeignKeyWidget(Community, "name")
+    )
+    party_organization = Field(
+        attribute="party_organization",
+        column_name="party_organization",
+        widget=ScopedForeignKeyWidget(PartyOrganization, "name"),
+    )
+    leader = Field(attribute="leader", column_name="leader", widget=ScopedForeignKeyWidget(Person, "pk"))
+    leader_name = Field(attribute="leader__name", column_name="leader_name", readonly=True)
+    member_count = Field(column_name="members", readonly=True)
+
+    class Meta:
+        model = VolunteerTeam
+        fields = (
+            "id",
+            "name",
+            "service_area",
+            "community",
+            "party_organization",
+            "leader",
+            "leader_name",
+            "founded_on",
+            "is_party_member_team",
+            "member_count",
+        )
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def dehydrate_member_count(self, team):
+        return team.memberships.count() if not hasattr(team, "member_count") else team.member_count
+
+
+class CareRecipientResource(SensitiveDataResource):
+    person = Field(attribute="person", column_name="person", widget=ScopedForeignKeyWidget(Person, "pk"))
+    name = Field(attribute="person__name", column_name="name", readonly=True)
+    phone = Field(attribute="person__phone", column_name="phone", readonly=True)
+    community = Field(attribute="community__name", column_name="community", readonly=True)
+    categories = Field(column_name="categories")
+    assigned_team = Field(
+        attribute="assigned_team",
+        column_name="assigned_team",
+        widget=ScopedForeignKeyWidget(VolunteerTeam, "name"),
+    )
+    usual_services = Field(column_name="usual_services")
+
+    sensitive_fields = ("categories", "health_notes")
+    masked_phone_fields = ("phone",)
+    list_fields = ("categories", "usual_services")
+
+    class Meta:
+        model = CareRecipient
+        fields = (
+            "id",
+            "person",
+            "name",
+            "phone",
+            "community",
+            "categories",
+            "health_notes",
+            "frequency",
+            "frequency_unit",
+            "since",
+            "assigned_team",
+            "usual_day",
+            "usual_services",
+            "active",
+            "inactive_reason",
+        )
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("person", "community", "assigned_team")
+            .prefetch_related("categories", "usual_services")
+        )
+
+    def dehydrate_categories(self, recipient):
+        return self.render_list(recipient.categories.all())
+
+    def dehydrate_usual_services(self, recipient):
+        return self.render_list(recipient.usual_services.all())
+
+    def parse_categories(self, instance, labels):
+        return self.parse_coded(CareCategory, labels, _("care categories"))
+
+    def parse_usual_services(self, instance, labels):
+        return self.parse_coded(Service, labels, _("services"))
+
+
+class HomeVisitResource(SensitiveDataResource):
+    recipient = Field(
+        attribute="recipient", column_name="recipient", widget=ScopedForeignKeyWidget(CareRecipient, "pk")
+    )
+    recipient_name = Field(attribute="recipient__person__name", column_name="recipient_name", readonly=True)
+    community = Field(attribute="community__name", column_name="community", readonly=True)
+    team = Field(attribute="team", column_name="team", widget=ScopedForeignKeyWidget(VolunteerTeam, "name"))
+    volunteers = Field(column_name="volunteers")
+    services = Field(column_name="services")
+
+    list_fields = ("volunteers", "services")
+
+    class Meta:
+        model = HomeVisit
+        fields = (
+            "id",
+            "recipient",
+            "recipient_name",
+            "community",
+            "team",
+            "volunteers",
+            "visited_on",
+            "services",
+            "other_services",
+            "minutes",
+            "notes",
+        )
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("recipient__person", "community", "team")
+            .prefetch_related("volunteers", "services")
+        )
+
+    def dehydrate_volunteers(self, visit):
+        return self.render_list(person.name for person in visit.volunteers.all())
+
+    def dehydrate_services(self, visit):
+        return self.render_list(visit.services.all())
+
+    def parse_services(self, instance, labels):
+        return self.parse_coded(Service, labels, _("services"))
+
+    def parse_volunteers(self, instance, names):
+        """Volunteers are named; a name is looked up among the visit's team's members."""
+        if not names or instance.team_id is None:
+            return []
+        members = {}
+        for membership in Membership.objects.filter(
+            team_id=instance.team_id, person__name__in=names
+        ).select_related("person"):
+            members.setdefault(membership.person.name, []).append(membership.person)
+        ambiguous = [name for name in names if len(members.get(name, [])) > 1]
+        if ambiguous:
+            raise ValidationError(
+                _("More than one member of %(team)s is called %(names)s: record this visit in the admin.")
+                % {"team": instance.team, "names": "、".join(ambiguous)}
+            )
+        outsiders = [name for name in names if name not in members]
+        if outsiders:
+            raise ValidationError(
+                _("Not a member of %(team)s: %(names)s.")
+                % {"team": instance.team, "names": "、".join(outsiders)}
+            )
+        return [members[name][0] for name in dict.fromkeys(names)]
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        try:
+            super().validate_instance(instance, errors, validate_unique)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "volunteers" not in errors and instance.team_id and instance.visited_on:
+            volunteers = getattr(instance, "_pending_lists", {}).get("volunteers")
+            if volunteers is None and instance.pk:
+                volunteers = list(instance.volunteers.all())
+            problems = instance.volunteer_errors(volunteers or [])
+            if problems:
+                errors["volunteers"] = problems
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,260 @@
+"""Counts of volunteer work over a unit and a period, each computed by the database (for the reports app).
+
+``unit`` is a District, Subdistrict or Community; ``start`` and ``end`` are dates, both included.
+Every function runs a fixed number of queries, whatever the number of rows.
+
+Which person-times a figure is:
+- ``visits``: home visits = person-times served (服务人次), one per visit whoever went;
+- ``volunteer_person_times``: volunteer participations (志愿者参与人次), one per volunteer per visit;
+- ``volunteer_hours``: the sum over participations of the visit's length (each volunteer's own hours);
+- ``visit_hours``: the sum of the visits' lengths (time spent with the recipients).
+
+A team counts when it belongs to the unit and was founded by ``end`` (or has no founding date); its
+members are those who joined by ``end`` (or without a date). Visits count by the recipient's community.
+"""
+
+import datetime
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from communities.models import Community, Subdistrict
+from communities.scoping import COMMUNITY, DISTRICT, SUBDISTRICT, community_scoped, unit_level
+
+from .models import CareRecipient, HomeVisit, Membership, VolunteerTeam
+
+# Records of this app all belong to a community through a field named "community".
+_PATHS = community_scoped("community")
+
+VisitVolunteer = HomeVisit.volunteers.through
+
+TEAM_KEYS = ("teams", "party_member_teams")
+MEMBER_KEYS = ("members", "party_member_members")
+VISIT_KEYS = ("visits", "recipients_visited", "visit_hours")
+PARTICIPATION_KEYS = ("volunteer_person_times", "volunteers", "party_member_volunteers", "volunteer_hours")
+TOTAL_KEYS = TEAM_KEYS + MEMBER_KEYS + VISIT_KEYS + PARTICIPATION_KEYS
+
+
+def _in_unit(unit, prefix: str = "") -> Q:
+    return Q(**{prefix + _PATHS[unit_level(unit)]: unit})
+
+
+def _hours(minutes) -> float:
+    return round((minutes or 0) / 60, 1)
+
+
+def _teams(unit, end):
+    return VolunteerTeam.objects.filter(_in_unit(unit)).filter(
+        Q(founded_on__isnull=True) | Q(founded_on__lte=end)
+    )
+
+
+def _memberships(unit, end):
+    return Membership.objects.filter(_in_unit(unit, "team__")).filter(
+        Q(joined_on__isnull=True) | Q(joined_on__lte=end),
+        Q(team__founded_on__isnull=True) | Q(team__founded_on__lte=end),
+    )
+
+
+def _visits(unit, start, end):
+    return HomeVisit.objects.filter(_in_unit(unit), visited_on__gte=start, visited_on__lte=end)
+
+
+def _participations(unit, start, end):
+    return VisitVolunteer.objects.filter(
+        _in_unit(unit, "homevisit__"), homevisit__visited_on__gte=start, homevisit__visited_on__lte=end
+    )
+
+
+_TEAM_AGGREGATES = {
+    "teams": Count("pk"),
+    "party_member_teams": Count("pk", filter=Q(is_party_member_team=True)),
+}
+_MEMBER_AGGREGATES = {
+    "members": Count("person", distinct=True),
+    "party_member_members": Count("person", distinct=True, filter=Q(person__is_party_member=True)),
+}
+_VISIT_AGGREGATES = {
+    "visits": Count("pk"),
+    "recipients_visited": Count("recipient", distinct=True),
+    "visit_minutes": Sum("minutes"),
+}
+_PARTICIPATION_AGGREGATES = {
+    "volunteer_person_times": Count("pk"),
+    "volunteers": Count("person", distinct=True),
+    "party_member_volunteers": Count("person", distinct=True, filter=Q(person__is_party_member=True)),
+    "volunteer_minutes": Sum("homevisit__minutes"),
+}
+
+
+def _finish(row: dict) -> dict:
+    """Zero-fill and turn minutes into hours (one decimal)."""
+    result = {key: row.get(key) or 0 for key in TOTAL_KEYS if key not in ("visit_hours", "volunteer_hours")}
+    result["visit_hours"] = _hours(row.get("visit_minutes"))
+    result["volunteer_hours"] = _hours(row.get("volunteer_minutes"))
+    return result
+
+
+def volunteer_totals(unit, start: datetime.date, end: datetime.date) -> dict:
+    """The unit's figures for the period (4 queries).
+
+    Returns ``{"teams", "party_member_teams", "members", "party_member_members", "visits",
+    "recipients_visited", "visit_hours", "volunteer_person_times", "volunteers", "party_member_volunteers",
+    "volunteer_hours"}``: counts are ints, hours floats. For the article's sentence "47支党员志愿服务队，
+    319名党员开展上门服务1880人次" read party_member_teams, party_member_volunteers and visits.
+    """
+    row = {}
+    row.update(_teams(unit, end).aggregate(**_TEAM_AGGREGATES))
+    row.update(_memberships(unit, end).aggregate(**_MEMBER_AGGREGATES))
+    row.update(_visits(unit, start, end).aggregate(**_VISIT_AGGREGATES))
+    row.update(_participations(unit, start, end).aggregate(**_PARTICIPATION_AGGREGATES))
+    return _finish(row)
+
+
+def subunits(unit):
+    """The units one level below ``unit`` (a community has none: its breakdown is itself)."""
+    level = unit_level(unit)
+    if level == DISTRICT:
+        return Subdistrict.objects.filter(district=unit).order_by("name")
+    if level == SUBDISTRICT:
+        return Community.objects.filter(subdistrict=unit).order_by("name")
+    return Community.objects.filter(pk=unit.pk)
+
+
+def _subunit_level(unit) -> str:
+    return {DISTRICT: SUBDISTRICT, SUBDISTRICT: COMMUNITY, COMMUNITY: COMMUNITY}[unit_level(unit)]
+
+
+def volunteer_totals_by_subunit(unit, start: datetime.date, end: datetime.date) -> list[dict]:
+    """One row per subdistrict of a district, per community of a subdistrict, or the community itself.
+
+    Each row is ``{"unit": <Subdistrict or Community>, **volunteer_totals keys}``, every sub-unit present
+    (zeros where nothing happened), ordered by name. 5 queries.
+    """
+    group = _PATHS[_subunit_level(unit)]
+    rows: dict[int, dict] = {}
+    for queryset, prefix, aggregates in (
+        (_teams(unit, end), "", _TEAM_AGGREGATES),
+        (_memberships(unit, end), "team__", _MEMBER_AGGREGATES),
+        (_visits(unit, start, end), "", _VISIT_AGGREGATES),
+        (_participations(unit, start, end), "homevisit__", _PARTICIPATION_AGGREGATES),
+    ):
+        key = prefix + group
+        for row in queryset.values(key).annotate(**aggregates).order_by():
+            rows.setdefault(row[key], {}).update(row)
+    return [{"unit": sub, **_finish(rows.get(sub.pk, {}))} for sub in subunits(unit)]
+
+
+def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def volunteer_totals_by_month(unit, start: datetime.date, end: datetime.date) -> list[dict]:
+    """One row per calendar month of the period: ``{"month": <first day>, "visits", "recipients_visited",
+    "visit_hours", "volunteer_person_times", "volunteers", "party_member_volunteers", "volunteer_hours"}``.
+
+    Teams and members are standing figures, not monthly ones: read them from volunteer_totals. 2 queries.
+    """
+    rows: dict[datetime.date, dict] = {}
+    for queryset, field, aggregates in (
+        (_visits(unit, start, end), "visited_on", _VISIT_AGGREGATES),
+        (_participations(unit, start, end), "homevisit__visited_on", _PARTICIPATION_AGGREGATES),
+    ):
+        for row in (
+            queryset.annotate(month=TruncMonth(field)).values("month").annotate(**aggregates).order_by()
+        ):
+            month = row["month"]
+            if isinstance(month, datetime.datetime):
+                month = month.date()
+            rows.setdefault(month, {}).update(row)
+    result = []
+    for month in _months(start, end):
+        finished = _finish(rows.get(month, {}))
+        result.append({"month": month, **{k: finished[k] for k in VISIT_KEYS + PARTICIPATION_KEYS}})
+    return result
+
+
+def service_records_by_volunteer(unit, start: datetime.date, end: datetime.date):
+    """Per volunteer: visits they went on (volunteer person-times) and their hours, for certificates.
+
+    A values() queryset of ``{"person", "name", "community", "is_party_member", "visits", "minutes"}``,
+    most hours first; one query however it is sliced.
+    """
+    return (
+        _participations(unit, start, end)
+        .values("person")
+        .annotate(
+            visits=Count("pk"),
+            minutes=Sum("homevisit__minutes"),
+        )
+        .values(
+            "person",
+            "visits",
+            "minutes",
+            name=F("person__name"),
+            community=F("person__community__name"),
+            is_party_member=F("person__is_party_member"),
+        )
+        .order_by("-minutes", "name", "person")
+    )
+
+
+def service_records_by_team(unit, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Per team with visits in the unit: ``{"team", "name", "community", "visits" (served person-times),
+    "visit_hours", "volunteer_person_times", "volunteers", "volunteer_hours"}``, most visits first. 2 queries.
+    """
+    rows: dict[int, dict] = {}
+    visits = (
+        _visits(unit, start, end)
+        .values("team")
+        .annotate(visits=Count("pk"), visit_minutes=Sum("minutes"))
+        .values("team", "visits", "visit_minutes", name=F("team__name"), community=F("team__community__name"))
+        .order_by()
+    )
+    for row in visits:
+        rows[row["team"]] = row
+    participations = (
+        _participations(unit, start, end)
+        .values("homevisit__team")
+        .annotate(
+            volunteer_person_times=Count("pk"),
+            volunteers=Count("person", distinct=True),
+            volunteer_minutes=Sum("homevisit__minutes"),
+        )
+        .order_by()
+    )
+    for row in participations:
+        rows.setdefault(row["homevisit__team"], {}).update(row)
+    result = [
+        {
+            "team": team,
+            "name": row.get("name", ""),
+            "community": row.get("community", ""),
+            "visits": row.get("visits") or 0,
+            "visit_hours": _hours(row.get("visit_minutes")),
+            "volunteer_person_times": row.get("volunteer_person_times") or 0,
+            "volunteers": row.get("volunteers") or 0,
+            "volunteer_hours": _hours(row.get("volunteer_minutes")),
+        }
+        for team, row in rows.items()
+    ]
+    return sorted(result, key=lambda r: (-r["visits"], r["name"]))
+
+
+def due_visits(unit, month: datetime.date, today: datetime.date | None = None):
+    """The due-visit list for ``unit`` and ``month`` (see CareRecipient.due_in), oldest visit first."""
+    return (
+        CareRecipient.objects.for_unit(unit)
+        .due_in(month, today=today)
+        .select_related("person", "community", "assigned_team")
+        .order_by(F("days_since_last_visit").desc(nulls_first=True), "community__name", "person__name")
+    )
+
+
+def due_count(unit, month: datetime.date) -> int:
+    """How many recipients of ``unit`` are due a visit in ``month`` (1 query)."""
+    return CareRecipient.objects.for_unit(unit).due_in(month).count()

@@ -1,0 +1,226 @@
+"""Staff pages: the printable due-visit list and the volunteer service records (with export)."""
+
+import datetime
+
+import tablib
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.admin_base import can_see_sensitive
+from communities.models import Community, District, Subdistrict
+from communities.resources_base import escape_formula
+from communities.scoping import unit_level, unit_of
+from communities.validators import mask_phone
+
+from . import stats
+from .forms import DueListForm, PeriodForm, parse_unit, unit_key
+from .models import month_bounds
+
+DUE_PAGE_SIZE = 500
+RECORDS_PAGE_SIZE = 200
+
+
+def unit_choices(user) -> list[tuple[str, str]]:
+    """The units an account may pick on these pages: its own and those below it (3 queries at most)."""
+    own = unit_of(user)
+    if user.is_superuser and own is None:
+        districts, subdistricts = District.objects.all(), Subdistrict.objects.select_related("district")
+        communities = Community.objects.select_related("subdistrict")
+    elif own is None:
+        return []
+    elif unit_level(own) == "district":
+        districts = [own]
+        subdistricts = Subdistrict.objects.filter(district=own)
+        communities = Community.objects.filter(subdistrict__district=own).select_related("subdistrict")
+    elif unit_level(own) == "subdistrict":
+        districts, subdistricts = [], [own]
+        communities = Community.objects.filter(subdistrict=own).select_related("subdistrict")
+    else:
+        districts, subdistricts, communities = [], [], [own]
+    choices = [(unit_key(d), str(d)) for d in districts]
+    choices += [(unit_key(s), str(s)) for s in subdistricts]
+    choices += [(unit_key(c), f"{c.subdistrict} · {c}" if len(choices) else str(c)) for c in communities]
+    return choices
+
+
+def _unit_or_404(request, value):
+    unit = parse_unit(value, request.user)
+    if unit is None:
+        # Another unit's page and a unit that does not exist look the same.
+        raise Http404
+    return unit
+
+
+@login_required
+@permission_required("volunteers.view_carerecipient", raise_exception=True)
+def due_list(request):
+    """Who is due a home visit in a month: the list a team leader prints (a fixed number of queries)."""
+    form = DueListForm(request.GET or None)
+    month = timezone.localdate().replace(day=1)
+    unit_value = ""
+    if form.is_bound:
+        if form.is_valid():
+            month, unit_value = form.cleaned_data["month"], form.cleaned_data["unit"]
+        else:
+            unit_value = request.GET.get("unit", "")
+    unit = _unit_or_404(request, unit_value)
+    sees_sensitive = can_see_sensitive(request.user)
+    recipients = stats.due_visits(unit, month).prefetch_related("assigned_volunteers", "usual_services")
+    if sees_sensitive:
+        recipients = recipients.prefetch_related("categories")
+    page = Paginator(recipients, DUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "recipient": recipient,
+            "phone": _phone(recipient.person.phone, sees_sensitive),
+            "categories": "、".join(str(c) for c in recipient.categories.all()) if sees_sensitive else "",
+            "volunteers": "、".join(person.name for person in recipient.assigned_volunteers.all()),
+            "services": "、".join(str(service) for service in recipient.usual_services.all()),
+        }
+        for recipient in page.object_list
+    ]
+    first, last = month_bounds(month)
+    return render(
+        request,
+        "volunteers/due_list.html",
+        {
+            "title": _("Home visits due"),
+            "form": form,
+            "unit": unit,
+            "unit_value": unit_key(unit),
+            "unit_choices": unit_choices(request.user),
+            "month": month,
+            "month_value": month.strftime("%Y-%m"),
+            "month_end": last,
+            "page": page,
+            "rows": rows,
+            "sees_sensitive": sees_sensitive,
+            **admin.site.each_context(request),
+        },
+    )
+
+
+def _phone(phone: str, in_full: bool) -> str:
+    if not phone:
+        return ""
+    return phone if in_full else mask_phone(phone)
+
+
+def _default_period() -> tuple[datetime.date, datetime.date]:
+    today = timezone.localdate()
+    return today.replace(month=1, day=1), today
+
+
+@login_required
+@permission_required("volunteers.view_homevisit", raise_exception=True)
+def service_records(request):
+    """Hours and visits per team and per volunteer for a period; ?format=xlsx or csv downloads them."""
+    start, end = _default_period()
+    form = PeriodForm(request.GET or None, initial={"start": start, "end": end})
+    unit_value, export = "", ""
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        unit_value, export = form.cleaned_data["unit"], form.cleaned_data["format"]
+    elif form.is_bound:
+        unit_value = request.GET.get("unit", "")
+    unit = _unit_or_404(request, unit_value)
+    teams = stats.service_records_by_team(unit, start, end)
+    volunteers = stats.service_records_by_volunteer(unit, start, end)
+    totals = stats.volunteer_totals(unit, start, end)
+    if export in ("xlsx", "csv"):
+        return _export(export, unit, start, end, teams, volunteers, request.GET.get("table", "volunteers"))
+    page = Paginator(volunteers, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row["hours"] = round((row["minutes"] or 0) / 60, 1)
+    return render(
+        request,
+        "volunteers/service_records.html",
+        {
+            "title": _("Volunteer service records"),
+            "form": form,
+            "unit": unit,
+            "unit_value": unit_key(unit),
+            "unit_choices": unit_choices(request.user),
+            "start": start,
+            "end": end,
+            "teams": teams,
+            "page": page,
+            "totals": totals,
+            **admin.site.each_context(request),
+        },
+    )
+
+
+def _team_sheet(teams) -> tablib.Dataset:
+    sheet = tablib.Dataset(
+        headers=[
+            _("team"),
+            _("community"),
+            _("visits (person-times served)"),
+            _("visit hours"),
+            _("volunteer person-times"),
+            _("volunteers"),
+            _("volunteer hours"),
+        ],
+        title=str(_("teams")),
+    )
+    for row in teams:
+        sheet.append(
+            [
+                escape_formula(row["name"]),
+                escape_formula(row["community"]),
+                row["visits"],
+                row["visit_hours"],
+                row["volunteer_person_times"],
+                row["volunteers"],
+                row["volunteer_hours"],
+            ]
+        )
+    return sheet
+
+
+def _volunteer_sheet(volunteers) -> tablib.Dataset:
+    sheet = tablib.Dataset(
+        headers=[
+            _("volunteer"),
+            _("community"),
+            _("Party member"),
+            _("visits (volunteer person-times)"),
+            _("volunteer hours"),
+        ],
+        title=str(_("volunteers")),
+    )
+    for row in volunteers.iterator(chunk_size=2000):
+        sheet.append(
+            [
+                escape_formula(row["name"]),
+                escape_formula(row["community"]),
+                _("yes") if row["is_party_member"] else _("no"),
+                row["visits"],
+                round((row["minutes"] or 0) / 60, 1),
+            ]
+        )
+    return sheet
+
+
+def _export(file_format, unit, start, end, teams, volunteers, table) -> HttpResponse:
+    name = f"volunteer-service-{start:%Y%m%d}-{end:%Y%m%d}"
+    if file_format == "xlsx":
+        book = tablib.Databook([_team_sheet(teams), _volunteer_sheet(volunteers)])
+        response = HttpResponse(
+            book.export("xlsx"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    sheet = _team_sheet(teams) if table == "teams" else _volunteer_sheet(volunteers)
+    response = HttpResponse("\ufeff" + sheet.export("csv"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{name}-{"teams" if table == "teams" else "volunteers"}.csv"'
+    )
+    return response
