@@ -8,6 +8,12 @@ from venues.models import Closure, Docent, Offering, OpeningHours, Venue, VenueS
 
 
 @pytest.fixture(autouse=True)
+def _english(settings):
+    """The tests read the English messages; test_locale checks the Chinese ones."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Rate-limit counters live in the cache: every test starts from zero."""
     cache.clear()
@@ -53,8 +59,9 @@ def venue(community):
 
 @pytest.fixture
 def other_venue(other_community):
-    return make_venue(other_community, slug="guangchang", name="学雷锋志愿服务社区文化广场",
-                      kind=Venue.Kind.CULTURAL_SQUARE)
+    return make_venue(
+        other_community, slug="guangchang", name="学雷锋志愿服务社区文化广场", kind=Venue.Kind.CULTURAL_SQUARE
+    )
 
 
 @pytest.fixture
@@ -87,4 +94,6 @@ def docent(community):
 @pytest.fixture
 def closure(venue):
     day = timezone.localdate() + timedelta(days=5)
-    return Closure.objects.create(venue=venue, starts_on=day, ends_on=day + timedelta(days=1), reason="设备检修")
+    return Closure.objects.create(
+        venue=venue, starts_on=day, ends_on=day + timedelta(days=1), reason="设备检修"
+    )

@@ -1,0 +1,280 @@
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from tests.venues.conftest import local_dt, slot_value
+from venues.models import Booking, Slot
+from venues.services import REFERENCE_ALPHABET
+
+
+def form_data(starts_at, **fields):
+    data = {
+        "visitor_kind": "resident",
+        "organisation": "",
+        "size": 2,
+        "contact_name": "张三",
+        "phone": "13812345678",
+        "offering": "",
+        "slot": slot_value(starts_at),
+        "purpose": "",
+        "token": str(uuid.uuid4()),
+    }
+    data.update(fields)
+    return data
+
+
+def post(client, data, slug="jiafeng"):
+    return client.post(f"/venues/{slug}/book/", data)
+
+
+def test_resident_books_a_slot_and_sees_reference_status_and_what_to_bring(
+    client, venue, offering, slot_start
+):
+    response = post(
+        client,
+        form_data(slot_start, offering=offering.pk),
+    )
+    booking = Booking.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/bookings/{booking.reference}/"
+    assert booking.status == Booking.Status.PENDING
+    assert booking.slot.starts_at == slot_start
+    assert booking.slot.booked_places == 2
+    assert booking.community == venue.community
+    page = client.get(response["Location"]).content.decode()
+    assert booking.reference in page
+    assert "pending approval" in page or "待审核" in page
+    assert "请携带身份证。" in page
+    assert f"/bookings/{booking.reference}/booking.ics" in page
+    assert "138****5678" in page and "13812345678" not in page
+
+
+def test_group_booking_needs_no_approval_where_the_venue_says_so(client, venue, slot_start):
+    venue.needs_approval = False
+    venue.save()
+    post(client, form_data(slot_start, visitor_kind="school", organisation="洛阳市第一中学", size=8))
+    booking = Booking.objects.get()
+    assert booking.status == Booking.Status.CONFIRMED
+    assert booking.organisation == "洛阳市第一中学"
+
+
+def test_reference_is_long_and_unguessable(client, venue, slot_start):
+    post(client, form_data(slot_start))
+    post(client, form_data(slot_start + timedelta(hours=1)))
+    first, second = Booking.objects.values_list("reference", flat=True)
+    assert len(first) >= 10 and set(first) <= set(REFERENCE_ALPHABET)
+    assert first != second
+
+
+def test_ics_download(client, venue, slot_start):
+    post(client, form_data(slot_start))
+    booking = Booking.objects.get()
+    response = client.get(f"/bookings/{booking.reference}/booking.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert "BEGIN:VEVENT" in body
+    start_utc = slot_start.astimezone(timezone.get_fixed_timezone(0)).strftime("%Y%m%dT%H%M%SZ")
+    assert f"DTSTART:{start_utc}" in body
+    assert "SUMMARY:家风家训馆" in body
+    assert "13812345678" not in body
+
+
+def assert_refused(client, data, message, slug="jiafeng"):
+    response = post(client, data, slug)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Booking.objects.count() == 0
+    return response
+
+
+def test_slot_in_the_past_is_refused(client, venue):
+    past = local_dt(timezone.localdate() - timedelta(days=1), 10)
+    assert_refused(client, form_data(past), "This time has already passed")
+
+
+def test_slot_within_the_minimum_notice_is_refused(client, venue):
+    soon = local_dt(timezone.localdate() + timedelta(days=1), 9) if timezone.localtime().hour < 9 else None
+    soon = soon or (timezone.localtime() + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+    assert_refused(client, form_data(soon), "at least 24 hours ahead")
+
+
+def test_slot_beyond_the_booking_window_is_refused(client, venue):
+    late = local_dt(timezone.localdate() + timedelta(days=40), 10)
+    assert_refused(client, form_data(late), "Bookings open 28 days ahead")
+
+
+def test_slot_outside_opening_hours_is_refused(client, venue, slot_start):
+    assert_refused(client, form_data(slot_start.replace(hour=15)), "not open at this time")
+    assert_refused(client, form_data(slot_start.replace(minute=30)), "not open at this time")
+
+
+def test_slot_on_a_closure_is_refused(client, venue, closure):
+    assert_refused(client, form_data(local_dt(closure.starts_on, 10)), "closed on")
+    assert_refused(client, form_data(local_dt(closure.starts_on, 10)), "设备检修")
+
+
+def test_malformed_slot_is_refused(client, venue):
+    assert_refused(client, form_data(timezone.now(), slot="tomorrow"), "Choose a time from the list")
+
+
+def test_group_larger_than_the_capacity_is_refused(client, venue, slot_start):
+    assert_refused(
+        client,
+        form_data(slot_start, visitor_kind="school", organisation="一中", size=11),
+        "larger than the 10 visitors",
+    )
+
+
+def test_group_larger_than_the_menu_item_allows_is_refused(client, venue, offering, slot_start):
+    assert_refused(client, form_data(slot_start, size=9, offering=offering.pk), "larger than the 8 visitors")
+
+
+def test_group_larger_than_the_free_places_is_refused(client, venue, slot_start):
+    assert post(client, form_data(slot_start, size=7)).status_code == 302
+    response = post(
+        client, form_data(slot_start, visitor_kind="community", organisation="金业路社区", size=4)
+    )
+    assert response.status_code == 200
+    assert "Only 3 places are left" in response.content.decode()
+    assert Booking.objects.count() == 1
+    assert Slot.objects.get().booked_places == 7
+
+
+def test_full_slot_is_refused_with_a_message(client, venue, slot_start):
+    post(client, form_data(slot_start, size=10))
+    response = post(client, form_data(slot_start, size=1))
+    assert "This slot is full" in response.content.decode()
+    assert Booking.objects.count() == 1
+
+
+def test_size_zero_is_refused(client, venue, slot_start):
+    assert_refused(client, form_data(slot_start, size=0), "at least one visitor")
+
+
+def test_malformed_phone_is_refused(client, venue, slot_start):
+    assert_refused(client, form_data(slot_start, phone="12345"), "Enter a valid phone number")
+
+
+def test_group_without_organisation_is_refused(client, venue, slot_start):
+    assert_refused(
+        client,
+        form_data(slot_start, visitor_kind="enterprise_branch", size=5),
+        "Enter the name of the organisation",
+    )
+
+
+def test_menu_item_of_another_venue_is_refused(client, venue, other_venue, slot_start):
+    from venues.models import Offering
+
+    foreign = Offering.objects.create(venue=other_venue, name="宣誓")
+    assert_refused(client, form_data(slot_start, offering=foreign.pk), "Select a valid choice")
+
+
+def test_pressing_the_button_twice_makes_one_booking(client, venue, slot_start):
+    data = form_data(slot_start, size=3)
+    first = post(client, data)
+    second = post(client, data)
+    assert first["Location"] == second["Location"]
+    assert Booking.objects.count() == 1
+    assert Slot.objects.get().booked_places == 3
+
+
+def test_form_carries_a_fresh_token(client, venue):
+    first = client.get("/venues/jiafeng/book/").context["form"]["token"].value()
+    second = client.get("/venues/jiafeng/book/").context["form"]["token"].value()
+    assert first and second and first != second
+
+
+def test_booking_form_preselects_the_slot_from_the_venue_page(client, venue, slot_start):
+    response = client.get("/venues/jiafeng/book/", {"slot": slot_value(slot_start)})
+    assert f'value="{slot_value(slot_start)}" selected' in response.content.decode()
+
+
+@override_settings(VENUES_RATE_LIMITS={"booking_phone": (2, 3600)})
+def test_many_bookings_from_one_phone_are_slowed_down(client, venue, slot_start):
+    for hour in range(2):
+        assert post(client, form_data(slot_start + timedelta(hours=hour), size=1)).status_code == 302
+    response = post(client, form_data(slot_start + timedelta(hours=2), size=1))
+    assert response.status_code == 429
+    assert "Too many bookings with this phone number" in response.content.decode()
+    assert Booking.objects.count() == 2
+
+
+@override_settings(VENUES_RATE_LIMITS={"booking_ip": (3, 3600)})
+def test_many_bookings_from_one_address_are_slowed_down(client, venue, slot_start):
+    for i in range(3):
+        post(client, form_data(slot_start, size=1, phone=f"1381234567{i}"))
+    response = post(client, form_data(slot_start, size=1, phone="13912345678"))
+    assert response.status_code == 429
+    assert "Too many bookings from this address" in response.content.decode()
+    assert Booking.objects.count() == 3
+
+
+def made(client, venue, slot_start, **fields):
+    post(client, form_data(slot_start, **fields))
+    return Booking.objects.latest("pk")
+
+
+def test_visitor_cancels_with_the_phone_and_the_places_are_freed(client, venue, slot_start):
+    booking = made(client, venue, slot_start, size=4)
+    response = client.post(f"/bookings/{booking.reference}/", {"phone": "138 1234 5678"})
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert Slot.objects.get().booked_places == 0
+    page = client.get(response["Location"]).content.decode()
+    assert "Your booking has been cancelled." in page
+    assert "Cancel this booking" not in page
+
+
+def test_wrong_phone_cancels_nothing_and_reveals_nothing(client, venue, slot_start):
+    booking = made(client, venue, slot_start, size=4)
+    response = client.post(f"/bookings/{booking.reference}/", {"phone": "13999999999"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "does not match" in text
+    assert "13812345678" not in text and "张三" not in text
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.PENDING
+    assert Slot.objects.get().booked_places == 4
+
+
+def test_unknown_reference_is_404_for_status_cancel_and_calendar(client, venue, slot_start):
+    made(client, venue, slot_start)
+    assert client.get("/bookings/ABCDEFGHJKLM/").status_code == 404
+    assert client.post("/bookings/ABCDEFGHJKLM/", {"phone": "13812345678"}).status_code == 404
+    assert client.get("/bookings/ABCDEFGHJKLM/booking.ics").status_code == 404
+
+
+@override_settings(VENUES_RATE_LIMITS={"cancel_reference": (3, 3600)})
+def test_guessing_the_phone_is_slowed_down(client, venue, slot_start):
+    booking = made(client, venue, slot_start)
+    for i in range(3):
+        client.post(f"/bookings/{booking.reference}/", {"phone": f"1390000000{i}"})
+    response = client.post(f"/bookings/{booking.reference}/", {"phone": "13812345678"})
+    assert response.status_code == 429
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.PENDING
+
+
+def test_cancelled_booking_cannot_be_cancelled_again(client, venue, slot_start):
+    booking = made(client, venue, slot_start, size=4)
+    client.post(f"/bookings/{booking.reference}/", {"phone": "13812345678"})
+    response = client.post(f"/bookings/{booking.reference}/", {"phone": "13812345678"})
+    assert "can no longer be cancelled" in response.content.decode()
+    assert Slot.objects.get().booked_places == 0
+
+
+def test_places_freed_by_a_cancellation_can_be_booked_again(client, venue, slot_start):
+    booking = made(client, venue, slot_start, size=10)
+    client.post(f"/bookings/{booking.reference}/", {"phone": "13812345678"})
+    assert post(client, form_data(slot_start, size=10)).status_code == 302
+    assert Slot.objects.get().booked_places == 10
+
+
+@pytest.mark.parametrize("reference", ["x" * 40, "../admin", "%00"])
+def test_odd_references_are_404(client, db, reference):
+    assert client.get(f"/bookings/{reference}/").status_code == 404
