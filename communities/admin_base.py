@@ -1,17 +1,98 @@
 """The admin base every register uses: scoping to the account's unit, 404 for records outside it,
-scoped foreign-key choices and autocomplete, import/export with the account's scope, bounded counts."""
+scoped foreign-key choices, filters and autocomplete, import/export with the account's scope, bounded counts."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
+from django.db import models
 from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
 from .forms import LimitedImportForm
 from .pagination import LargeTablePaginator
-from .scoping import is_scoped
+from .scoping import LEVELS, is_scoped, unit_ancestor, unit_level, unit_of
 
 
 def can_see_sensitive(user) -> bool:
     return user.has_perm("communities.view_sensitive_personal_data")
+
+
+def _follow(instance, path: str):
+    value = instance
+    for part in path.split("__"):
+        if value is None:
+            return None
+        value = getattr(value, part)
+    return value
+
+
+def record_in_scope(instance, user) -> bool:
+    """Whether an unsaved or changed record would be inside ``user``'s unit (the in-memory twin of for_user)."""
+    if user.is_superuser:
+        return True
+    unit = unit_of(user)
+    if unit is None:
+        return False
+    paths = type(instance).scope_paths
+    level = unit_level(unit)
+    if level in paths:
+        path, target = paths[level], unit
+    else:
+        coarser = [lv for lv in LEVELS if lv in paths and LEVELS.index(lv) < LEVELS.index(level)]
+        path, target = paths[coarser[-1]], unit_ancestor(unit, coarser[-1])
+    value = _follow(instance, path)
+    return value is not None and getattr(value, "pk", value) == target.pk
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A filter by a related unit that lists only the units inside the account's unit."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.related_model
+        queryset = related._default_manager.all()
+        if is_scoped(related):
+            queryset = queryset.for_user(request.user)
+        return [(obj.pk, str(obj)) for obj in queryset]
+
+
+def _scoped_list_filter(model, list_filter):
+    """Plain related-field filters become scoped ones, so a filter never lists another unit's names."""
+    scoped = []
+    for entry in list_filter:
+        if isinstance(entry, str):
+            try:
+                last = get_fields_from_path(model, entry)[-1]
+            except Exception:
+                last = None
+            if isinstance(last, models.ForeignKey | models.ManyToManyField) and is_scoped(last.related_model):
+                entry = (entry, ScopedRelatedFieldListFilter)
+        scoped.append(entry)
+    return scoped
+
+
+class ScopedFormMixin:
+    """Refuses to save a record that would land outside the account's unit (e.g. moved to another community)."""
+
+    scope_user = None
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.scope_user is None or self.errors or not is_scoped(type(self.instance)):
+            return
+        if not record_in_scope(self.instance, self.scope_user):
+            self.add_error(
+                None,
+                _g("This record would fall outside your unit (%(unit)s).")
+                % {"unit": unit_of(self.scope_user)},
+            )
+
+
+def _scope_choices(formfield, db_field, request):
+    if formfield is not None and is_scoped(db_field.related_model) and hasattr(formfield, "queryset"):
+        formfield.queryset = formfield.queryset.for_user(request.user)
+    return formfield
 
 
 class ScopedAdminMixin:
@@ -31,6 +112,13 @@ class ScopedAdminMixin:
             raise Http404
         return obj
 
+    def get_list_filter(self, request):
+        return _scoped_list_filter(self.model, super().get_list_filter(request))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (ScopedFormMixin, form), {"scope_user": request.user})
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         return _scope_choices(field, db_field, request)
@@ -40,19 +128,48 @@ class ScopedAdminMixin:
         return _scope_choices(field, db_field, request)
 
 
-def _scope_choices(formfield, db_field, request):
-    if formfield is not None and is_scoped(db_field.related_model):
-        formfield.queryset = formfield.queryset.for_user(request.user)
-    return formfield
-
-
 class ScopedAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     """A register: scoped, searchable, importable (with preview, all-or-nothing) and exportable."""
 
     import_form_class = LimitedImportForm
+    import_template_name = "communities/admin/import.html"
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # The library names the exception class; the user needs to know what to do.
+        form.add_error(
+            "import_file",
+            _(
+                "This file could not be read as a spreadsheet of the chosen format. Save it from your "
+                "spreadsheet program as XLSX or CSV and choose the matching format."
+            ),
+        )
+
+    def process_result(self, result, request):
+        """After "confirm import": report a failed import (nothing written) instead of "import finished"."""
+        if result.has_errors() or result.has_validation_errors():
+            form_class = self.get_import_form_class(request)
+            form = form_class(self.get_import_formats(), self.get_import_resource_classes(request))
+            resource = self.get_import_resource_classes(request)[0](
+                **self.get_import_resource_kwargs(request)
+            )
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Import"),
+                "form": form,
+                "opts": self.model._meta,
+                "media": self.media + form.media,
+                "result": result,
+                "import_error_display": self.import_error_display,
+                "fields_list": [
+                    (resource.get_display_name(), [f.column_name for f in resource.get_user_visible_fields()])
+                ],
+            }
+            request.current_app = self.admin_site.name
+            return TemplateResponse(request, [self.import_template_name], context)
+        return super().process_result(result, request)
 
 
 class ScopedInline(admin.TabularInline):
@@ -61,6 +178,13 @@ class ScopedInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(
+            formset.form.__name__, (ScopedFormMixin, formset.form), {"scope_user": request.user}
+        )
+        return formset
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         return _scope_choices(field, db_field, request)
@@ -68,3 +192,14 @@ class ScopedInline(admin.TabularInline):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         return _scope_choices(field, db_field, request)
+
+
+__all__ = [
+    "ScopedAdmin",
+    "ScopedAdminMixin",
+    "ScopedFormMixin",
+    "ScopedInline",
+    "ScopedRelatedFieldListFilter",
+    "can_see_sensitive",
+    "record_in_scope",
+]

@@ -1,12 +1,40 @@
+import zipfile
+
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ImportForm
 
+# Spreadsheet programs in China often save CSV in GB18030/GBK ("ANSI") rather than UTF-8.
+TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def _decodes(data: bytes) -> str | None:
+    """The encoding ``data`` reads as, or None when it is not text (NUL bytes, undecodable)."""
+    if b"\x00" in data:
+        return None
+    for encoding in TEXT_ENCODINGS:
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return None
+
 
 class LimitedImportForm(ImportForm):
-    """The admin's import form, refusing files larger than IMPORT_MAX_UPLOAD_BYTES and empty files."""
+    """The admin's import form: refuses files that are too large, empty, or not the chosen kind of spreadsheet.
+
+    The checks run before the library parses anything, so a PNG renamed .xlsx or random bytes named .csv get
+    a sentence next to the file field instead of a parser's exception. A CSV saved as GB18030/GBK is read as
+    such (converted to UTF-8 here).
+    """
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.formats = formats
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
@@ -19,3 +47,39 @@ class LimitedImportForm(ImportForm):
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))
         return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        chosen = cleaned.get("format")
+        if upload is None or chosen in (None, ""):
+            return cleaned
+        file_format = self.formats[int(chosen)]()
+        upload.seek(0)
+        data = upload.read()
+        upload.seek(0)
+        looks_like_zip = data[:4] == b"PK\x03\x04"
+        if file_format.is_binary():
+            if not looks_like_zip or not zipfile.is_zipfile(upload):
+                self.add_error(
+                    "import_file",
+                    _(
+                        "This file is not an XLSX spreadsheet. Save it from Excel, WPS or LibreOffice as "
+                        "“Excel workbook (.xlsx)”, or choose the format that matches the file."
+                    ),
+                )
+            upload.seek(0)
+            return cleaned
+        encoding = None if looks_like_zip else _decodes(data)
+        if encoding is None:
+            self.add_error(
+                "import_file",
+                _(
+                    "This file is not a CSV text file. Save it from your spreadsheet program as CSV, "
+                    "or choose the format that matches the file (XLSX)."
+                ),
+            )
+        elif encoding != "utf-8-sig":
+            converted = data.decode(encoding).encode("utf-8")
+            cleaned["import_file"] = SimpleUploadedFile(upload.name, converted, upload.content_type)
+        return cleaned

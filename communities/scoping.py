@@ -64,12 +64,13 @@ def scope_q(model, unit) -> Q:
     paths = model.scope_paths
     level = unit_level(unit)
     if level in paths:
-        return Q(**{paths[level]: unit})
+        # By primary key: a path of "pk" (the unit's own model) does not accept a model instance.
+        return Q(**{paths[level]: unit.pk})
     # The record lives above the account's unit: visible when it is the account's own ancestor.
     for coarser in LEVELS:
         if coarser in paths and LEVELS.index(coarser) < LEVELS.index(level):
             finest = coarser
-    return Q(**{paths[finest]: unit_ancestor(unit, finest)})
+    return Q(**{paths[finest]: unit_ancestor(unit, finest).pk})
 
 
 class ScopedQuerySet(models.QuerySet):
