@@ -18,10 +18,31 @@ from communities.admin_base import ScopedAdmin, ScopedAdminMixin, ScopedInline
 from communities.models import Community
 from communities.scoping import COMMUNITY, unit_level, unit_of
 
-from .models import Activity, ActivityType, ImportLog, Lecturer, Programme, ProgrammeYear, period_bounds
+from .models import (
+    Activity,
+    ActivityType,
+    ImportLog,
+    Lecturer,
+    Programme,
+    ProgrammeYear,
+    communities_for,
+    period_bounds,
+)
 from .resources import ActivityResource
 
 OUTSIDE_UNIT = _("This record is not in your unit (or no longer exists); choose one of your own unit.")
+
+
+class CommunityChoicesMixin:
+    """Scoped community choices (see activities.models.communities_for)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Community:
+            kwargs["queryset"] = communities_for(request.user)
+            field = admin.ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
+            field.error_messages["invalid_choice"] = OUTSIDE_UNIT
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 # --- list filters that list only the account's own records ---------------------------------------
@@ -50,7 +71,7 @@ CommunityFilter = scoped_filter(
     "community",
     _("community"),
     "community",
-    queryset=lambda request: Community.objects.for_user(request.user).only("id", "name"),
+    queryset=lambda request: communities_for(request.user).only("id", "name"),
 )
 ProgrammeFilter = scoped_filter(
     Programme,
@@ -171,7 +192,7 @@ def _check_programme_unit(user, cleaned):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(ScopedAdmin):
+class ProgrammeAdmin(CommunityChoicesMixin, ScopedAdmin):
     list_display = ["name", "parent", "subdistrict", "community", "page_link"]
     list_select_related = ["parent", "subdistrict", "community"]
     list_filter = [
@@ -267,7 +288,7 @@ def sessions_subquery(begin=None, stop=None):
 
 
 @admin.register(Lecturer)
-class LecturerAdmin(ScopedAdmin):
+class LecturerAdmin(CommunityChoicesMixin, ScopedAdmin):
     list_display = ["person", "category", "community", "sessions", "active"]
     list_select_related = ["person", "community"]
     list_filter = ["category", "active", SessionYearFilter]
@@ -295,7 +316,7 @@ KEPT_ON_ADD_ANOTHER = ("type", "community", "programme")
 
 
 @admin.register(Activity)
-class ActivityAdmin(ScopedAdmin):
+class ActivityAdmin(CommunityChoicesMixin, ScopedAdmin):
     resource_classes = [ActivityResource]
     skip_admin_log = True  # the resource writes one ImportLog and one history entry per imported sheet
     list_display = ["title", "start", "type", "community", "participants", "programme"]
@@ -337,7 +358,7 @@ class ActivityAdmin(ScopedAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        own = list(Community.objects.for_user(request.user).values_list("pk", flat=True)[:2])
+        own = list(communities_for(request.user).values_list("pk", flat=True)[:2])
         if len(own) == 1:  # community staff: their community is the only choice
             initial.setdefault("community", own[0])
         return initial

@@ -20,7 +20,7 @@ from communities.models import Community, PartnerOrganization, PartyOrganization
 from communities.resources_base import ScopedForeignKeyWidget, ScopedModelResource
 from venues.models import Venue
 
-from .models import Activity, ActivityType, ImportLog, Lecturer, Programme
+from .models import Activity, ActivityType, ImportLog, Lecturer, Programme, communities_for
 
 # Headers an office's own sheet may use instead of the field names.
 HEADER_ALIASES = {
@@ -246,7 +246,7 @@ class ActivityResource(ScopedModelResource):
     community = fields.Field(
         attribute="community",
         column_name="community",
-        widget=CommunityWidget(Community, lambda user: Community.objects.for_user(user)),
+        widget=CommunityWidget(Community, communities_for),
     )
     party_organization = fields.Field(
         attribute="party_organization",
