@@ -328,19 +328,9 @@ class ActivityAdmin(CommunityChoicesMixin, ScopedAdmin):
     readonly_fields = ["import_log"]
     fieldsets = [
         (None, {"fields": ["title", "type", "community", "start", "end", "participants", "venue"]}),
-        (_("organiser (exactly one)"), {"fields": ["party_organization", "partner"]}),
+        (_("organiser (exactly one)"), {"fields": ["party_organization", "volunteer_team", "partner"]}),
         (None, {"fields": ["programme", "lecturers", "description", "import_log"]}),
     ]
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if hasattr(Activity, "volunteer_team") and "volunteer_team" not in fieldsets[1][1]["fields"]:
-            fieldsets = [
-                fieldsets[0],
-                (fieldsets[1][0], {"fields": ["party_organization", "volunteer_team", "partner"]}),
-                *fieldsets[2:],
-            ]
-        return fieldsets
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

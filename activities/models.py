@@ -21,6 +21,7 @@ from communities.scoping import (
     unit_of,
 )
 from venues.models import Venue
+from volunteers.models import VolunteerTeam
 
 # More person-times than this in one activity is a typing error (the largest square in the articles holds
 # 3,000 people; a year's total is entered as many activities, not as one).
@@ -368,6 +369,9 @@ class ActivityQuerySet(ScopedQuerySet):
         return self.filter(type__kind=ActivityType.Kind.LECTURE)
 
 
+ORGANISER_FIELDS = ("party_organization", "volunteer_team", "partner")
+
+
 def exactly_one(*fields: str) -> Q:
     """True when exactly one of the nullable foreign keys ``fields`` is set."""
     condition = Q()
@@ -391,6 +395,14 @@ class Activity(models.Model):
         blank=True,
         related_name="activities",
         verbose_name=_("organiser: Party organisation"),
+    )
+    volunteer_team = models.ForeignKey(
+        VolunteerTeam,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("organiser: volunteer team"),
     )
     partner = models.ForeignKey(
         PartnerOrganization,
@@ -436,8 +448,6 @@ class Activity(models.Model):
     scope_paths = community_scoped("community")
     objects = ActivityQuerySet.as_manager()
 
-    ORGANISER_FIELDS = ("party_organization", "volunteer_team", "partner")
-
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
@@ -449,7 +459,7 @@ class Activity(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=exactly_one("party_organization", "partner"),
+                condition=exactly_one(*ORGANISER_FIELDS),
                 name="activity_exactly_one_organiser",
                 violation_error_message=_(
                     "Choose exactly one organiser: a Party organisation, a volunteer team or a partner organisation."
@@ -471,7 +481,7 @@ class Activity(models.Model):
         return self.title
 
     def organiser(self):
-        return self.party_organization or getattr(self, "volunteer_team", None) or self.partner
+        return self.party_organization or self.volunteer_team or self.partner
 
     def clean(self):
         """The rules of one activity, checked without queries beyond the related rows already loaded
@@ -484,14 +494,13 @@ class Activity(models.Model):
                 "%(n)s person-times in one activity is not plausible; the most accepted is %(max)s. "
                 "Enter each activity separately."
             ) % {"n": self.participants, "max": MAX_PARTICIPANTS}
-        organisers = [f for f in self.ORGANISER_FIELDS if getattr(self, f"{f}_id", None) is not None]
+        organisers = [f for f in ORGANISER_FIELDS if getattr(self, f"{f}_id", None) is not None]
         if len(organisers) != 1:
             errors["party_organization"] = _(
                 "Choose exactly one organiser: a Party organisation, a volunteer team or a partner organisation."
             )
         if self.community_id:
-            venue_community = getattr(getattr(self, "venue", None), "community_id", None)
-            if getattr(self, "venue_id", None) and venue_community != self.community_id:
+            if self.venue_id and self.venue.community_id != self.community_id:
                 errors["venue"] = _(
                     "This venue is not in the activity's community; choose a venue of %(c)s."
                 ) % {"c": self.community}

@@ -19,6 +19,7 @@ from import_export.instance_loaders import CachedInstanceLoader
 from communities.models import Community, PartnerOrganization, PartyOrganization
 from communities.resources_base import ScopedForeignKeyWidget, ScopedModelResource
 from venues.models import Venue
+from volunteers.models import VolunteerTeam
 
 from .models import Activity, ActivityType, ImportLog, Lecturer, Programme, communities_for
 
@@ -255,6 +256,13 @@ class ActivityResource(ScopedModelResource):
             PartyOrganization, lambda user: PartyOrganization.objects.for_user(user).only("id", "name")
         ),
     )
+    volunteer_team = fields.Field(
+        attribute="volunteer_team",
+        column_name="volunteer_team",
+        widget=CachedNameWidget(
+            VolunteerTeam, lambda user: VolunteerTeam.objects.for_user(user).only("id", "name")
+        ),
+    )
     partner = fields.Field(
         attribute="partner",
         column_name="partner",
@@ -284,6 +292,7 @@ class ActivityResource(ScopedModelResource):
             "subdistrict",
             "community",
             "party_organization",
+            "volunteer_team",
             "partner",
             "venue",
             "start",
@@ -306,16 +315,6 @@ class ActivityResource(ScopedModelResource):
         super().__init__(user=user, **kwargs)
         # The venue is looked up within the row's community, found by this import's community lookups.
         self.fields["venue"].widget.community_widget = self.fields["community"].widget
-        if "volunteer_team" in {f.name for f in Activity._meta.get_fields()}:
-            from volunteers.models import VolunteerTeam
-
-            self.fields["volunteer_team"] = fields.Field(
-                attribute="volunteer_team",
-                column_name="volunteer_team",
-                widget=CachedNameWidget(
-                    VolunteerTeam, lambda user: VolunteerTeam.objects.for_user(user).only("id", "name")
-                ),
-            )
         self.import_log = None
 
     # --- the import --------------------------------------------------------------------------------
@@ -423,7 +422,13 @@ class ActivityResource(ScopedModelResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related(
-            "type", "community__subdistrict", "party_organization", "partner", "venue", "programme"
+            "type",
+            "community__subdistrict",
+            "party_organization",
+            "volunteer_team",
+            "partner",
+            "venue",
+            "programme",
         ).prefetch_related("lecturers__person")
 
     def dehydrate_kind(self, activity):

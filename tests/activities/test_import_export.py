@@ -1,0 +1,176 @@
+"""The monthly activity sheet: preview, all-or-nothing import with every bad row reported, export."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from activities.models import Activity, ImportLog
+
+IMPORT_URL = reverse("admin:activities_activity_import")
+PROCESS_URL = reverse("admin:activities_activity_process_import")
+EXPORT_URL = reverse("admin:activities_activity_export")
+CSV_FORMAT, XLSX_FORMAT = "0", "1"
+
+HEADER = ["标题", "类型", "社区", "党组织", "场地", "开始", "结束", "参与人次", "讲师", "项目"]
+
+
+def good_row(n=1, **overrides):
+    row = {
+        "标题": f"三新大讲堂第{n}讲",
+        "类型": "讲堂讲习",
+        "社区": "环西社区",
+        "党组织": "环西社区党总支",
+        "场地": "家风家训馆",
+        "开始": "2018-06-01 09:00:00",
+        "结束": "2018-06-01 11:00:00",
+        "参与人次": "40",
+        "讲师": "李讲师",
+        "项目": "五心工程",
+    }
+    row.update(overrides)
+    return row
+
+
+def csv_file(rows, header=HEADER, name="activities-2018-06.csv"):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header)
+    writer.writeheader()
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, out.getvalue().encode("utf-8"), content_type="text/csv")
+
+
+def xlsx_file(rows, header=HEADER, name="activities-2018-06.xlsx"):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append([row.get(h) for h in header])
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile(name, out.getvalue())
+
+
+@pytest.fixture
+def sheet_world(community, branch, venue, lecturer, programme):
+    """Everything a good row names: 环西社区, its branch, hall, lecturer and programme."""
+
+
+def preview(client, upload, fmt=CSV_FORMAT):
+    return client.post(IMPORT_URL, {"import_file": upload, "format": fmt})
+
+
+def confirm(client, response):
+    form = response.context["confirm_form"]
+    return client.post(PROCESS_URL, {name: form.initial.get(name, "") for name in form.fields})
+
+
+def test_clean_sheet_imports_after_preview_with_history(client, staff, sheet_world, lecturer):
+    client.force_login(staff)
+    response = preview(client, csv_file([good_row(1), good_row(2, 讲师="")]))
+    assert response.status_code == 200
+    assert response.context["confirm_form"] is not None
+    assert not Activity.objects.exists(), "the preview writes nothing"
+    assert not ImportLog.objects.exists()
+
+    assert confirm(client, response).status_code == 302
+    assert Activity.objects.count() == 2
+    log = ImportLog.objects.get()
+    assert (log.user, log.rows, log.file_name) == (staff, 2, "activities-2018-06.csv")
+    assert set(Activity.objects.values_list("import_log", flat=True)) == {log.pk}
+    assert list(Activity.objects.get(title="三新大讲堂第1讲").lecturers.all()) == [lecturer]
+    assert LogEntry.objects.filter(user=staff, object_id=str(log.pk)).count() == 1
+
+
+def test_xlsx_sheet_imports(client, staff, sheet_world):
+    client.force_login(staff)
+    response = preview(client, xlsx_file([good_row(1), good_row(2)]), XLSX_FORMAT)
+    assert confirm(client, response).status_code == 302
+    assert Activity.objects.count() == 2
+
+
+BAD_ROWS = [
+    ({"结束": "2018-06-01 08:00:00"}, "end", "cannot end before it starts"),
+    ({"参与人次": "-3"}, "participants", ""),
+    ({"参与人次": "250000"}, "participants", "not plausible"),
+    ({"社区": "金业路社区"}, "community", "not in your unit"),
+    ({"类型": "不存在的类型"}, "type", "no activity type"),
+    ({"场地": "学雷锋志愿服务社区文化广场"}, "venue", "not in your unit"),
+    ({"党组织": ""}, "party_organization", "exactly one organiser"),
+    ({"讲师": "王不存在"}, "lecturers", "No lecturer in your unit"),
+    ({"开始": "下周一"}, "start", ""),
+]
+
+
+def test_bad_rows_are_each_reported_with_line_and_reason_and_nothing_is_written(
+    client, staff, sheet_world, other_venue
+):
+    client.force_login(staff)
+    rows = [good_row(0)] + [good_row(i + 1, **change) for i, (change, _f, _t) in enumerate(BAD_ROWS)]
+    response = preview(client, csv_file(rows))
+    result = response.context["result"]
+    assert response.context.get("confirm_form") is None
+    invalid = {row.number: row for row in result.invalid_rows}
+    assert sorted(invalid) == list(range(2, len(BAD_ROWS) + 2)), "every bad row, by its line, the good one not"
+    for line, (_change, field, text) in enumerate(BAD_ROWS, start=2):
+        errors = invalid[line].field_specific_errors
+        assert field in errors, (line, field, errors)
+        assert text.lower() in " ".join(errors[field]).lower(), (line, errors)
+    body = response.content.decode()
+    assert "不存在的类型" in body
+    assert not Activity.objects.exists()
+    assert not ImportLog.objects.exists()
+
+
+def test_a_bad_row_rolls_back_the_rows_already_processed(staff, sheet_world):
+    """The resource itself (as the admin's confirm step calls it) writes nothing when one row is bad."""
+    from import_export.formats.base_formats import CSV
+
+    from activities.resources import ActivityResource
+
+    upload = csv_file([good_row(i) for i in range(1, 1500)] + [good_row(9999, 参与人次="-1")])
+    dataset = CSV(encoding="utf-8").create_dataset(upload.read().decode())
+    result = ActivityResource(user=staff).import_data(dataset, dry_run=False, user=staff, file_name="x.csv")
+    assert result.has_validation_errors()
+    assert not Activity.objects.exists()
+    assert not ImportLog.objects.exists()
+
+
+def test_sheet_that_is_not_an_activity_sheet_is_refused(client, staff, sheet_world):
+    client.force_login(staff)
+    response = preview(client, csv_file([{"name": "x"}], header=["name"]))
+    assert "title" in response.content.decode()
+    assert response.context.get("confirm_form") is None
+    assert not Activity.objects.exists()
+
+
+def test_outsider_cannot_import_into_another_community(client, outsider, sheet_world):
+    client.force_login(outsider)
+    response = preview(client, csv_file([good_row(1)]))
+    result = response.context["result"]
+    errors = result.invalid_rows[0].field_specific_errors
+    assert "not in your unit" in " ".join(errors["community"])
+    assert not Activity.objects.exists()
+
+
+def test_export_is_scoped_and_formula_safe(client, staff, activity, other_activity):
+    activity.title = "=HYPERLINK(1)"
+    activity.save()
+    client.force_login(staff)
+    response = client.post(EXPORT_URL, {"format": "0", **export_fields()})
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    rows = list(book.active.iter_rows(values_only=True))
+    titles = [r[1] for r in rows[1:]]
+    assert titles == ["'=HYPERLINK(1)"]
+    assert "学雷锋志愿服务" not in str(rows)
+
+
+def export_fields():
+    from activities.resources import ActivityResource
+
+    return {f"activityresource_{name}": "on" for name in ActivityResource().fields}
