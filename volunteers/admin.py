@@ -153,10 +153,11 @@ class CareRecipientAdmin(ScopedAdmin):
             for name, options in super().get_fieldsets(request, obj)
         ]
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_exclude(self, request, obj=None):
+        excluded = list(super().get_exclude(request, obj) or [])
         if not can_see_sensitive(request.user):
-            kwargs["exclude"] = [*(kwargs.get("exclude") or []), *self.sensitive_fields]
-        return super().get_form(request, obj, **kwargs)
+            excluded += self.sensitive_fields
+        return excluded
 
     @admin.display(description=_("name"), ordering="person__name")
     def name(self, recipient):

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, District, Subdistrict
-from communities.scoping import unit_of
+from communities.scoping import LEVELS, unit_ancestor, unit_level, unit_of
 
 from .models import CareRecipient, HomeVisit
 
@@ -29,7 +29,9 @@ class HomeVisitAdminForm(forms.ModelForm):
         cleaned = super().clean()
         volunteers = cleaned.get("volunteers")
         if volunteers is not None and cleaned.get("team") is not None and "visited_on" not in self.errors:
-            for message in self.instance.volunteer_errors(volunteers):
+            # The instance gets the cleaned values only after clean(): check against them directly.
+            visit = HomeVisit(team=cleaned["team"], visited_on=cleaned.get("visited_on"))
+            for message in visit.volunteer_errors(volunteers):
                 self.add_error("volunteers", message)
         return cleaned
 
@@ -76,27 +78,23 @@ UNIT_MODELS = {"district": District, "subdistrict": Subdistrict, "community": Co
 def parse_unit(value: str, user):
     """``community:12`` → that unit, when the account may see it; the account's own unit when empty.
 
-    A unit outside the account's scope and one that does not exist both give None (the view answers 404).
+    A unit may be picked at or below the account's own unit: a community's staff cannot widen the page to
+    their subdistrict. A unit outside the account's unit and one that does not exist both give None (the
+    view answers 404).
     """
+    own = unit_of(user)
     if not value:
-        return unit_of(user)
+        return own
     level, _sep, pk = value.partition(":")
     model = UNIT_MODELS.get(level)
     if model is None or not pk.isdigit():
         return None
-    return model.objects.for_user(user).filter(pk=int(pk)).first() if _may_pick(user, model) else None
-
-
-def _may_pick(user, model) -> bool:
-    # A unit is picked only at or below the account's own level: a community's staff cannot widen the
-    # page to their subdistrict (which for_user would show them, read-only, for the registers above them).
-    if user.is_superuser:
-        return True
-    own = unit_of(user)
-    if own is None:
-        return False
-    order = ["district", "subdistrict", "community"]
-    return order.index(model._meta.model_name) >= order.index(own._meta.model_name)
+    unit = model.objects.filter(pk=int(pk)).first()
+    if unit is None or user.is_superuser:
+        return unit
+    if own is None or LEVELS.index(level) < LEVELS.index(unit_level(own)):
+        return None
+    return unit if unit_ancestor(unit, unit_level(own)) == own else None
 
 
 def unit_key(unit) -> str:

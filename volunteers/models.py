@@ -359,11 +359,14 @@ class CareRecipient(models.Model):
     def __str__(self):
         return str(self.person)
 
+    def clean_fields(self, exclude=None):
+        # The record belongs to the person's community: derived before the fields are checked.
+        if self.person_id:
+            self.community_id = self.person.community_id
+        super().clean_fields(exclude)
+
     def clean(self):
         errors = {}
-        if self.person_id:
-            # The record belongs to the person's community.
-            self.community_id = self.person.community_id
         if not self.active and not self.inactive_reason:
             errors["inactive_reason"] = _("Give the reason this person is no longer visited.")
         if self.active and self.inactive_reason:
@@ -432,10 +435,15 @@ class HomeVisit(models.Model):
     def __str__(self):
         return f"{self.recipient} · {self.visited_on}"
 
+    def clean_fields(self, exclude=None):
+        # The visit belongs to the recipient's community: derived before the fields are checked.
+        if self.recipient_id:
+            self.community_id = self.recipient.community_id
+        super().clean_fields(exclude)
+
     def clean(self):
         errors = {}
         if self.recipient_id:
-            self.community_id = self.recipient.community_id
             if not self.recipient.active:
                 errors["recipient"] = _(
                     "%(name)s is no longer visited (%(reason)s): a visit cannot be recorded."

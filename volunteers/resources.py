@@ -8,7 +8,8 @@ export they made cannot wipe what they could not see.
 import re
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
 from communities.admin_base import can_see_sensitive
@@ -60,12 +61,12 @@ class SensitiveDataResource(ScopedModelResource):
             errors = error.update_error_dict(errors)
         instance._pending_lists = {}
         for name in self.list_fields:
-            if name not in row or (name in self.sensitive_fields and not self.sees_sensitive):
+            column = self.fields[name].column_name
+            if column not in row or (name in self.sensitive_fields and not self.sees_sensitive):
                 continue
             try:
-                instance._pending_lists[name] = getattr(self, f"parse_{name}")(
-                    instance, split_list(row[name])
-                )
+                parse = getattr(self, f"parse_{name}")
+                instance._pending_lists[name] = parse(instance, split_list(row[column]))
             except ValidationError as error:
                 errors[name] = error.messages
         if errors:
@@ -83,7 +84,7 @@ class SensitiveDataResource(ScopedModelResource):
         unknown = [label for label in labels if label.lower() not in table]
         if unknown:
             raise ValidationError(
-                _("Unknown %(column)s: %(values)s. Use one of: %(choices)s.")
+                gettext("Unknown %(column)s: %(values)s. Use one of: %(choices)s.")
                 % {
                     "column": column,
                     "values": "、".join(unknown),
@@ -99,16 +100,20 @@ class SensitiveDataResource(ScopedModelResource):
 
 class VolunteerTeamResource(ScopedModelResource):
     community = Field(
-        attribute="community", column_name="community", widget=ScopedForeignKeyWidget(Community, "name")
+        attribute="community",
+        column_name=_("sponsoring community"),
+        widget=ScopedForeignKeyWidget(Community, "name"),
     )
     party_organization = Field(
         attribute="party_organization",
-        column_name="party_organization",
+        column_name=_("sponsoring Party organisation"),
         widget=ScopedForeignKeyWidget(PartyOrganization, "name"),
     )
-    leader = Field(attribute="leader", column_name="leader", widget=ScopedForeignKeyWidget(Person, "pk"))
-    leader_name = Field(attribute="leader__name", column_name="leader_name", readonly=True)
-    member_count = Field(column_name="members", readonly=True)
+    leader = Field(
+        attribute="leader", column_name=_("leader (person id)"), widget=ScopedForeignKeyWidget(Person, "pk")
+    )
+    leader_name = Field(attribute="leader__name", column_name=_("leader"), readonly=True)
+    member_count = Field(column_name=_("members"), readonly=True)
 
     class Meta:
         model = VolunteerTeam
@@ -124,25 +129,27 @@ class VolunteerTeamResource(ScopedModelResource):
             "is_party_member_team",
             "member_count",
         )
-        clean_model_instances = True
-        skip_unchanged = True
+
+    natural_key = ("community", "name")
 
     def dehydrate_member_count(self, team):
         return team.memberships.count() if not hasattr(team, "member_count") else team.member_count
 
 
 class CareRecipientResource(SensitiveDataResource):
-    person = Field(attribute="person", column_name="person", widget=ScopedForeignKeyWidget(Person, "pk"))
-    name = Field(attribute="person__name", column_name="name", readonly=True)
-    phone = Field(attribute="person__phone", column_name="phone", readonly=True)
-    community = Field(attribute="community__name", column_name="community", readonly=True)
-    categories = Field(column_name="categories")
+    person = Field(
+        attribute="person", column_name=_("person id"), widget=ScopedForeignKeyWidget(Person, "pk")
+    )
+    name = Field(attribute="person__name", column_name=_("name"), readonly=True)
+    phone = Field(attribute="person__phone", column_name=_("phone"), readonly=True)
+    community = Field(attribute="community__name", column_name=_("community"), readonly=True)
+    categories = Field(column_name=_("care categories"))
     assigned_team = Field(
         attribute="assigned_team",
-        column_name="assigned_team",
+        column_name=_("assigned team"),
         widget=ScopedForeignKeyWidget(VolunteerTeam, "name"),
     )
-    usual_services = Field(column_name="usual_services")
+    usual_services = Field(column_name=_("usual services"))
 
     sensitive_fields = ("categories", "health_notes")
     masked_phone_fields = ("phone",)
@@ -167,8 +174,8 @@ class CareRecipientResource(SensitiveDataResource):
             "active",
             "inactive_reason",
         )
-        clean_model_instances = True
-        skip_unchanged = True
+
+    natural_key = ("person",)
 
     def get_queryset(self):
         return (
@@ -193,13 +200,19 @@ class CareRecipientResource(SensitiveDataResource):
 
 class HomeVisitResource(SensitiveDataResource):
     recipient = Field(
-        attribute="recipient", column_name="recipient", widget=ScopedForeignKeyWidget(CareRecipient, "pk")
+        attribute="recipient",
+        column_name=_("care recipient id"),
+        widget=ScopedForeignKeyWidget(CareRecipient, "pk"),
     )
-    recipient_name = Field(attribute="recipient__person__name", column_name="recipient_name", readonly=True)
-    community = Field(attribute="community__name", column_name="community", readonly=True)
-    team = Field(attribute="team", column_name="team", widget=ScopedForeignKeyWidget(VolunteerTeam, "name"))
-    volunteers = Field(column_name="volunteers")
-    services = Field(column_name="services")
+    recipient_name = Field(
+        attribute="recipient__person__name", column_name=_("care recipient"), readonly=True
+    )
+    community = Field(attribute="community__name", column_name=_("community"), readonly=True)
+    team = Field(
+        attribute="team", column_name=_("team"), widget=ScopedForeignKeyWidget(VolunteerTeam, "name")
+    )
+    volunteers = Field(column_name=_("volunteers"))
+    services = Field(column_name=_("services"))
 
     list_fields = ("volunteers", "services")
 
@@ -218,8 +231,9 @@ class HomeVisitResource(SensitiveDataResource):
             "minutes",
             "notes",
         )
-        clean_model_instances = True
-        skip_unchanged = True
+
+    # A re-imported file updates its visits instead of recording them twice.
+    natural_key = ("recipient", "team", "visited_on")
 
     def get_queryset(self):
         return (
@@ -250,13 +264,15 @@ class HomeVisitResource(SensitiveDataResource):
         ambiguous = [name for name in names if len(members.get(name, [])) > 1]
         if ambiguous:
             raise ValidationError(
-                _("More than one member of %(team)s is called %(names)s: record this visit in the admin.")
+                gettext(
+                    "More than one member of %(team)s is called %(names)s: record this visit in the admin."
+                )
                 % {"team": instance.team, "names": "、".join(ambiguous)}
             )
         outsiders = [name for name in names if name not in members]
         if outsiders:
             raise ValidationError(
-                _("Not a member of %(team)s: %(names)s.")
+                gettext("Not a member of %(team)s: %(names)s.")
                 % {"team": instance.team, "names": "、".join(outsiders)}
             )
         return [members[name][0] for name in dict.fromkeys(names)]
