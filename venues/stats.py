@@ -51,7 +51,7 @@ def _bookings(unit, start: date | None, end: date | None):
 def _register_sums():
     return {
         "receptions": Count("pk"),
-        "visitors": Coalesce(Sum("visitors"), 0),
+        "visitor_total": Coalesce(Sum("visitors"), 0),
     }
 
 
@@ -62,6 +62,7 @@ def totals(unit, start: date | None = None, end: date | None = None) -> dict:
         walk_in_receptions=Count("pk", filter=Q(booking__isnull=True)),
         walk_in_visitors=Coalesce(Sum("visitors", filter=Q(booking__isnull=True)), 0),
     )
+    figures["visitors"] = figures.pop("visitor_total")
     by_status = dict(
         _bookings(unit, start, end)
         .order_by()
@@ -97,7 +98,7 @@ def by_subunit(unit, start: date | None = None, end: date | None = None) -> list
             "id": row[id_path],
             "name": row[name_path],
             "receptions": row["receptions"],
-            "visitors": row["visitors"],
+            "visitors": row["visitor_total"],
         }
         for row in rows
     ]
@@ -117,7 +118,7 @@ def by_month(unit, start: date | None = None, end: date | None = None) -> list[d
         {
             "month": row["month"] if isinstance(row["month"], date) else row["month"].date(),
             "receptions": row["receptions"],
-            "visitors": row["visitors"],
+            "visitors": row["visitor_total"],
         }
         for row in rows
     ]
