@@ -8,50 +8,40 @@ ImportLog (who, when, which file, how many rows) in the same transaction, and ev
 points to it.
 """
 
+import datetime
 from collections import defaultdict
 
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from import_export import fields, widgets
-from import_export.instance_loaders import CachedInstanceLoader
+from django.utils.translation import pgettext_lazy
+from import_export import fields, resources, widgets
 
 from communities.models import Community, PartnerOrganization, PartyOrganization
-from communities.resources_base import ScopedForeignKeyWidget, ScopedModelResource
+from communities.resources_base import IntegerWidget, ScopedForeignKeyWidget, ScopedModelResource
 from venues.models import Venue
 from volunteers.models import VolunteerTeam
 
 from .models import Activity, ActivityType, ImportLog, Lecturer, Programme, communities_for
 
-# Headers an office's own sheet may use instead of the field names.
-HEADER_ALIASES = {
-    "编号": "id",
-    "标题": "title",
-    "活动名称": "title",
-    "类型": "type",
-    "活动类型": "type",
-    "社区": "community",
-    "街道": "subdistrict",
-    "办事处": "subdistrict",
-    "党组织": "party_organization",
-    "志愿服务队": "volunteer_team",
-    "共建单位": "partner",
-    "场地": "venue",
-    "开始": "start",
-    "开始时间": "start",
-    "结束": "end",
-    "结束时间": "end",
-    "参与人次": "participants",
-    "人次": "participants",
-    "讲师": "lecturers",
-    "项目": "programme",
-    "品牌项目": "programme",
-    "说明": "description",
-    "内容": "description",
-}
-
 AMBIGUOUS = object()
 LIST_SEPARATORS = ("、", "，", ",", ";", "；")
+DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y.%m.%d %H:%M",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日%H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+)
+
+
+def column(text):
+    """A column header: translated, with a context so it never collides with another app's msgid."""
+    return pgettext_lazy("activity sheet column", text)
 
 
 def _index(records, key):
@@ -61,6 +51,34 @@ def _index(records, key):
         k = key(record)
         index[k] = AMBIGUOUS if k in index else record
     return index
+
+
+def _text(value):
+    return "" if value is None else str(value).strip()
+
+
+class DateTimeWidget(widgets.DateTimeWidget):
+    """Date and time as a spreadsheet cell holds it or as people type it; local time (Asia/Shanghai)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            moment = value
+        else:
+            text = _text(value)
+            if not text:
+                return None
+            for input_format in DATETIME_FORMATS:
+                try:
+                    moment = datetime.datetime.strptime(text, input_format)  # noqa: DTZ007 (made aware below)
+                    break
+                except ValueError:
+                    continue
+            else:
+                raise ValueError(
+                    _("“%(value)s” is not a date and time; write them like 2018-05-31 09:00.")
+                    % {"value": text}
+                )
+        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 class CachedNameWidget(ScopedForeignKeyWidget):
@@ -85,16 +103,17 @@ class CachedNameWidget(ScopedForeignKeyWidget):
         return self.cache.get(name)
 
     def clean(self, value, row=None, **kwargs):
-        name = str(value).strip() if value not in (None, "") else ""
+        name = _text(value)
         if not name:
             return None
-        found = self.lookup(name, row or {}, kwargs.get("user"))
+        found = self.lookup(name, row or {}, self.user or kwargs.get("user"))
         if found is AMBIGUOUS:
             raise ValueError(
                 _("“%(name)s” names several records in your unit; rename one of them.") % {"name": name}
             )
         if found is None:
-            raise ValueError(self.not_found % {"name": name})
+            message = self.not_found or _("%(model)s “%(name)s” was not found in your unit.")
+            raise ValueError(message % {"name": name, "model": self.model._meta.verbose_name})
         return found
 
     def render(self, value, obj=None, **kwargs):
@@ -102,7 +121,9 @@ class CachedNameWidget(ScopedForeignKeyWidget):
 
 
 class TypeWidget(CachedNameWidget):
-    not_found = _("There is no activity type “%(name)s”.")
+    def __init__(self):
+        super().__init__(ActivityType, lambda user: ActivityType.objects.for_user(user))
+        self.not_found = _("There is no activity type “%(name)s”.")
 
     def load(self, user):
         # An office's own type wins over a shared type of the same name.
@@ -112,6 +133,12 @@ class TypeWidget(CachedNameWidget):
 
 class CommunityWidget(CachedNameWidget):
     """A community by name; where the account sees two of that name, the row's subdistrict column decides."""
+
+    subdistrict_column = "subdistrict"
+
+    def __init__(self):
+        super().__init__(Community, communities_for)
+        self.not_found = _("The community “%(name)s” is not in your unit (or does not exist).")
 
     def load(self, user):
         index = defaultdict(list)
@@ -123,24 +150,22 @@ class CommunityWidget(CachedNameWidget):
         if self.cache is None:
             self.cache = self.load(user)
         candidates = self.cache.get(name, [])
-        subdistrict = str(row.get("subdistrict") or "").strip()
-        if subdistrict:
+        subdistrict = _text(row.get(self.subdistrict_column))
+        if subdistrict and len(candidates) > 1:
             candidates = [c for c in candidates if c.subdistrict.name == subdistrict]
         if len(candidates) > 1:
             return AMBIGUOUS
         return candidates[0] if candidates else None
 
-    not_found = _("The community “%(name)s” is not in your unit (or does not exist).")
-
 
 class VenueWidget(CachedNameWidget):
     """A venue by name, within the row's community: a venue of another community is refused."""
 
-    def __init__(self, community_widget=None, **kwargs):
-        super().__init__(
-            Venue, lambda user: Venue.objects.for_user(user).only("id", "name", "community_id"), **kwargs
-        )
-        self.community_widget = community_widget
+    community_widget = None
+    community_column = "community"
+
+    def __init__(self):
+        super().__init__(Venue, lambda user: Venue.objects.for_user(user).only("id", "name", "community_id"))
 
     def load(self, user):
         by_name = defaultdict(list)
@@ -149,14 +174,14 @@ class VenueWidget(CachedNameWidget):
         return by_name
 
     def clean(self, value, row=None, **kwargs):
-        name = str(value).strip() if value not in (None, "") else ""
+        name = _text(value)
         if not name:
             return None
-        user = kwargs.get("user")
+        row = row or {}
         if self.cache is None:
-            self.cache = self.load(user)
+            self.cache = self.load(self.user or kwargs.get("user"))
         try:
-            community = self.community_widget.clean((row or {}).get("community"), row, **kwargs)
+            community = self.community_widget.clean(row.get(self.community_column), row, **kwargs)
         except ValueError:
             community = None  # the community column reports its own error
         venues = self.cache.get(name, [])
@@ -184,16 +209,17 @@ class LecturersWidget(widgets.Widget):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.cache = None
+        self.user = None
 
     def reset(self):
         self.cache = None
 
     def clean(self, value, row=None, **kwargs):
-        text = str(value or "").strip()
+        text = _text(value)
         if not text:
             return []
         if self.cache is None:
-            lecturers = Lecturer.objects.for_user(kwargs.get("user")).select_related("person")
+            lecturers = Lecturer.objects.for_user(self.user or kwargs.get("user")).select_related("person")
             self.cache = _index(lecturers, lambda lecturer: lecturer.person.name)
         for separator in LIST_SEPARATORS[1:]:
             text = text.replace(separator, LIST_SEPARATORS[0])
@@ -226,137 +252,97 @@ class LecturersField(fields.Field):
         return instance
 
 
-def _programmes(user):
-    return Programme.objects.for_user(user).only("id", "name", "subdistrict_id", "community_id", "parent_id")
+def _named(model):
+    return CachedNameWidget(model, lambda user: model.objects.for_user(user).only("id", "name"))
 
 
 class ActivityResource(ScopedModelResource):
     """Columns of the activity sheet. Names are looked up inside the importing account's unit."""
 
-    id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget())
-    title = fields.Field(attribute="title", column_name="title")
-    type = fields.Field(
-        attribute="type",
-        column_name="type",
-        widget=TypeWidget(ActivityType, lambda user: ActivityType.objects.for_user(user)),
-    )
-    kind = fields.Field(attribute="type__kind", column_name="kind", readonly=True)
+    title = fields.Field(attribute="title", column_name=column("title"))
+    type = fields.Field(attribute="type", column_name=column("type"), widget=TypeWidget())
+    kind = fields.Field(attribute="type__kind", column_name=column("kind"), readonly=True)
     subdistrict = fields.Field(
-        attribute="community__subdistrict__name", column_name="subdistrict", readonly=True
+        attribute="community__subdistrict__name", column_name=column("subdistrict"), readonly=True
     )
-    community = fields.Field(
-        attribute="community",
-        column_name="community",
-        widget=CommunityWidget(Community, communities_for),
-    )
+    community = fields.Field(attribute="community", column_name=column("community"), widget=CommunityWidget())
     party_organization = fields.Field(
         attribute="party_organization",
-        column_name="party_organization",
-        widget=CachedNameWidget(
-            PartyOrganization, lambda user: PartyOrganization.objects.for_user(user).only("id", "name")
-        ),
+        column_name=column("Party organisation"),
+        widget=_named(PartyOrganization),
     )
     volunteer_team = fields.Field(
-        attribute="volunteer_team",
-        column_name="volunteer_team",
-        widget=CachedNameWidget(
-            VolunteerTeam, lambda user: VolunteerTeam.objects.for_user(user).only("id", "name")
-        ),
+        attribute="volunteer_team", column_name=column("volunteer team"), widget=_named(VolunteerTeam)
     )
     partner = fields.Field(
-        attribute="partner",
-        column_name="partner",
-        widget=CachedNameWidget(
-            PartnerOrganization, lambda user: PartnerOrganization.objects.for_user(user).only("id", "name")
-        ),
+        attribute="partner", column_name=column("partner organisation"), widget=_named(PartnerOrganization)
     )
-    venue = fields.Field(attribute="venue", column_name="venue", widget=VenueWidget())
-    start = fields.Field(attribute="start", column_name="start", widget=widgets.DateTimeWidget())
-    end = fields.Field(attribute="end", column_name="end", widget=widgets.DateTimeWidget())
+    venue = fields.Field(attribute="venue", column_name=column("venue"), widget=VenueWidget())
+    start = fields.Field(attribute="start", column_name=column("start"), widget=DateTimeWidget())
+    end = fields.Field(attribute="end", column_name=column("end"), widget=DateTimeWidget())
     participants = fields.Field(
-        attribute="participants", column_name="participants", widget=widgets.IntegerWidget()
+        attribute="participants", column_name=column("participants"), widget=IntegerWidget(), default=0
+    )
+    lecturers = LecturersField(
+        attribute="lecturers", column_name=column("lecturers"), widget=LecturersWidget()
     )
     programme = fields.Field(
-        attribute="programme", column_name="programme", widget=CachedNameWidget(Programme, _programmes)
+        attribute="programme",
+        column_name=column("programme"),
+        widget=CachedNameWidget(
+            Programme,
+            lambda user: Programme.objects.for_user(user).only(
+                "id", "name", "subdistrict_id", "community_id"
+            ),
+        ),
     )
-    lecturers = LecturersField(attribute="lecturers", column_name="lecturers", widget=LecturersWidget())
-    description = fields.Field(attribute="description", column_name="description")
+    description = fields.Field(attribute="description", column_name=column("description"))
 
     class Meta:
         model = Activity
         fields = (
-            "id",
-            "title",
-            "type",
-            "kind",
-            "subdistrict",
-            "community",
-            "party_organization",
-            "volunteer_team",
-            "partner",
-            "venue",
-            "start",
-            "end",
-            "participants",
-            "lecturers",
-            "programme",
-            "description",
-        )
-        import_id_fields = ("id",)
-        instance_loader_class = CachedInstanceLoader
+            "id", "title", "type", "kind", "subdistrict", "community", "party_organization", "volunteer_team",
+            "partner", "venue", "start", "end", "participants", "lecturers", "programme", "description",
+        )  # fmt: skip
         use_bulk = True
         batch_size = 1000
         skip_diff = True
         skip_html_diff = True
         skip_unchanged = False
-        clean_model_instances = True
+        report_skipped = False
 
     def __init__(self, user=None, **kwargs):
         super().__init__(user=user, **kwargs)
-        # The venue is looked up within the row's community, found by this import's community lookups.
-        self.fields["venue"].widget.community_widget = self.fields["community"].widget
+        # Lookups that read other columns of the row find them under this import's headers.
+        community = self.fields["community"].widget
+        community.subdistrict_column = self.fields["subdistrict"].column_name
+        self.fields["venue"].widget.community_widget = community
+        self.fields["venue"].widget.community_column = self.fields["community"].column_name
+        self.fields["lecturers"].widget.user = user
         self.import_log = None
+
+    def required_columns(self):
+        return [self.fields[name].column_name for name in ("title", "type", "community", "start", "end")]
 
     # --- the import --------------------------------------------------------------------------------
 
-    def get_user_visible_fields(self):
-        return [f for f in super().get_user_visible_fields() if not f.readonly]
-
     def before_import(self, dataset, **kwargs):
-        if dataset.headers:
-            dataset.headers = [HEADER_ALIASES.get(str(h).strip(), str(h).strip()) for h in dataset.headers]
-        if "title" not in (dataset.headers or []):
-            raise ValidationError(_("The sheet has no “title” (标题) column: is this an activity sheet?"))
+        super().before_import(dataset, **kwargs)
         for field in self.fields.values():
             if hasattr(field.widget, "reset"):
                 field.widget.reset()
-        user = kwargs.get("user") or self.user
         # Written in the import's transaction: a rolled-back import leaves no log, a saved one always has it.
         self.import_log = ImportLog.objects.create(
-            user=user, file_name=str(kwargs.get("file_name") or "")[:255], rows=len(dataset)
+            user=kwargs.get("user") or self.user,
+            file_name=_text(kwargs.get("file_name"))[:255],
+            rows=len(dataset),
         )
-
-    def get_or_init_instance(self, instance_loader, row):
-        instance, new = super().get_or_init_instance(instance_loader, row)
-        if new and str(row.get("id") or "").strip():
-            raise ValidationError(
-                {
-                    "id": _("There is no activity %(id)s in your unit; leave the id empty to add a new one.")
-                    % {"id": row.get("id")}
-                }
-            )
-        return instance, new
 
     def import_instance(self, instance, row, **kwargs):
         kwargs.setdefault("user", self.user)
         super().import_instance(instance, row, **kwargs)
-        if instance.import_log_id is None:
+        if instance.pk is None:
             instance.import_log = self.import_log
-
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if field.attribute == "id":
-            return  # ids are matched, never written
-        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """The model's own checks without a query per row: foreign keys were found by the lookups above
@@ -379,6 +365,11 @@ class ActivityResource(ScopedModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def after_save_instance(self, instance, row, **kwargs):
+        # Not the base class's per-row "still in your unit?" query: in bulk mode the row is not saved yet,
+        # and its community came from the account's own communities (CommunityWidget), so it is in the unit.
+        resources.ModelResource.after_save_instance(self, instance, row, **kwargs)
+
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         pending = list(self.create_instances)
         super().bulk_create(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
@@ -388,6 +379,10 @@ class ActivityResource(ScopedModelResource):
         pending = list(self.update_instances)
         super().bulk_update(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
         self._save_lecturers(pending, replace=True)
+
+    def get_bulk_update_fields(self):
+        return [f.attribute for f in self.fields.values() if f.attribute and not f.readonly and "__" not in f.attribute
+                and f.attribute not in ("id", "lecturers")]  # fmt: skip
 
     def _save_lecturers(self, instances, replace):
         through = Activity.lecturers.through
@@ -401,6 +396,7 @@ class ActivityResource(ScopedModelResource):
             through.objects.bulk_create(links, batch_size=1000)
 
     def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
         if (
             kwargs.get("dry_run")
             or result.has_errors()

@@ -1,5 +1,6 @@
 """The programme page: a programme's yearly targets against what its activity log adds up to."""
 
+from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Count, IntegerField, Q, Sum, Value
@@ -30,6 +31,7 @@ def programme_detail(request, pk):
     )
     recent = programme.activities().select_related("type", "community", "programme").order_by("-start")[:20]
     context = {
+        **admin.site.each_context(request),
         "programme": programme,
         "years": years,
         "subprojects": subprojects,
@@ -37,7 +39,6 @@ def programme_detail(request, pk):
         "recent": recent,
         "title": programme.name,
         "opts": Programme._meta,
-        "has_permission": True,
     }
     return render(request, "activities/programme_detail.html", context)
 

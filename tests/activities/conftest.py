@@ -27,7 +27,9 @@ def service_type(db):
 @pytest.fixture
 def branch(community):
     return PartyOrganization.objects.create(
-        name="环西社区党总支", kind=PartyOrganization.Kind.GENERAL_BRANCH, subdistrict=community.subdistrict,
+        name="环西社区党总支",
+        kind=PartyOrganization.Kind.GENERAL_BRANCH,
+        subdistrict=community.subdistrict,
         community=community,
     )
 
@@ -35,8 +37,10 @@ def branch(community):
 @pytest.fixture
 def other_branch(other_community):
     return PartyOrganization.objects.create(
-        name="金业路社区党总支", kind=PartyOrganization.Kind.GENERAL_BRANCH,
-        subdistrict=other_community.subdistrict, community=other_community,
+        name="金业路社区党总支",
+        kind=PartyOrganization.Kind.GENERAL_BRANCH,
+        subdistrict=other_community.subdistrict,
+        community=other_community,
     )
 
 
@@ -50,7 +54,9 @@ def venue(community):
 @pytest.fixture
 def other_venue(other_community):
     return Venue.objects.create(
-        community=other_community, kind=Venue.Kind.CULTURAL_SQUARE, name="学雷锋志愿服务社区文化广场",
+        community=other_community,
+        kind=Venue.Kind.CULTURAL_SQUARE,
+        name="学雷锋志愿服务社区文化广场",
         slug="xueleifeng",
     )
 
@@ -83,14 +89,25 @@ def lecturer(community):
 @pytest.fixture
 def activity(community, lecture_type, branch, programme):
     return Activity.objects.create(
-        title="三新大讲堂：学习十九大精神", type=lecture_type, community=community, party_organization=branch,
-        start=at(2018, 3, 5), end=at(2018, 3, 5, 11), participants=60, programme=programme,
+        title="三新大讲堂：学习十九大精神",
+        type=lecture_type,
+        community=community,
+        party_organization=branch,
+        start=at(2018, 3, 5),
+        end=at(2018, 3, 5, 11),
+        participants=60,
+        programme=programme,
     )
 
 
 @pytest.fixture
 def other_activity(other_community, service_type, other_branch):
     return Activity.objects.create(
-        title="学雷锋志愿服务", type=service_type, community=other_community, party_organization=other_branch,
-        start=at(2018, 3, 5), end=at(2018, 3, 5, 11), participants=30,
+        title="学雷锋志愿服务",
+        type=service_type,
+        community=other_community,
+        party_organization=other_branch,
+        start=at(2018, 3, 5),
+        end=at(2018, 3, 5, 11),
+        participants=30,
     )

@@ -34,8 +34,12 @@ def test_staff_enter_an_activity(logged_in, community, lecture_type, branch, pro
     response = logged_in.post(
         ADD_URL,
         form_data(
-            type=lecture_type.pk, community=community.pk, party_organization=branch.pk, programme=programme.pk,
-            venue=venue.pk, lecturers=lecturer.pk,
+            type=lecture_type.pk,
+            community=community.pk,
+            party_organization=branch.pk,
+            programme=programme.pk,
+            venue=venue.pk,
+            lecturers=lecturer.pk,
         ),
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -46,8 +50,12 @@ def test_staff_enter_an_activity(logged_in, community, lecture_type, branch, pro
     assert activity.organiser() == branch
 
 
-def test_save_and_add_another_keeps_type_community_and_programme(logged_in, community, lecture_type, branch, programme):
-    data = form_data(type=lecture_type.pk, community=community.pk, party_organization=branch.pk, programme=programme.pk)
+def test_save_and_add_another_keeps_type_community_and_programme(
+    logged_in, community, lecture_type, branch, programme
+):
+    data = form_data(
+        type=lecture_type.pk, community=community.pk, party_organization=branch.pk, programme=programme.pk
+    )
     response = logged_in.post(ADD_URL, {**data, "_addanother": "1"})
     assert response.status_code == 302
     follow = logged_in.get(response["Location"])
@@ -65,18 +73,25 @@ def refused(response, field, text):
 
 
 def test_end_before_start_is_refused(logged_in, community, lecture_type, branch):
-    data = form_data(type=lecture_type.pk, community=community.pk, party_organization=branch.pk, end_1="08:00")
+    data = form_data(
+        type=lecture_type.pk, community=community.pk, party_organization=branch.pk, end_1="08:00"
+    )
     refused(logged_in.post(ADD_URL, data), "end", "cannot end before it starts")
 
 
 def test_negative_participants_are_refused(logged_in, community, lecture_type, branch):
-    data = form_data(type=lecture_type.pk, community=community.pk, party_organization=branch.pk, participants=-5)
+    data = form_data(
+        type=lecture_type.pk, community=community.pk, party_organization=branch.pk, participants=-5
+    )
     refused(logged_in.post(ADD_URL, data), "participants", "0")
 
 
 def test_absurd_participants_are_refused(logged_in, community, lecture_type, branch):
     data = form_data(
-        type=lecture_type.pk, community=community.pk, party_organization=branch.pk, participants=MAX_PARTICIPANTS + 1
+        type=lecture_type.pk,
+        community=community.pk,
+        party_organization=branch.pk,
+        participants=MAX_PARTICIPANTS + 1,
     )
     refused(logged_in.post(ADD_URL, data), "participants", "not plausible")
 
@@ -90,7 +105,9 @@ def test_venue_of_another_community_is_refused(
     client, subdistrict_staff, community, lecture_type, branch, other_venue
 ):
     client.force_login(subdistrict_staff)
-    data = form_data(type=lecture_type.pk, community=community.pk, party_organization=branch.pk, venue=other_venue.pk)
+    data = form_data(
+        type=lecture_type.pk, community=community.pk, party_organization=branch.pk, venue=other_venue.pk
+    )
     refused(client.post(ADD_URL, data), "venue", "not in the activity's community")
 
 
@@ -104,7 +121,9 @@ def test_programme_of_another_community_is_refused(
 ):
     client.force_login(subdistrict_staff)
     data = form_data(
-        type=lecture_type.pk, community=other_community.pk, party_organization=other_branch.pk,
+        type=lecture_type.pk,
+        community=other_community.pk,
+        party_organization=other_branch.pk,
         programme=programme.pk,
     )
     refused(client.post(ADD_URL, data), "programme", "not run in the activity's community")

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -16,21 +17,24 @@ PROCESS_URL = reverse("admin:activities_activity_process_import")
 EXPORT_URL = reverse("admin:activities_activity_export")
 CSV_FORMAT, XLSX_FORMAT = "0", "1"
 
-HEADER = ["标题", "类型", "社区", "党组织", "场地", "开始", "结束", "参与人次", "讲师", "项目"]
+HEADER = [
+    "title", "type", "community", "party_organization", "venue", "start", "end", "participants", "lecturers",
+    "programme",
+]  # fmt: skip
 
 
 def good_row(n=1, **overrides):
     row = {
-        "标题": f"三新大讲堂第{n}讲",
-        "类型": "讲堂讲习",
-        "社区": "环西社区",
-        "党组织": "环西社区党总支",
-        "场地": "家风家训馆",
-        "开始": "2018-06-01 09:00:00",
-        "结束": "2018-06-01 11:00:00",
-        "参与人次": "40",
-        "讲师": "李讲师",
-        "项目": "五心工程",
+        "title": f"三新大讲堂第{n}讲",
+        "type": "讲堂讲习",
+        "community": "环西社区",
+        "party_organization": "环西社区党总支",
+        "venue": "家风家训馆",
+        "start": "2018-06-01 09:00:00",
+        "end": "2018-06-01 11:00:00",
+        "participants": "40",
+        "lecturers": "李讲师",
+        "programme": "五心工程",
     }
     row.update(overrides)
     return row
@@ -56,8 +60,9 @@ def xlsx_file(rows, header=HEADER, name="activities-2018-06.xlsx"):
 
 
 @pytest.fixture
-def sheet_world(community, branch, venue, lecturer, programme):
-    """Everything a good row names: 环西社区, its branch, hall, lecturer and programme."""
+def sheet_world(client, community, branch, venue, lecturer, programme):
+    """Everything a good row names: 环西社区, its branch, hall, lecturer and programme; pages in English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def preview(client, upload, fmt=CSV_FORMAT):
@@ -71,7 +76,7 @@ def confirm(client, response):
 
 def test_clean_sheet_imports_after_preview_with_history(client, staff, sheet_world, lecturer):
     client.force_login(staff)
-    response = preview(client, csv_file([good_row(1), good_row(2, 讲师="")]))
+    response = preview(client, csv_file([good_row(1), good_row(2, lecturers="")]))
     assert response.status_code == 200
     assert response.context["confirm_form"] is not None
     assert not Activity.objects.exists(), "the preview writes nothing"
@@ -94,15 +99,17 @@ def test_xlsx_sheet_imports(client, staff, sheet_world):
 
 
 BAD_ROWS = [
-    ({"结束": "2018-06-01 08:00:00"}, "end", "cannot end before it starts"),
-    ({"参与人次": "-3"}, "participants", ""),
-    ({"参与人次": "250000"}, "participants", "not plausible"),
-    ({"社区": "金业路社区"}, "community", "not in your unit"),
-    ({"类型": "不存在的类型"}, "type", "no activity type"),
-    ({"场地": "学雷锋志愿服务社区文化广场"}, "venue", "not in your unit"),
-    ({"党组织": ""}, "party_organization", "exactly one organiser"),
-    ({"讲师": "王不存在"}, "lecturers", "No lecturer in your unit"),
-    ({"开始": "下周一"}, "start", ""),
+    ({"end": "2018-06-01 08:00:00"}, "end", "cannot end before it starts"),
+    ({"participants": "-3"}, "participants", "0"),
+    ({"participants": "250000"}, "participants", "not plausible"),
+    ({"participants": "很多"}, "participants", "not a whole number"),
+    ({"community": "金业路社区"}, "community", "not in your unit"),
+    ({"type": "不存在的类型"}, "type", "no activity type"),
+    ({"venue": "学雷锋志愿服务社区文化广场"}, "venue", "not in your unit"),
+    ({"party_organization": ""}, "Party organisation", "exactly one organiser"),
+    ({"lecturers": "王不存在"}, "lecturers", "No lecturer in your unit"),
+    ({"start": "下周一"}, "start", "not a date and time"),
+    ({"programme": "不存在的项目"}, "programme", "不存在的项目"),
 ]
 
 
@@ -115,8 +122,11 @@ def test_bad_rows_are_each_reported_with_line_and_reason_and_nothing_is_written(
     result = response.context["result"]
     assert response.context.get("confirm_form") is None
     invalid = {row.number: row for row in result.invalid_rows}
-    assert sorted(invalid) == list(range(2, len(BAD_ROWS) + 2)), "every bad row, by its line, the good one not"
-    for line, (_change, field, text) in enumerate(BAD_ROWS, start=2):
+    # Lines as the spreadsheet numbers them: the header is line 1, the good row line 2.
+    assert sorted(invalid) == list(range(3, len(BAD_ROWS) + 3)), (
+        "every bad row, by its line, the good one not"
+    )
+    for line, (_change, field, text) in enumerate(BAD_ROWS, start=3):
         errors = invalid[line].field_specific_errors
         assert field in errors, (line, field, errors)
         assert text.lower() in " ".join(errors[field]).lower(), (line, errors)
@@ -132,7 +142,7 @@ def test_a_bad_row_rolls_back_the_rows_already_processed(staff, sheet_world):
 
     from activities.resources import ActivityResource
 
-    upload = csv_file([good_row(i) for i in range(1, 1500)] + [good_row(9999, 参与人次="-1")])
+    upload = csv_file([good_row(i) for i in range(1, 1500)] + [good_row(9999, participants="-1")])
     dataset = CSV(encoding="utf-8").create_dataset(upload.read().decode())
     result = ActivityResource(user=staff).import_data(dataset, dry_run=False, user=staff, file_name="x.csv")
     assert result.has_validation_errors()
@@ -143,7 +153,7 @@ def test_a_bad_row_rolls_back_the_rows_already_processed(staff, sheet_world):
 def test_sheet_that_is_not_an_activity_sheet_is_refused(client, staff, sheet_world):
     client.force_login(staff)
     response = preview(client, csv_file([{"name": "x"}], header=["name"]))
-    assert "title" in response.content.decode()
+    assert "Missing columns" in response.content.decode()
     assert response.context.get("confirm_form") is None
     assert not Activity.objects.exists()
 
@@ -157,7 +167,7 @@ def test_outsider_cannot_import_into_another_community(client, outsider, sheet_w
     assert not Activity.objects.exists()
 
 
-def test_export_is_scoped_and_formula_safe(client, staff, activity, other_activity):
+def test_export_is_scoped_and_formula_safe(client, staff, activity, other_activity, sheet_world):
     activity.title = "=HYPERLINK(1)"
     activity.save()
     client.force_login(staff)

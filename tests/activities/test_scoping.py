@@ -46,7 +46,9 @@ def test_programme_page_needs_a_staff_login(client, programme):
     assert reverse("admin:login") in response["Location"]
 
 
-def test_subdistrict_staff_see_all_communities_of_their_office(client, subdistrict_staff, activity, other_activity):
+def test_subdistrict_staff_see_all_communities_of_their_office(
+    client, subdistrict_staff, activity, other_activity
+):
     client.force_login(subdistrict_staff)
     body = client.get(reverse("admin:activities_activity_changelist")).content.decode()
     assert activity.title in body and other_activity.title in body
