@@ -1,0 +1,215 @@
+"""Spreadsheet downloads of the dashboard: XLSX (one sheet per table) and CSV (one table).
+
+Rows are written here with XlsxWriter in ``constant_memory`` mode (each row goes to disk as it is written)
+into a temporary file that is then streamed, so memory stays flat however many rows an export has; the
+activity rows export (``table=activities``) reads the database with a server-side iterator.
+django-import-export's export builds the whole sheet in memory, so it is not used for reports.
+
+Every sheet: the unit, the period and the table's title in the first row, headers in the user's language
+in the second, numbers as numbers. Text cells are written as strings (never formulas); CSV text cells
+that a spreadsheet would run as a formula are escaped with communities.resources_base.escape_formula.
+"""
+
+import csv
+import datetime
+import re
+import tempfile
+from decimal import Decimal
+
+import xlsxwriter
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities.models import Activity
+from communities.resources_base import escape_formula
+
+from .dashboard import DATE, DEC, INT, PCT, TEXT, Column, Table
+from .units import in_unit, unit_key
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ROWS_TABLE = "activities"
+
+
+def period_title(unit, start, end) -> str:
+    return f"{unit} · {start.isoformat()} – {end.isoformat()}"
+
+
+def file_name(unit, start, end, table: str | None, extension: str) -> str:
+    parts = ["report", unit_key(unit).replace(":", "-"), start.isoformat(), end.isoformat()]
+    if table:
+        parts.append(table)
+    return "_".join(parts) + "." + extension
+
+
+def _sheet_name(title: str, used: set) -> str:
+    name = re.sub(r"[\[\]:*?/\\]", " ", str(title))[:31].strip() or "sheet"
+    candidate, n = name, 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate, n = name[: 31 - len(suffix)] + suffix, n + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _number(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+class SheetWriter:
+    """Writes titled tables into a constant-memory workbook kept in a temporary file."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile()
+        self.book = xlsxwriter.Workbook(self.file, {"constant_memory": True, "strings_to_formulas": False})
+        self.bold = self.book.add_format({"bold": True})
+        self.title = self.book.add_format({"bold": True, "font_size": 13})
+        self.decimal = self.book.add_format({"num_format": "0.0#"})
+        self.datetime = self.book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self.used: set = set()
+
+    def sheet(self, title: str, heading: str, columns: list[Column]):
+        sheet = self.book.add_worksheet(_sheet_name(title, self.used))
+        sheet.write_string(0, 0, heading, self.title)
+        for i, column in enumerate(columns):
+            sheet.set_column(i, i, 28 if column.kind == TEXT and i == 0 else 16)
+            sheet.write_string(1, i, str(column.label), self.bold)
+        return sheet
+
+    def cell(self, sheet, row: int, col: int, value, kind: str):
+        if value is None or value == "":
+            return
+        if kind == TEXT or kind == DATE or isinstance(value, str):
+            sheet.write_string(row, col, str(value))
+        elif isinstance(value, datetime.datetime):
+            sheet.write_datetime(row, col, value, self.datetime)
+        elif kind in (DEC, PCT) and not isinstance(value, int):
+            sheet.write_number(row, col, _number(value), self.decimal)
+        else:
+            sheet.write_number(row, col, _number(value))
+
+    def table(self, table: Table, heading: str):
+        sheet = self.sheet(table.title, f"{heading} · {table.title}", table.columns)
+        for r, row in enumerate(table.rows, start=2):
+            for c, column in enumerate(table.columns):
+                self.cell(sheet, r, c, row.get(column.key), column.kind)
+
+    def response(self, filename: str) -> FileResponse:
+        self.book.close()
+        self.file.seek(0)
+        return FileResponse(self.file, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def xlsx_response(dashboard, tables: list[Table]) -> FileResponse:
+    heading = period_title(dashboard.unit, dashboard.start, dashboard.end)
+    writer = SheetWriter()
+    for table in tables:
+        writer.table(table, heading)
+    name = tables[0].name if len(tables) == 1 else None
+    return writer.response(file_name(dashboard.unit, dashboard.start, dashboard.end, name, "xlsx"))
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_cell(value, kind):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, str) or kind == TEXT:
+        return escape_formula(str(value))
+    return value
+
+
+def csv_response(
+    unit, start, end, name: str, title: str, columns: list[Column], rows
+) -> StreamingHttpResponse:
+    """A CSV of one table, streamed row by row (UTF-8 with a BOM so spreadsheet programs read Chinese)."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff" + writer.writerow([f"{period_title(unit, start, end)} · {title}"])
+        yield writer.writerow([str(column.label) for column in columns])
+        for row in rows:
+            yield writer.writerow([_csv_cell(row.get(c.key), c.kind) for c in columns])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    filename = file_name(unit, start, end, name, "csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- the activity rows of a unit and period (can be hundreds of thousands) ------------------------------
+
+ROW_FIELDS = (
+    ("start", "start", DATE),
+    ("title", "title", TEXT),
+    ("type__name", "type", TEXT),
+    ("community__name", "community", TEXT),
+    ("programme__name", "programme", TEXT),
+    ("venue__name", "venue", TEXT),
+    ("participants", "participants", INT),
+    ("party_organization__name", "organiser", TEXT),
+    ("partner__name", "partner", TEXT),
+)
+
+
+def activity_row_columns() -> list[Column]:
+    labels = {
+        "start": _("start"),
+        "title": _("title"),
+        "type": _("type"),
+        "community": _("community"),
+        "programme": _("programme"),
+        "venue": _("venue"),
+        "participants": _("participants (person-times)"),
+        "organiser": _("organiser: Party organisation"),
+        "partner": _("organiser: partner organisation"),
+    }
+    return [Column(key, labels[key], kind) for _path, key, kind in ROW_FIELDS]
+
+
+def activity_rows(unit, start, end, chunk_size: int = 5000):
+    """The activity rows of the unit and period as tuples, read with a server-side cursor (1 query)."""
+    return (
+        Activity.objects.filter(in_unit(unit))
+        .between(start, end)
+        .order_by("start", "pk")
+        .values_list(*(path for path, _key, _kind in ROW_FIELDS))
+        .iterator(chunk_size=chunk_size)
+    )
+
+
+def _local(value):
+    # Spreadsheets have no time zones: write the local wall-clock time the office entered.
+    return timezone.localtime(value).replace(tzinfo=None)
+
+
+def activity_rows_xlsx(unit, start, end) -> FileResponse:
+    columns = activity_row_columns()
+    title = _("activity log")
+    writer = SheetWriter()
+    sheet = writer.sheet(title, f"{period_title(unit, start, end)} · {title}", columns)
+    write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
+    date_format = writer.datetime
+    for r, row in enumerate(activity_rows(unit, start, end), start=2):
+        write_datetime(r, 0, _local(row[0]), date_format)
+        for c in (1, 2, 3, 4, 5, 7, 8):
+            if row[c]:
+                write_string(r, c, row[c])
+        write_number(r, 6, row[6])
+    return writer.response(file_name(unit, start, end, ROWS_TABLE, "xlsx"))
+
+
+def activity_rows_csv(unit, start, end) -> StreamingHttpResponse:
+    columns = activity_row_columns()
+    keys = [c.key for c in columns]
+    rows = (
+        dict(zip(keys, (_local(row[0]), *row[1:]), strict=True)) for row in activity_rows(unit, start, end)
+    )
+    return csv_response(unit, start, end, ROWS_TABLE, _("activity log"), columns, rows)

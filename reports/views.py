@@ -1,0 +1,140 @@
+"""The dashboard at /reports/: figures of a unit and a period for staff, as a page, XLSX, CSV and a bulletin."""
+
+from urllib.parse import urlencode
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from . import exports
+from .bulletin import bulletin
+from .dashboard import build
+from .forms import ReportFilterForm, month_bounds, quarter_bounds
+from .units import all_units_choices, home_unit, unit_key, units_within
+
+FORMATS = ("html", "xlsx", "csv")
+
+
+def _refuse(request, message, status):
+    return render(request, "reports/refused.html", {"message": message}, status=status)
+
+
+@staff_member_required
+def dashboard(request):
+    home = home_unit(request.user)
+    if home is None:
+        return _refuse(
+            request, _("Your account is not assigned to a unit, so there is nothing to report."), 403
+        )
+    choices = all_units_choices() if request.user.is_superuser else units_within(home)
+    form = ReportFilterForm(request.GET, user=request.user, home=home, unit_choices=choices)
+    output = request.GET.get("format", "html")
+    if output not in FORMATS:
+        form.is_valid()
+        form.add_error(None, _("Unknown format “%(format)s”: choose xlsx or csv.") % {"format": output})
+    if not form.is_valid():
+        return render(request, "reports/dashboard.html", {"form": form, "home": home}, status=400)
+    unit = form.cleaned_data["unit"]
+    start, end = form.cleaned_data["start_date"], form.cleaned_data["end_date"]
+    table_name = request.GET.get("table", "")
+
+    if table_name == exports.ROWS_TABLE and output in ("xlsx", "csv"):
+        # The activity log itself: streamed, whatever its size.
+        if output == "xlsx":
+            return exports.activity_rows_xlsx(unit, start, end)
+        return exports.activity_rows_csv(unit, start, end)
+
+    report = build(unit, start, end)
+    names = [t.name for t in report.tables]
+    if output in ("xlsx", "csv") and table_name and table_name not in names:
+        form.add_error(
+            None,
+            _("There is no table “%(table)s”. Tables: %(names)s.")
+            % {"table": table_name, "names": ", ".join([*names, exports.ROWS_TABLE])},
+        )
+        return render(request, "reports/dashboard.html", {"form": form, "home": home}, status=400)
+    if output == "xlsx":
+        tables = [report.table(table_name)] if table_name else report.tables
+        return exports.xlsx_response(report, tables)
+    if output == "csv":
+        if not table_name:
+            form.add_error(
+                None,
+                _("A CSV file holds one table: add table=<name> (%(names)s).")
+                % {"names": ", ".join([*names, exports.ROWS_TABLE])},
+            )
+            return render(request, "reports/dashboard.html", {"form": form, "home": home}, status=400)
+        table = report.table(table_name)
+        return exports.csv_response(unit, start, end, table.name, str(table.title), table.columns, table.rows)
+
+    query = {"unit": unit_key(unit), "start": start.isoformat(), "end": end.isoformat()}
+    downloads = [
+        {
+            "table": table,
+            "xlsx": "?" + urlencode({**query, "format": "xlsx", "table": table.name}),
+            "csv": "?" + urlencode({**query, "format": "csv", "table": table.name}),
+        }
+        for table in report.tables
+    ]
+    context = {
+        "downloads": downloads,
+        "xlsx_all": "?" + urlencode({**query, "format": "xlsx"}),
+        "rows_xlsx": "?" + urlencode({**query, "format": "xlsx", "table": exports.ROWS_TABLE}),
+        "rows_csv": "?" + urlencode({**query, "format": "csv", "table": exports.ROWS_TABLE}),
+        "form": form,
+        "home": home,
+        "report": report,
+        "unit": unit,
+        "start": start,
+        "end": end,
+        "presets": _presets(form.today, unit),
+        "bulletin": bulletin(unit, start, end, report.totals),
+        "chart_data": _chart_data(report),
+        "rows_table": exports.ROWS_TABLE,
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+def _presets(today, unit):
+    """Quick periods: this month, this quarter, this year, last year, since the start of last year."""
+    quarter = (today.month - 1) // 3 + 1
+    periods = [
+        (_("this month"), month_bounds(today.year, today.month)),
+        (_("this quarter"), quarter_bounds(today.year, quarter)),
+        (_("this year"), (today.replace(month=1, day=1), today.replace(month=12, day=31))),
+        (
+            _("last year"),
+            (
+                today.replace(year=today.year - 1, month=1, day=1),
+                today.replace(year=today.year - 1, month=12, day=31),
+            ),
+        ),
+        (_("since the start of last year"), (today.replace(year=today.year - 1, month=1, day=1), today)),
+    ]
+    return [
+        {
+            "label": label,
+            "url": "?"
+            + urlencode({"unit": unit_key(unit), "start": first.isoformat(), "end": last.isoformat()}),
+        }
+        for label, (first, last) in periods
+    ]
+
+
+def _chart_data(report):
+    return {
+        "labels": {
+            "activities": _("activities"),
+            "participants": _("participants (person-times)"),
+            "visits": _("home visits (person-times served)"),
+            "visitors": _("venue visitors"),
+        },
+        "months": [row["month"] for row in report.months],
+        "activities": [row["activities"] for row in report.months],
+        "participants": [row["participants"] for row in report.months],
+        "visits": [row["visits"] for row in report.months],
+        "subunits": [row["unit"] for row in report.breakdown],
+        "sub_activities": [row["activities"] for row in report.breakdown],
+        "sub_participants": [row["participants"] for row in report.breakdown],
+        "sub_visits": [row["visits"] for row in report.breakdown],
+    }

@@ -1,0 +1,107 @@
+/* The dashboard's charts (ECharts, served from the project) and the bulletin's copy button.
+   Data comes from the json_script element "report-chart-data": no inline script (Content-Security-Policy). */
+(function () {
+  "use strict";
+
+  var charts = [];
+
+  function chartData() {
+    var node = document.getElementById("report-chart-data");
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function baseOption() {
+    return {
+      // SVG prints sharply and scales with the page; Chinese labels use the page's fonts.
+      textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 56, right: 56, top: 40, bottom: 48, containLabel: true },
+      animation: false
+    };
+  }
+
+  function monthsChart(data) {
+    var node = document.getElementById("chart-months");
+    if (!node || typeof echarts === "undefined") { return; }
+    var chart = echarts.init(node, null, { renderer: "svg" });
+    var option = baseOption();
+    option.xAxis = { type: "category", data: data.months };
+    option.yAxis = [
+      { type: "value", name: data.labels.activities, minInterval: 1 },
+      { type: "value", name: data.labels.participants, minInterval: 1 }
+    ];
+    option.series = [
+      { name: data.labels.activities, type: "bar", data: data.activities },
+      { name: data.labels.participants, type: "line", yAxisIndex: 1, data: data.participants },
+      { name: data.labels.visits, type: "line", yAxisIndex: 1, data: data.visits }
+    ];
+    chart.setOption(option);
+    charts.push(chart);
+  }
+
+  function subunitsChart(data) {
+    var node = document.getElementById("chart-subunits");
+    if (!node || typeof echarts === "undefined") { return; }
+    var chart = echarts.init(node, null, { renderer: "svg" });
+    var option = baseOption();
+    option.xAxis = { type: "category", data: data.subunits, axisLabel: { interval: 0, rotate: data.subunits.length > 6 ? 30 : 0 } };
+    option.yAxis = [
+      { type: "value", name: data.labels.activities, minInterval: 1 },
+      { type: "value", name: data.labels.participants, minInterval: 1 }
+    ];
+    option.series = [
+      { name: data.labels.activities, type: "bar", data: data.sub_activities },
+      { name: data.labels.visits, type: "bar", data: data.sub_visits },
+      { name: data.labels.participants, type: "line", yAxisIndex: 1, data: data.sub_participants }
+    ];
+    chart.setOption(option);
+    charts.push(chart);
+  }
+
+  function resizeAll() {
+    charts.forEach(function (chart) { chart.resize(); });
+  }
+
+  function copyBulletin() {
+    var button = document.getElementById("copy-bulletin");
+    var text = document.getElementById("bulletin-text");
+    var status = document.getElementById("copy-status");
+    if (!button || !text) { return; }
+    button.addEventListener("click", function () {
+      var value = text.textContent.trim();
+      function done(ok) { status.textContent = ok ? button.dataset.copied : button.dataset.failed; }
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(value).then(function () { done(true); }, function () { done(false); });
+        return;
+      }
+      // Plain http on an office network: select the text and use the older copy command.
+      var range = document.createRange();
+      range.selectNodeContents(text);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      done(ok);
+    });
+  }
+
+  function printButton() {
+    var button = document.getElementById("print-report");
+    if (button) { button.addEventListener("click", function () { window.print(); }); }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var data = chartData();
+    if (data) {
+      monthsChart(data);
+      subunitsChart(data);
+    }
+    copyBulletin();
+    printButton();
+    window.addEventListener("resize", resizeAll);
+    window.addEventListener("beforeprint", resizeAll);
+    window.addEventListener("afterprint", resizeAll);
+  });
+})();
