@@ -401,7 +401,7 @@ class HomeVisit(models.Model):
     )
     team = models.ForeignKey(VolunteerTeam, models.PROTECT, related_name="visits", verbose_name=_("team"))
     volunteers = models.ManyToManyField(Person, related_name="home_visits", verbose_name=_("volunteers"))
-    visited_on = models.DateField(_("date"), validators=[validate_not_future])
+    visited_on = models.DateField(_("date"))
     services = models.ManyToManyField(Service, blank=True, related_name="visits", verbose_name=_("services"))
     other_services = models.CharField(_("other services"), max_length=200, blank=True)
     minutes = models.PositiveSmallIntegerField(_("minutes"))
@@ -449,6 +449,7 @@ class HomeVisit(models.Model):
                     "%(name)s is no longer visited (%(reason)s): a visit cannot be recorded."
                 ) % {"name": self.recipient, "reason": self.recipient.get_inactive_reason_display()}
         if self.visited_on and self.visited_on > timezone.localdate():
+            # (Not the generic validate_not_future validator: this message says what is refused.)
             errors["visited_on"] = _("A visit cannot be recorded for a day in the future.")
         if errors:
             raise ValidationError(errors)

@@ -23,18 +23,6 @@ HEALTH_NOTE = "高血压，需按时服药"
 
 
 @pytest.fixture(autouse=True)
-def second_factor_for_forced_logins():
-    """Accounts that may see sensitive data must pass two-factor sign-in; force_login counts as passed."""
-    from django.contrib.auth.signals import user_logged_in
-
-    from audit.testing import verify_forced_login
-
-    user_logged_in.connect(verify_forced_login, dispatch_uid="volunteers-tests-2fa")
-    yield
-    user_logged_in.disconnect(dispatch_uid="volunteers-tests-2fa")
-
-
-@pytest.fixture(autouse=True)
 def fixed_lists(db):
     # The data migration creates them; a flushed (transactional) test database may not have them.
     CareCategory.ensure_all()
@@ -116,6 +104,14 @@ def add_visit(recipient, team, volunteers, visited_on, minutes=60):
     )
     visit.volunteers.set(volunteers)
     return visit
+
+
+def sign_in(client, user):
+    """Log in and pass the second factor (required of accounts that may see sensitive data)."""
+    from audit.testing import otp_verify_session
+
+    client.force_login(user)
+    otp_verify_session(client, user)
 
 
 def admin_url(model, view="changelist", *args):

@@ -7,13 +7,23 @@ from django.urls import reverse
 from volunteers.models import CareRecipient
 from volunteers.resources import CareRecipientResource
 
-from .conftest import EXPORT_XLSX, HEALTH_NOTE, MASKED, PHONE, add_visit, admin_url, export, exported_rows
+from .conftest import (
+    EXPORT_XLSX,
+    HEALTH_NOTE,
+    MASKED,
+    PHONE,
+    add_visit,
+    admin_url,
+    export,
+    exported_rows,
+    sign_in,
+)
 
 CATEGORY = "残疾人"  # "disabled" in Chinese, the default language
 
 
 def test_plain_staff_see_a_masked_phone_and_no_categories_in_the_list(client, staff, recipient):
-    client.force_login(staff)
+    sign_in(client, staff)
     page = client.get(admin_url(CareRecipient)).content.decode()
     assert "陈秀兰" in page
     assert MASKED in page
@@ -22,14 +32,14 @@ def test_plain_staff_see_a_masked_phone_and_no_categories_in_the_list(client, st
 
 
 def test_sensitive_staff_see_the_full_phone_and_categories_in_the_list(client, sensitive_staff, recipient):
-    client.force_login(sensitive_staff)
+    sign_in(client, sensitive_staff)
     page = client.get(admin_url(CareRecipient)).content.decode()
     assert PHONE in page
     assert CATEGORY in page
 
 
 def test_plain_staff_see_no_health_notes_or_categories_on_the_change_page(client, staff, recipient):
-    client.force_login(staff)
+    sign_in(client, staff)
     response = client.get(admin_url(CareRecipient, "change", recipient.pk))
     page = response.content.decode()
     assert response.status_code == 200
@@ -40,7 +50,7 @@ def test_plain_staff_see_no_health_notes_or_categories_on_the_change_page(client
 
 
 def test_saving_the_change_page_without_the_permission_keeps_the_hidden_data(client, staff, recipient):
-    client.force_login(staff)
+    sign_in(client, staff)
     url = admin_url(CareRecipient, "change", recipient.pk)
     form = client.get(url).context["adminform"].form
     data = {k: ("" if v is None else v) for k, v in ((n, form[n].value()) for n in form.fields)}
@@ -53,33 +63,33 @@ def test_saving_the_change_page_without_the_permission_keeps_the_hidden_data(cli
 
 
 def test_sensitive_staff_see_health_notes_on_the_change_page(client, sensitive_staff, recipient):
-    client.force_login(sensitive_staff)
+    sign_in(client, sensitive_staff)
     page = client.get(admin_url(CareRecipient, "change", recipient.pk)).content.decode()
     assert HEALTH_NOTE in page
     assert PHONE in page
 
 
 def test_the_export_masks_phones_and_empties_sensitive_columns_for_plain_staff(client, staff, recipient):
-    client.force_login(staff)
+    sign_in(client, staff)
     client.cookies["django_language"] = "en"
     rows = exported_rows(export(client, CareRecipient, CareRecipientResource))
     header, row = rows[0], rows[1]
     record = dict(zip(header, row, strict=True))
-    assert record["name"] == "陈秀兰"
-    assert record["phone"] == MASKED
-    assert record["health notes"] == ""
-    assert record["care categories"] == ""
+    assert record["Name"] == "陈秀兰"
+    assert record["Phone"] == MASKED
+    assert record["Health notes"] == ""
+    assert record["Care categories"] == ""
     assert PHONE not in str(rows)
 
 
 def test_the_export_is_full_for_sensitive_staff(client, sensitive_staff, recipient):
-    client.force_login(sensitive_staff)
+    sign_in(client, sensitive_staff)
     client.cookies["django_language"] = "en"
     rows = exported_rows(export(client, CareRecipient, CareRecipientResource, EXPORT_XLSX))
     record = dict(zip(rows[0], rows[1], strict=True))
-    assert record["phone"] == PHONE
-    assert record["health notes"] == HEALTH_NOTE
-    assert record["care categories"] == "disabled、aged 80 or over"
+    assert record["Phone"] == PHONE
+    assert record["Health notes"] == HEALTH_NOTE
+    assert record["Care categories"] == "disabled、aged 80 or over"
 
 
 def test_the_due_page_masks_phones_and_hides_categories_for_plain_staff(
@@ -87,9 +97,9 @@ def test_the_due_page_masks_phones_and_hides_categories_for_plain_staff(
 ):
     add_visit(recipient, team, [volunteer], datetime.date(2018, 1, 9))
     params = {"unit": f"community:{community.pk}", "month": "2018-03"}
-    client.force_login(staff)
+    sign_in(client, staff)
     page = client.get(reverse("volunteers:due"), params).content.decode()
     assert MASKED in page and PHONE not in page and CATEGORY not in page
-    client.force_login(sensitive_staff)
+    sign_in(client, sensitive_staff)
     page = client.get(reverse("volunteers:due"), params).content.decode()
     assert PHONE in page and CATEGORY in page

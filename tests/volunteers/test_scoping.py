@@ -8,7 +8,7 @@ from django.urls import reverse
 from volunteers.models import CareRecipient, HomeVisit, VolunteerTeam
 from volunteers.resources import CareRecipientResource, HomeVisitResource, VolunteerTeamResource
 
-from .conftest import add_visit, admin_url, export, exported_rows
+from .conftest import add_visit, admin_url, export, exported_rows, sign_in
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def other_visit(other_recipient, other_team, other_community):
 
 
 def test_the_outsider_lists_none_of_huanxis_records(client, outsider, visit, other_visit):
-    client.force_login(outsider)
+    sign_in(client, outsider)
     for model, theirs, mine in (
         (CareRecipient, "陈秀兰", "孙桂芝"),
         (HomeVisit, "陈秀兰", "孙桂芝"),
@@ -39,13 +39,13 @@ def test_the_outsider_lists_none_of_huanxis_records(client, outsider, visit, oth
 
 
 def test_the_outsider_gets_404_for_huanxis_change_pages(client, outsider, visit):
-    client.force_login(outsider)
+    sign_in(client, outsider)
     for obj in (visit.recipient, visit, visit.team):
         assert client.get(admin_url(type(obj), "change", obj.pk)).status_code == 404
 
 
 def test_the_outsider_exports_none_of_huanxis_records(client, outsider, visit, other_visit):
-    client.force_login(outsider)
+    sign_in(client, outsider)
     for model, resource in (
         (CareRecipient, CareRecipientResource),
         (HomeVisit, HomeVisitResource),
@@ -57,7 +57,7 @@ def test_the_outsider_exports_none_of_huanxis_records(client, outsider, visit, o
 
 
 def test_the_outsider_gets_404_for_huanxis_due_page(client, outsider, community, visit):
-    client.force_login(outsider)
+    sign_in(client, outsider)
     response = client.get(
         reverse("volunteers:due"), {"unit": f"community:{community.pk}", "month": "2018-03"}
     )
@@ -67,14 +67,14 @@ def test_the_outsider_gets_404_for_huanxis_due_page(client, outsider, community,
 
 
 def test_the_outsiders_own_due_page_lists_only_their_recipients(client, outsider, visit, other_visit):
-    client.force_login(outsider)
+    sign_in(client, outsider)
     page = client.get(reverse("volunteers:due"), {"month": "2018-03"}).content.decode()
     assert "孙桂芝" in page
     assert "陈秀兰" not in page
 
 
 def test_community_staff_cannot_widen_the_due_page_to_their_subdistrict(client, staff, subdistrict):
-    client.force_login(staff)
+    sign_in(client, staff)
     response = client.get(reverse("volunteers:due"), {"unit": f"subdistrict:{subdistrict.pk}"})
     assert response.status_code == 404
 
@@ -82,13 +82,13 @@ def test_community_staff_cannot_widen_the_due_page_to_their_subdistrict(client, 
 def test_subdistrict_staff_see_both_communities_on_the_due_page(
     client, subdistrict_staff, visit, other_visit, subdistrict
 ):
-    client.force_login(subdistrict_staff)
+    sign_in(client, subdistrict_staff)
     page = client.get(reverse("volunteers:due"), {"month": "2018-03"}).content.decode()
     assert "孙桂芝" in page and "陈秀兰" in page
 
 
 def test_a_unit_that_does_not_exist_is_404(client, staff):
-    client.force_login(staff)
+    sign_in(client, staff)
     assert client.get(reverse("volunteers:due"), {"unit": "community:999999"}).status_code == 404
     assert client.get(reverse("volunteers:due"), {"unit": "planet:1"}).status_code == 404
 
@@ -100,7 +100,7 @@ def test_the_pages_need_a_login(client, community):
 
 
 def test_the_outsider_cannot_pick_huanxis_people_or_teams_in_the_visit_form(client, outsider, visit):
-    client.force_login(outsider)
+    sign_in(client, outsider)
     form = client.get(admin_url(HomeVisit, "add")).context["adminform"].form
     assert visit.team not in form.fields["team"].queryset
     assert visit.recipient not in form.fields["recipient"].queryset
@@ -108,7 +108,7 @@ def test_the_outsider_cannot_pick_huanxis_people_or_teams_in_the_visit_form(clie
 
 
 def test_the_outsider_autocomplete_finds_none_of_huanxis_recipients(client, outsider, visit):
-    client.force_login(outsider)
+    sign_in(client, outsider)
     response = client.get(
         reverse("admin:autocomplete"),
         {"term": "陈", "app_label": "volunteers", "model_name": "homevisit", "field_name": "recipient"},
@@ -118,6 +118,6 @@ def test_the_outsider_autocomplete_finds_none_of_huanxis_recipients(client, outs
 
 
 def test_the_supervisor_reads_but_cannot_add(client, supervisor, visit):
-    client.force_login(supervisor)
+    sign_in(client, supervisor)
     assert "陈秀兰" in client.get(admin_url(CareRecipient)).content.decode()
     assert client.get(admin_url(HomeVisit, "add")).status_code == 403
