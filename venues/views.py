@@ -1,5 +1,6 @@
 """The public pages: no account, opened on phones. Every page runs a fixed number of queries."""
 
+import re
 import uuid
 from datetime import UTC
 
@@ -21,6 +22,7 @@ from .models import Booking, Offering, Venue
 from .services import BookingError, booking_cancel, booking_create, schedule
 
 VENUES_PER_PAGE = 40
+REFERENCE_RE = re.compile(r"^[A-Za-z0-9]{1,16}$")
 
 
 def public_venues():
@@ -143,7 +145,7 @@ def book(request, slug):
 
 def _booking_by_reference(reference):
     # An unknown reference and a malformed one look the same: 404, nothing about other bookings.
-    if len(reference) > 16:
+    if not REFERENCE_RE.match(reference):
         raise Http404
     return get_object_or_404(
         Booking.objects.select_related("venue__community", "slot", "offering", "docent__person"),
