@@ -75,7 +75,7 @@ class CourtyardAdmin(ScopedAdmin):
 class PartyOrganizationAdmin(ScopedAdmin):
     resource_classes = [resources.PartyOrganizationResource]
     list_display = ("name", "kind", "parent", "subdistrict", "community", "grid", "founded_on")
-    list_select_related = ("parent", "subdistrict", "community", "grid")
+    list_select_related = ("parent", "subdistrict", "community", "grid__community")
     search_fields = ("name",)
     list_filter = ("kind", "subdistrict", "community")
     autocomplete_fields = ("parent", "subdistrict", "community", "grid", "courtyard")

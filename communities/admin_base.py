@@ -6,9 +6,10 @@ from django.contrib.admin.utils import get_fields_from_path
 from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
 
 from .forms import LimitedImportForm
 from .pagination import LargeTablePaginator
@@ -51,7 +52,8 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         related = field.related_model
-        queryset = related._default_manager.all()
+        # select_related(): the labels (str()) of units often name their parent unit ("环西社区 · 第一网格").
+        queryset = related._default_manager.select_related()
         if is_scoped(related):
             queryset = queryset.for_user(request.user)
         return [(obj.pk, str(obj)) for obj in queryset]
@@ -84,7 +86,7 @@ class ScopedFormMixin:
         if not record_in_scope(self.instance, self.scope_user):
             self.add_error(
                 None,
-                _g("This record would fall outside your unit (%(unit)s).")
+                gettext("This record would fall outside your unit (%(unit)s).")
                 % {"unit": unit_of(self.scope_user)},
             )
 
@@ -131,6 +133,9 @@ class ScopedAdminMixin:
 class ScopedAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     """A register: scoped, searchable, importable (with preview, all-or-nothing) and exportable."""
 
+    # Spreadsheets only (the library's defaults also offer JSON, YAML, HTML …). The order is the UI's order.
+    import_formats = [base_formats.CSV, base_formats.XLSX]
+    export_formats = [base_formats.XLSX, base_formats.CSV]
     import_form_class = LimitedImportForm
     import_template_name = "communities/admin/import.html"
 
@@ -147,14 +152,23 @@ class ScopedAdmin(ScopedAdminMixin, ImportExportModelAdmin):
             ),
         )
 
+    def _fields_list(self, request):
+        resource = self.get_import_resource_classes(request)[0](**self.get_import_resource_kwargs(request))
+        return [(resource.get_display_name(), [f.column_name for f in resource.get_user_visible_fields()])]
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        # The library leaves the list of expected columns empty when the file could not be read: show it,
+        # it is what the user needs to fix the file.
+        if isinstance(response, TemplateResponse) and not response.context_data.get("fields_list"):
+            response.context_data["fields_list"] = self._fields_list(request)
+        return response
+
     def process_result(self, result, request):
         """After "confirm import": report a failed import (nothing written) instead of "import finished"."""
         if result.has_errors() or result.has_validation_errors():
             form_class = self.get_import_form_class(request)
             form = form_class(self.get_import_formats(), self.get_import_resource_classes(request))
-            resource = self.get_import_resource_classes(request)[0](
-                **self.get_import_resource_kwargs(request)
-            )
             context = {
                 **self.admin_site.each_context(request),
                 "title": _("Import"),
@@ -163,9 +177,7 @@ class ScopedAdmin(ScopedAdminMixin, ImportExportModelAdmin):
                 "media": self.media + form.media,
                 "result": result,
                 "import_error_display": self.import_error_display,
-                "fields_list": [
-                    (resource.get_display_name(), [f.column_name for f in resource.get_user_visible_fields()])
-                ],
+                "fields_list": self._fields_list(request),
             }
             request.current_app = self.admin_site.name
             return TemplateResponse(request, [self.import_template_name], context)

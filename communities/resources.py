@@ -2,7 +2,7 @@
 headers are in the user's language; a file without an id column updates the records named by ``natural_key``."""
 
 from django.db.models import Q
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
@@ -173,7 +173,7 @@ class PersonResource(ScopedModelResource):
                 and mask_phone(instance.phone) == str(row[field.column_name]).strip()
             ):
                 return
-            raise ValueError(_g("A masked phone number cannot be imported; type the full number."))
+            raise ValueError(gettext("A masked phone number cannot be imported; type the full number."))
         super().import_field(field, instance, row, is_m2m, **kwargs)
 
 

@@ -25,7 +25,8 @@ from django.core.exceptions import (
 from django.db import models
 from django.utils import translation
 from django.utils.formats import sanitize_separators
-from django.utils.translation import gettext as _g
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
 from import_export.fields import Field
@@ -90,7 +91,7 @@ class IntegerWidget(widgets.IntegerWidget):
             or number != number.to_integral_value()
             or abs(number) >= 10**15
         ):
-            raise ValueError(_g("“%(value)s” is not a whole number.") % {"value": _text(value)})
+            raise ValueError(gettext("“%(value)s” is not a whole number.") % {"value": _text(value)})
         return int(number)
 
 
@@ -103,7 +104,7 @@ class DecimalWidget(widgets.DecimalWidget):
         except (InvalidOperation, ValueError, TypeError):
             number = None
         if number is None or not number.is_finite():
-            raise ValueError(_g("“%(value)s” is not a number.") % {"value": _text(value)})
+            raise ValueError(gettext("“%(value)s” is not a number.") % {"value": _text(value)})
         return number
 
 
@@ -128,7 +129,7 @@ class DateWidget(widgets.DateWidget):
                 return datetime.strptime(text, input_format).date()  # noqa: DTZ007 (a date, no time zone)
             except ValueError:
                 continue
-        raise ValueError(_g("“%(value)s” is not a date; write dates like 2018-05-31.") % {"value": text})
+        raise ValueError(gettext("“%(value)s” is not a date; write dates like 2018-05-31.") % {"value": text})
 
 
 class BooleanWidget(widgets.BooleanWidget):
@@ -150,12 +151,12 @@ class BooleanWidget(widgets.BooleanWidget):
             return True
         if text in self.NO or text in {t.casefold() for t in _in_every_language(_("no"))}:
             return False
-        raise ValueError(_g("“%(value)s” is not yes or no; write 是 or 否.") % {"value": _text(value)})
+        raise ValueError(gettext("“%(value)s” is not yes or no; write 是 or 否.") % {"value": _text(value)})
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
-        return _g("yes") if value else _g("no")
+        return gettext("yes") if value else gettext("no")
 
 
 class ChoiceWidget(widgets.CharWidget):
@@ -174,7 +175,7 @@ class ChoiceWidget(widgets.CharWidget):
             if wanted == str(code).casefold() or wanted in {t.casefold() for t in _in_every_language(label)}:
                 return code
         raise ValueError(
-            _g("“%(value)s” is not one of the choices: %(choices)s.")
+            gettext("“%(value)s” is not one of the choices: %(choices)s.")
             % {"value": text, "choices": "、".join(str(label) for _code, label in self.choices)}
         )
 
@@ -220,20 +221,20 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
         except ObjectDoesNotExist:
             user = self.user or kwargs.get("user")
             if user is not None and not user.is_superuser:
-                message = _g("%(model)s “%(value)s” was not found in your unit (%(unit)s).")
+                message = gettext("%(model)s “%(value)s” was not found in your unit (%(unit)s).")
             else:
-                message = _g("%(model)s “%(value)s” was not found.")
+                message = gettext("%(model)s “%(value)s” was not found.")
             raise ValueError(
                 message % {"model": self.model._meta.verbose_name, "value": text, "unit": unit_of(user)}
             ) from None
         except MultipleObjectsReturned:
             raise ValueError(
-                _g("Several %(model)s are named “%(value)s”; add the column that tells them apart.")
+                gettext("Several %(model)s are named “%(value)s”; add the column that tells them apart.")
                 % {"model": self.model._meta.verbose_name_plural, "value": text}
             ) from None
         except (ValueError, TypeError):
             raise ValueError(
-                _g("%(model)s “%(value)s” was not found.")
+                gettext("%(model)s “%(value)s” was not found.")
                 % {"model": self.model._meta.verbose_name, "value": text}
             ) from None
 
@@ -283,7 +284,8 @@ class ScopedModelResource(resources.ModelResource):
         self.user = user
         self._file_has_id = False
         for field in self.fields.values():
-            field.column_name = str(field.column_name)  # the user's language, fixed for this import/export
+            # Headers in the user's language, fixed for this import/export ("households" -> "Households").
+            field.column_name = "ID" if field.column_name == "id" else capfirst(str(field.column_name))
             if isinstance(field.widget, ScopedForeignKeyWidget):
                 field.widget.user = user
         for field in self.fields.values():
@@ -339,7 +341,8 @@ class ScopedModelResource(resources.ModelResource):
         if self.user is not None and saved and is_scoped(type(instance)):
             if not self.get_queryset().filter(pk=instance.pk).exists():
                 raise ValidationError(
-                    _g("This record would fall outside your unit (%(unit)s).") % {"unit": unit_of(self.user)}
+                    gettext("This record would fall outside your unit (%(unit)s).")
+                    % {"unit": unit_of(self.user)}
                 )
 
     # The file as a whole ----------------------------------------------------------------------------
@@ -377,7 +380,7 @@ class ScopedModelResource(resources.ModelResource):
     def check_columns(self, dataset) -> None:
         headers = [_text(h) for h in (dataset.headers or [])]
         if not any(headers):
-            raise ImportFileError(_g("The file has no header row: its first row must name the columns."))
+            raise ImportFileError(gettext("The file has no header row: its first row must name the columns."))
         aliases = self.header_aliases()
         renamed, unknown = [], []
         for header in headers:
@@ -394,17 +397,17 @@ class ScopedModelResource(resources.ModelResource):
         missing = [c for c in self.required_columns() if c not in renamed and not (has_id and c != id_column)]
         problems = []
         if missing:
-            problems.append(_g("Missing columns: %(columns)s.") % {"columns": "、".join(missing)})
+            problems.append(gettext("Missing columns: %(columns)s.") % {"columns": "、".join(missing)})
         if unknown:
-            problems.append(_g("Unknown columns: %(columns)s.") % {"columns": "、".join(unknown)})
+            problems.append(gettext("Unknown columns: %(columns)s.") % {"columns": "、".join(unknown)})
         if duplicated:
-            problems.append(_g("Repeated columns: %(columns)s.") % {"columns": "、".join(duplicated)})
+            problems.append(gettext("Repeated columns: %(columns)s.") % {"columns": "、".join(duplicated)})
         if problems:
             expected = "、".join(f.column_name for f in self.get_user_visible_fields())
             raise ImportFileError(
                 " ".join(
-                    [_g("The file's columns do not match this register."), *problems]
-                    + [_g("The columns are: %(columns)s.") % {"columns": expected}]
+                    [gettext("The file's columns do not match this register."), *problems]
+                    + [gettext("The columns are: %(columns)s.") % {"columns": expected}]
                 )
             )
         dataset.headers = renamed
@@ -439,7 +442,7 @@ class ScopedModelResource(resources.ModelResource):
             except (ValueError, ObjectDoesNotExist):
                 raise ValidationError(
                     {
-                        "id": _g(
+                        "id": gettext(
                             "There is no record with id “%(id)s” in your unit; leave the id empty to add a new record."
                         )
                         % {"id": _text(row[id_field.column_name])}
@@ -462,7 +465,7 @@ class ScopedModelResource(resources.ModelResource):
             return None
         except MultipleObjectsReturned:
             raise ValidationError(
-                _g(
+                gettext(
                     "Several records match this row; add the id column (export the register first) to choose one."
                 )
             ) from None
@@ -479,7 +482,9 @@ class ScopedModelResource(resources.ModelResource):
             row_result.errors = []
             row_result.import_type = RowResult.IMPORT_TYPE_INVALID
             row_result.validation_error = ValidationError(
-                _g("This row could not be saved; check it against the other rows and the existing records.")
+                gettext(
+                    "This row could not be saved; check it against the other rows and the existing records."
+                )
             )
         if row_result.validation_error is not None:
             row_result.validation_error = self._with_column_names(row_result.validation_error)

@@ -1,7 +1,9 @@
 """Helpers to drive the admin's import and export pages the way a browser does."""
 
 import csv
+import html
 import io
+import re
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -54,10 +56,11 @@ def import_file(client, model, content, name="register.csv", file_format=CSV):
 
 
 def page_errors(response) -> str:
-    """The error text of an import page, for assertion messages."""
+    """The visible text of an import page (errors included), for assertions."""
     content = response.content.decode()
-    start = content.find('id="content"')
-    return content[start : start + 4000]
+    content = content[content.find('id="content"') :]
+    content = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", content, flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", content)))
 
 
 def export(client, model, resource_class, file_format=EXPORT_CSV):
@@ -74,3 +77,15 @@ def exported_rows(response):
         return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     return [list(row) for row in book.active.iter_rows(values_only=True)]
+
+
+def login(client, user):
+    """Sign ``user`` in, with the second factor already verified where the account needs one."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device, _created = TOTPDevice.objects.get_or_create(user=user, name="tests", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
