@@ -19,8 +19,8 @@ of DESIGN.md's table that concerns this app is the articles' own:
   Partners, counted as distinct PartnerOrganization rows of the district:
     - 338 co-building Party organisations = partners with ``has_party_organization=True`` (enterprises,
       institutions and schools), each with at least one Partnership (agreement 社区服务合作协议 or
-      co-building agreement); a few large ones partner several communities, so count organisations, not
-      partnerships.
+      co-building agreement); a few large ones partner several communities (always of the partner's own
+      subdistrict, so one subdistrict's staff hold both ends), so count organisations, not partnerships.
     - 48 social organisations in service centres = partners of kind social organisation or social-work
       agency with a Partnership ``in_service_centre=True`` (家网99, 阳光社工, 大爱养老 among them). They have
       no Party organisation of their own (``has_party_organization=False``), so they are not among the 338.
@@ -504,9 +504,9 @@ def _load_jianxi_partners(jianxi, communities, rng) -> None:
     plan: list[tuple[str, str, list]] = []
     big = (
         ("中国一拖集团有限公司", Kind.STATE_ENTERPRISE, ("建设路社区", "长春路社区", "黎明社区")),
-        ("中信重工机械股份有限公司", Kind.STATE_ENTERPRISE, ("矿山社区", "郑州路社区", "开封路社区")),
-        ("中钢集团洛阳耐火材料研究院有限公司", Kind.STATE_ENTERPRISE, ("洛耐社区", "西苑路社区")),
-        ("中铝洛阳铜加工有限公司", Kind.STATE_ENTERPRISE, ("铜加工社区", "华山路社区")),
+        ("中信重工机械股份有限公司", Kind.STATE_ENTERPRISE, ("矿山社区", "郑州路社区")),
+        ("中钢集团洛阳耐火材料研究院有限公司", Kind.STATE_ENTERPRISE, ("洛耐社区", "开封路社区")),
+        ("中铝洛阳铜加工有限公司", Kind.STATE_ENTERPRISE, ("铜加工社区",)),
         ("洛阳LYC轴承有限公司", Kind.STATE_ENTERPRISE, ("天津路社区", "辽宁路社区")),
         ("中国船舶重工集团公司第七二五研究所", Kind.PUBLIC_INSTITUTION, ("南昌路社区", "九江路社区")),
         ("河南科技大学", Kind.SCHOOL, ("景华路社区", "青岛路社区")),

@@ -6,7 +6,6 @@ Every figure is computed by the database (Count, Sum, Avg), the way the reports 
 import datetime
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 from django.db.models import Avg, Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
@@ -26,16 +25,13 @@ from communities.models import (
     Subdistrict,
 )
 from communities.validators import PHONE_RE
+from tests.communities import demo_fixtures
+
+demo_data = demo_fixtures.demo_data  # load_demo once per module
+loaded = demo_fixtures.loaded
 
 Kind = PartyOrganization.Kind
 Role = CommitteeMember.Role
-
-
-@pytest.fixture
-def loaded(db):
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
 
 
 def age_on(birth: str, on: str):
@@ -272,18 +268,6 @@ def test_running_load_demo_twice_leaves_the_same_counts(loaded):
     assert counts() == first
 
 
-def test_load_demo_fills_in_what_is_missing(loaded):
-    first = counts()
-    wuhanlu = demo.wuhanlu()
-    CommitteeMember.objects.filter(community=wuhanlu).delete()
-    Person.objects.filter(community=wuhanlu).delete()
-    Courtyard.objects.filter(
-        grid__community__subdistrict=demo.xiguan(), partyorganization=None
-    ).first().delete()
-    call_command("load_demo", stdout=StringIO())
-    assert counts() == first
-
-
 def test_lookup_helpers_find_the_units_other_loaders_need(loaded):
     assert demo.xiguan().district == demo.laocheng()
     assert demo.huanxi().subdistrict == demo.xiguan()
@@ -292,3 +276,24 @@ def test_lookup_helpers_find_the_units_other_loaders_need(loaded):
     assert demo.xiguan_communities().count() == 6
     assert demo.partner("长乐社工").partnerships.get().community == demo.wuhanlu()
     assert demo.work_committee(demo.subdistrict("上观乡")).name == "上观乡党委"
+
+
+def test_demo_records_keep_the_models_rules(loaded):
+    orgs = PartyOrganization.objects.all()
+    assert not orgs.filter(community__isnull=False).exclude(community__subdistrict=F("subdistrict")).exists()
+    assert not orgs.filter(grid__isnull=False).exclude(grid__community=F("community")).exists()
+    assert not orgs.filter(courtyard__isnull=False).exclude(courtyard__grid=F("grid")).exists()
+    assert not orgs.filter(parent__isnull=False).exclude(parent__subdistrict=F("subdistrict")).exists()
+    assert not Person.objects.filter(is_party_member=False, party_branch__isnull=False).exists()
+    assert not Person.objects.filter(birth_date__gt=datetime.date(2000, 5, 31)).exists()  # all adults in 2018
+    assert not CommitteeMember.objects.exclude(elected_on__year=F("term")).exists()
+    assert (
+        not Honour.objects.filter(community__isnull=False)
+        .exclude(community__subdistrict=F("subdistrict"))
+        .exists()
+    )
+    assert (
+        not Partnership.objects.exclude(partner__subdistrict=F("community__subdistrict"))
+        .filter(partner__subdistrict__district__name="涧西区")
+        .exists()
+    )

@@ -4,6 +4,7 @@ The passwords are published (here and on the console), so the command refuses to
 or --force is given. Running it again resets the accounts to these units, groups and passwords.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -66,8 +67,17 @@ class Command(BaseCommand):
             self.style.SUCCESS("Demo staff accounts (sign in at http://127.0.0.1:8000/admin/):")
         )
         width = max(len(username) for username, *_ in ACCOUNTS)
+        second_factor = _second_factor_rule()
+        users = get_user_model().objects.in_bulk(
+            [username for username, *_ in ACCOUNTS], field_name="username"
+        )
         for username, password, what, _lookup, _groups in ACCOUNTS:
-            self.stdout.write(f"  {username:<{width}}  password: {password:<20} {what}")
+            note = (
+                " (two-factor: enrol an authenticator app at first sign-in)"
+                if second_factor(users[username])
+                else ""
+            )
+            self.stdout.write(f"  {username:<{width}}  password: {password:<20} {what}{note}")
 
     def _account(self, username, password, unit, groups):
         user, _created = get_user_model().objects.get_or_create(username=username)
@@ -81,3 +91,12 @@ class Command(BaseCommand):
             return
         fields = {"district": None, "subdistrict": None, "community": None, unit._meta.model_name: unit}
         StaffProfile.objects.update_or_create(user=user, defaults=fields)
+
+
+def _second_factor_rule():
+    """Who must enrol a second factor (the audit app's rule: superusers and personal-data officers)."""
+    if not apps.is_installed("audit"):
+        return lambda user: False
+    from audit.two_factor import requires_two_factor
+
+    return requires_two_factor
