@@ -100,7 +100,10 @@ def fill(community, n=2, tag=""):
     Through = HomeVisit.volunteers.through
     Through.objects.bulk_create([Through(homevisit=v, person=people[0]) for v in visits])
     venue = Venue.objects.create(
-        community=community, kind=Venue.Kind.LECTURE_HALL, name=f"{tag}讲习所", slug=f"hall-{community.pk}"
+        community=community,
+        kind=Venue.Kind.LECTURE_HALL,
+        name=f"{tag}讲习所",
+        slug=f"hall-{community.pk}-{Venue.objects.count()}",
     )
     programme = Programme.objects.create(name=f"{tag}品牌", subdistrict=sub, community=community)
     part = Programme.objects.create(
