@@ -1,0 +1,46 @@
+"""The access log API: call ``log_sensitive_access`` wherever a sensitive value is shown unmasked."""
+
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils.encoding import smart_str
+
+from communities.scoping import COMMUNITY
+
+from .models import AccessLog
+
+
+def _community_id(obj):
+    """The community a record belongs to, through its ``community`` field or its scope path."""
+    if hasattr(obj, "community_id"):
+        return obj.community_id
+    path = getattr(obj, "scope_paths", {}).get(COMMUNITY)
+    if not path:
+        return None
+    if path == "pk":
+        return obj.pk
+    value = obj
+    for part in path.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value.pk
+
+
+def log_sensitive_access(user, obj, fields: Iterable[str]) -> AccessLog | None:
+    """Record that ``user`` saw ``fields`` of ``obj`` unmasked (full phone, health notes, an export).
+
+    Call it from the view that shows the values, only when it does show them (the account has
+    communities.view_sensitive_personal_data). One row per view; nothing of the values themselves.
+    """
+    fields = sorted({str(f) for f in fields})
+    if not fields or not user.is_authenticated:
+        return None
+    return AccessLog.objects.create(
+        user=user,
+        community_id=_community_id(obj),
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=smart_str(obj.pk),
+        object_repr=smart_str(obj)[:200],
+        fields=", ".join(fields)[:200],
+    )

@@ -1,0 +1,130 @@
+"""The change history of every register (django-auditlog): what is tracked, masked and written in bulk.
+
+Every model of the register apps is registered here, so a new register is tracked without anyone
+remembering to. Changes made through the admin, imports and public pages carry their actor (auditlog's
+middleware); commands run without one ("system"). Phone numbers and health notes are masked in the history
+itself (audit.personal_data.MASKED_IN_HISTORY), so the history never becomes a second copy of them.
+
+``bulk_create`` and ``QuerySet.update`` send no signals: code that uses them calls ``record_bulk_create``
+or ``record_bulk_change`` in the same transaction.
+"""
+
+from auditlog.context import set_actor
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.utils.encoding import smart_str
+
+from communities.validators import PHONE_RE, mask_phone, normalize_phone
+
+from .personal_data import masked_fields
+
+# The apps whose models are registers.
+REGISTER_APPS = ("communities", "volunteers", "activities", "venues")
+# Models that are not registers (or change on every booking as a counter): not tracked.
+NOT_TRACKED = {"communities.staffprofile"}
+# Fields that change as side effects of other changes (counters kept by the services): not tracked.
+NOT_TRACKED_FIELDS = {"venues.slot": ["booked_places"]}
+
+
+def mask_value(value: str) -> str:
+    """How a sensitive value appears in the history: a phone masked, any other text hidden."""
+    if not value or value == "None":
+        return value
+    return mask_phone(value) if PHONE_RE.match(normalize_phone(value)) else "***"
+
+
+def tracked_models():
+    for label in REGISTER_APPS:
+        if not apps.is_installed(label):
+            continue
+        for model in apps.get_app_config(label).get_models():
+            if model._meta.label_lower not in NOT_TRACKED:
+                yield model
+
+
+def register_registers() -> None:
+    for model in tracked_models():
+        if auditlog.contains(model):
+            continue
+        m2m = [f.name for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]
+        auditlog.register(
+            model,
+            m2m_fields=m2m,
+            mask_fields=masked_fields(model),
+            mask_callable="audit.history.mask_value",
+            exclude_fields=NOT_TRACKED_FIELDS.get(model._meta.label_lower, []),
+        )
+
+
+def _entry(obj, content_type, action, changes, actor) -> LogEntry:
+    pk = obj.pk
+    return LogEntry(
+        content_type=content_type,
+        object_pk=smart_str(pk),
+        object_id=pk if isinstance(pk, int) else None,
+        object_repr=smart_str(obj)[:200],
+        action=action,
+        changes=changes,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+    )
+
+
+def record_bulk_create(model, objs, user) -> int:
+    """History for rows saved with ``bulk_create`` (which sends no signals): one "create" entry per row.
+
+    Call it after ``bulk_create`` returned (the rows need their primary keys), inside the same transaction.
+    """
+    objs = [obj for obj in objs if obj.pk is not None]
+    if not auditlog.contains(model) or not objs:
+        return 0
+    content_type = ContentType.objects.get_for_model(model)
+    entries = [
+        _entry(obj, content_type, LogEntry.Action.CREATE, model_instance_diff(None, obj) or {}, user)
+        for obj in objs
+    ]
+    LogEntry.objects.bulk_create(entries, batch_size=500)
+    return len(entries)
+
+
+def record_bulk_change(model, objs, changes: dict, user=None) -> int:
+    """History for rows changed with ``QuerySet.update``: the same ``changes`` ({field: [old, new]}) for each."""
+    objs = list(objs)
+    if not auditlog.contains(model) or not objs:
+        return 0
+    content_type = ContentType.objects.get_for_model(model)
+    entries = [_entry(obj, content_type, LogEntry.Action.UPDATE, changes, user) for obj in objs]
+    LogEntry.objects.bulk_create(entries, batch_size=500)
+    return len(entries)
+
+
+def scrub_history(model, pks, fields, new_repr=None) -> int:
+    """Remove the values of ``fields`` from the stored history of these rows (erasure, retention).
+
+    The entries stay (who changed the record and when); only the erased values become "已删除".
+    ``new_repr`` (a callable pk -> str) replaces the stored name of the record as well.
+    """
+    content_type = ContentType.objects.get_for_model(model)
+    entries = list(
+        LogEntry.objects.filter(content_type=content_type, object_pk__in=[smart_str(pk) for pk in pks])
+    )
+    for entry in entries:
+        changes = entry.changes if isinstance(entry.changes, dict) else {}
+        for field in fields:
+            if field in changes and isinstance(changes[field], list):
+                changes[field] = [
+                    ERASED if value not in ("", "None", None) else value for value in changes[field]
+                ]
+        entry.changes = changes
+        entry.changes_text = ""
+        if new_repr is not None:
+            entry.object_repr = new_repr(entry.object_pk)
+    LogEntry.objects.bulk_update(entries, ["changes", "changes_text", "object_repr"], batch_size=500)
+    return len(entries)
+
+
+ERASED = "已删除"
+
+__all__ = ["record_bulk_change", "record_bulk_create", "scrub_history", "set_actor"]

@@ -1,0 +1,64 @@
+"""Session limits and the two-factor requirement, applied to every request of a signed-in account."""
+
+import time
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .sessions import LAST_SEEN, session_expired
+from .two_factor import has_confirmed_device, requires_two_factor
+
+
+class SessionLimitsMiddleware:
+    """Signs out a session idle for too long or older than a working day; the page then asks to sign in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            if session_expired(request.session, now):
+                logout(request)
+                messages.info(request, _("Your session has ended. Please sign in again."))
+            else:
+                request.session[LAST_SEEN] = int(now)
+        return self.get_response(request)
+
+
+# Paths an account that still owes its second factor may open.
+def _exempt_paths():
+    return (
+        reverse("audit:verify"),
+        reverse("audit:two_factor"),
+        reverse("audit:qr_code"),
+        reverse("admin:logout"),
+        reverse("admin:jsi18n"),
+        "/static/",
+        "/i18n/",
+    )
+
+
+class TwoFactorMiddleware:
+    """An account that may see sensitive data gets nothing but the second-factor pages until verified.
+
+    Runs after django-otp's OTPMiddleware, which sets ``request.user.is_verified()`` from the session.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and requires_two_factor(user)
+            and not request.path.startswith(_exempt_paths())
+        ):
+            target = "audit:verify" if has_confirmed_device(user) else "audit:two_factor"
+            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)

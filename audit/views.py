@@ -1,0 +1,170 @@
+"""Two-factor enrolment and verification; a resident's data export and erasure."""
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from communities.models import Person
+
+from . import personal_data
+from . import two_factor as otp
+from .forms import EnrolForm, ErasureForm, TokenForm
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("admin:index")
+
+
+def _admin_context(request, title):
+    from django.contrib import admin
+
+    return {**admin.site.each_context(request), "title": title}
+
+
+@never_cache
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Enrol an authenticator (QR code, then a code from the app), renew recovery codes, or remove it."""
+    user = request.user
+    required = otp.requires_two_factor(user)
+    enrolled = otp.has_confirmed_device(user)
+    context = {
+        **_admin_context(request, _("Two-factor sign-in")),
+        "required": required,
+        "enrolled": enrolled,
+        "next": _next_url(request),
+    }
+    action = request.POST.get("action") if request.method == "POST" else None
+
+    if enrolled:
+        if action == "recovery_codes" and user.is_verified():
+            context["recovery_codes"] = otp.new_recovery_codes(user)
+        elif action == "remove" and user.is_verified():
+            if required:
+                messages.error(
+                    request, _("Your account may see sensitive personal data: two-factor sign-in stays on.")
+                )
+            else:
+                otp.remove_two_factor(user)
+                messages.success(request, _("Two-factor sign-in is off."))
+                return redirect("audit:two_factor")
+        return TemplateResponse(request, "audit/two_factor.html", context)
+
+    device = otp.pending_totp_device(user)
+    form = EnrolForm(request.POST if action == "enrol" else None)
+    if form.is_bound and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            context["recovery_codes"] = otp.confirm_totp_device(request, device)
+            context["enrolled"] = True
+            messages.success(request, _("Two-factor sign-in is on."))
+            return TemplateResponse(request, "audit/two_factor.html", context)
+        form.add_error(
+            "token", _("That code is not right. Check the time on your phone and try the new code.")
+        )
+    context.update(form=form, secret=_grouped(device.bin_key))
+    return TemplateResponse(request, "audit/two_factor.html", context)
+
+
+def _grouped(key: bytes) -> str:
+    from base64 import b32encode
+
+    text = b32encode(key).decode().rstrip("=")
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+@never_cache
+@staff_member_required
+def qr_code(request):
+    """The enrolment QR code as an SVG served by the project (it holds the secret: never cached)."""
+    if otp.has_confirmed_device(request.user):
+        raise PermissionDenied
+    device = otp.pending_totp_device(request.user)
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    """The second step of signing in: a code from the authenticator or a recovery code."""
+    if not otp.has_confirmed_device(request.user):
+        return redirect(f"{reverse('audit:two_factor')}?next={_next_url(request)}")
+    form = TokenForm(request.POST or None)
+    if form.is_bound and form.is_valid():
+        if otp.verify_token(request, form.cleaned_data["token"]):
+            return redirect(_next_url(request))
+        form.add_error(
+            "token", _("That code is not right, or was already used. Wait for a new code and try again.")
+        )
+    context = {**_admin_context(request, _("Two-factor sign-in")), "form": form, "next": _next_url(request)}
+    return TemplateResponse(request, "audit/verify.html", context)
+
+
+def _person_for_request(request, pk):
+    if not request.user.has_perm("audit.handle_personal_data_requests"):
+        raise PermissionDenied
+    return get_object_or_404(Person.objects.for_user(request.user), pk=pk)
+
+
+@never_cache
+@staff_member_required
+def person_data_export(request, pk, fmt):
+    """What we hold about a resident, as JSON or a spreadsheet (a subject access request under PIPL)."""
+    person = _person_for_request(request, pk)
+    if fmt not in ("json", "xlsx"):
+        raise PermissionDenied
+    data = personal_data.collect(person)
+    from .access import log_sensitive_access
+
+    log_sensitive_access(request.user, person, ["export"])
+    if fmt == "json":
+        body, content_type = personal_data.as_json(data), "application/json"
+    else:
+        body, content_type = (
+            personal_data.as_xlsx(data),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.{fmt}"'
+    return response
+
+
+@never_cache
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def person_erase(request, pk):
+    """Erase a resident's personal data on request: the records stay (counts), the person becomes anonymous."""
+    person = _person_for_request(request, pk)
+    form = ErasureForm(request.POST or None, person=person)
+    if form.is_bound and form.is_valid():
+        personal_data.erase_person(person, by=request.user)
+        messages.success(request, _("The person's personal data was erased; the counts are unchanged."))
+        return redirect("admin:communities_person_change", person.pk)
+    context = {
+        **_admin_context(request, _("Erase a person's personal data")),
+        "form": form,
+        "person": person,
+        "held": personal_data.collect(person),
+    }
+    return TemplateResponse(request, "audit/person_erase.html", context)

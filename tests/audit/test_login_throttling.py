@@ -1,0 +1,98 @@
+"""Login throttling: tiered cool-offs per username and per address, never a permanent lockout."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth import SESSION_KEY
+
+from .conftest import move_back, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def fail(client, username, times, ip="10.0.0.1"):
+    return [sign_in(client, username, "wrong-password", ip=ip) for _ in range(times)]
+
+
+def signed_in(client, user) -> bool:
+    return client.session.get(SESSION_KEY) == str(user.pk)
+
+
+def test_four_failures_do_not_lock_the_account(client, staff):
+    responses = fail(client, "huanxi", 4)
+    assert all(r.status_code == 200 for r in responses)
+    assert sign_in(client, "huanxi").status_code == 302
+    assert signed_in(client, staff)
+
+
+def test_the_fifth_failure_locks_with_a_clear_message(client, staff):
+    responses = fail(client, "huanxi", 5)
+    assert responses[-1].status_code == 429
+    assert "15" in responses[-1].content.decode()
+    assert "登录" in responses[-1].content.decode() or "sign-in" in responses[-1].content.decode()
+
+
+def test_the_right_password_is_refused_during_the_lockout(client, staff):
+    fail(client, "huanxi", 5)
+    response = sign_in(client, "huanxi")
+    assert response.status_code == 429
+    assert not signed_in(client, staff)
+
+
+def test_the_first_lockout_ends_after_15_minutes(client, staff):
+    fail(client, "huanxi", 5)
+    move_back(timedelta(minutes=14))
+    assert sign_in(client, "huanxi").status_code == 429
+    move_back(timedelta(minutes=2))
+    assert sign_in(client, "huanxi").status_code == 302
+    assert signed_in(client, staff)
+
+
+def test_ten_failures_in_a_day_lock_for_two_hours(client, staff):
+    fail(client, "huanxi", 5)
+    move_back(timedelta(minutes=16))
+    responses = fail(client, "huanxi", 5)
+    assert responses[-1].status_code == 429
+    assert "120" in responses[-1].content.decode()
+    move_back(timedelta(minutes=16))
+    assert sign_in(client, "huanxi").status_code == 429
+    move_back(timedelta(minutes=105))
+    assert sign_in(client, "huanxi").status_code == 302
+    assert signed_in(client, staff)
+
+
+def test_failures_during_a_lockout_do_not_extend_it(client, staff):
+    fail(client, "huanxi", 5)
+    move_back(timedelta(minutes=10))
+    fail(client, "huanxi", 20)  # an attacker keeps trying
+    move_back(timedelta(minutes=6))
+    assert sign_in(client, "huanxi").status_code == 302
+
+
+def test_the_lockout_is_never_permanent(client, staff):
+    for _round in range(4):
+        fail(client, "huanxi", 5)
+        move_back(timedelta(hours=2, minutes=1))
+    assert sign_in(client, "huanxi").status_code == 302
+    assert signed_in(client, staff)
+
+
+def test_the_username_is_locked_whatever_the_address(client, staff):
+    for i in range(5):
+        sign_in(client, "huanxi", "wrong-password", ip=f"10.0.1.{i}")
+    assert sign_in(client, "huanxi", ip="10.0.2.1").status_code == 429
+
+
+def test_the_address_is_locked_whatever_the_username(client, staff, outsider):
+    for name in ["a", "b", "c", "d", "e"]:
+        sign_in(client, name, "wrong-password", ip="10.0.3.3")
+    assert sign_in(client, "jinye", ip="10.0.3.3").status_code == 429
+    # the same account from elsewhere is not affected
+    assert sign_in(client, "jinye", ip="10.0.3.4").status_code == 302
+
+
+def test_a_successful_sign_in_clears_the_failures(client, staff):
+    fail(client, "huanxi", 3)
+    sign_in(client, "huanxi")
+    assert not AccessAttempt.objects.filter(username="huanxi").exists()

@@ -1,0 +1,162 @@
+"""Two-factor sign-in: required for accounts that may see sensitive data, optional for the rest."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.urls import reverse
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.testing import verified_device
+
+from .conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def code_for(device) -> str:
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def enrol(client):
+    """Open the enrolment page, then answer with the app's current code; returns the recovery codes."""
+    client.get(reverse("audit:two_factor"))
+    device = TOTPDevice.objects.get(confirmed=False)
+    response = client.post(reverse("audit:two_factor"), {"action": "enrol", "token": code_for(device)})
+    assert response.status_code == 200
+    return response.context["recovery_codes"]
+
+
+def test_staff_without_sensitive_access_sign_in_with_a_password_only(client, staff):
+    response = sign_in(client, "huanxi")
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_sensitive_staff_without_a_device_are_sent_to_enrol(client, sensitive_staff):
+    sign_in(client, "huanxi-care")
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("audit:two_factor"))
+
+
+def test_no_register_opens_before_the_second_factor(client, sensitive_staff):
+    sign_in(client, "huanxi-care")
+    for url in [reverse("admin:index"), reverse("admin:communities_person_changelist"), "/reports/"]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("audit:two_factor")), url
+
+
+def test_superusers_need_the_second_factor_too(client, superuser):
+    sign_in(client, "root")
+    assert client.get(reverse("admin:index"))["Location"].startswith(reverse("audit:two_factor"))
+
+
+def test_enrolment_shows_a_qr_code_served_by_the_project(client, sensitive_staff):
+    sign_in(client, "huanxi-care")
+    page = client.get(reverse("audit:two_factor"))
+    assert page.status_code == 200
+    assert reverse("audit:qr_code") in page.content.decode()
+    qr = client.get(reverse("audit:qr_code"))
+    assert qr.status_code == 200
+    assert qr["Content-Type"] == "image/svg+xml"
+    assert qr.content.lstrip().startswith(b"<?xml") or b"<svg" in qr.content[:200]
+    assert "no-store" in qr["Cache-Control"]
+
+
+def test_enrolment_with_the_right_code_turns_it_on_and_gives_recovery_codes(client, sensitive_staff):
+    sign_in(client, "huanxi-care")
+    codes = enrol(client)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert TOTPDevice.objects.get(user=sensitive_staff).confirmed
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_enrolment_with_a_wrong_code_says_so_and_turns_nothing_on(client, sensitive_staff):
+    sign_in(client, "huanxi-care")
+    client.get(reverse("audit:two_factor"))
+    response = client.post(reverse("audit:two_factor"), {"action": "enrol", "token": "000000"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["token"]
+    assert not TOTPDevice.objects.filter(user=sensitive_staff, confirmed=True).exists()
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_the_next_sign_in_asks_for_a_code(client, sensitive_staff):
+    device = verified_device(sensitive_staff)
+    sign_in(client, "huanxi-care")
+    response = client.get(reverse("admin:index"))
+    assert response["Location"].startswith(reverse("audit:verify"))
+    wrong = client.post(reverse("audit:verify"), {"token": "123456", "next": "/admin/"})
+    assert wrong.status_code == 200 and wrong.context["form"].errors
+    # django-otp throttles guessing: right after a failure even the right code waits a moment
+    assert client.post(reverse("audit:verify"), {"token": code_for(device)}).status_code == 200
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=timezone.now() - timedelta(minutes=1)
+    )
+    right = client.post(reverse("audit:verify"), {"token": code_for(device), "next": "/admin/"})
+    assert right.status_code == 302 and right["Location"] == "/admin/"
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_recovery_code_works_once(client, sensitive_staff):
+    sign_in(client, "huanxi-care")
+    codes = enrol(client)
+    client.post(reverse("admin:logout"))
+    sign_in(client, "huanxi-care")
+    assert client.post(reverse("audit:verify"), {"token": codes[0]}).status_code == 302
+    assert not StaticToken.objects.filter(token=codes[0]).exists()
+    client.post(reverse("admin:logout"))
+    sign_in(client, "huanxi-care")
+    assert client.post(reverse("audit:verify"), {"token": codes[0]}).status_code == 200
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_verify_refuses_an_outside_next_address(client, sensitive_staff):
+    device = verified_device(sensitive_staff)
+    sign_in(client, "huanxi-care")
+    response = client.post(
+        reverse("audit:verify"), {"token": code_for(device), "next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("admin:index")
+
+
+def test_optional_two_factor_can_be_turned_on_and_off(client, staff):
+    sign_in(client, "huanxi")
+    enrol(client)
+    response = client.post(reverse("audit:two_factor"), {"action": "remove"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=staff).exists()
+
+
+def test_required_two_factor_cannot_be_turned_off(client, sensitive_staff):
+    sign_in(client, "huanxi-care")
+    enrol(client)
+    client.post(reverse("audit:two_factor"), {"action": "remove"})
+    assert TOTPDevice.objects.filter(user=sensitive_staff, confirmed=True).exists()
+
+
+def test_the_two_factor_pages_need_a_signed_in_staff_account(client, db):
+    response = client.get(reverse("audit:two_factor"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.otp_unverified
+def test_a_forced_login_without_the_second_factor_is_stopped(client, sensitive_staff):
+    client.force_login(sensitive_staff)
+    assert client.get(reverse("admin:index")).status_code == 302
+    assert client.session.get(SESSION_KEY) == str(sensitive_staff.pk)
+
+
+def test_force_login_in_other_apps_tests_counts_as_verified(client, sensitive_staff, superuser):
+    client.force_login(sensitive_staff)
+    assert DEVICE_ID_SESSION_KEY in client.session
+    assert client.get(reverse("admin:index")).status_code == 200
+    client.force_login(superuser)
+    assert client.get(reverse("admin:index")).status_code == 200
