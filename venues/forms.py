@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from communities.validators import validate_phone
@@ -11,7 +12,7 @@ from .services import Day, parse_slot_value
 class BookingForm(forms.Form):
     visitor_kind = forms.ChoiceField(
         label=_("Who is visiting"),
-        choices=Booking.VisitorKind.choices,
+        choices=[(value, capfirst(label)) for value, label in Booking.VisitorKind.choices],
         initial=Booking.VisitorKind.RESIDENT,
         widget=forms.RadioSelect,
     )
@@ -54,7 +55,11 @@ class BookingForm(forms.Form):
         choices = [("", _("Choose a time"))]
         for day in days:
             options = [
-                (slot.value, _("%(time)s (%(free)s free)") % {"time": slot.label, "free": slot.free})
+                (
+                    slot.value,
+                    _("%(day)s %(time)s (%(free)s free)")
+                    % {"day": date_format(day.date, "m-d D"), "time": slot.label, "free": slot.free},
+                )
                 for slot in day.slots
                 if slot.free > 0
             ]

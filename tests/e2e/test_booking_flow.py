@@ -1,0 +1,112 @@
+"""A resident books a visit on the public pages, a staff member approves it in the admin, and the resident
+sees the new status — in a real browser."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from playwright.sync_api import expect
+
+from communities.roles import COMMUNITY_STAFF
+from tests.conftest import make_staff
+from tests.venues.conftest import make_venue
+from venues.models import Booking, Offering, VenueSection
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE_WIDTH = {"width": 375, "height": 812}
+DESKTOP_WIDTH = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def hall(community):
+    venue = make_venue(community, slug="jiafeng", description="社区家风教育阵地。")
+    VenueSection.objects.bulk_create(
+        VenueSection(venue=venue, title=title, position=i)
+        for i, title in enumerate(("古今名人家风家训摘录", "新二十四孝图", "身边好家风"), 1)
+    )
+    Offering.objects.create(venue=venue, name="家风家训讲解参观", duration_minutes=45, max_group_size=10)
+    return venue
+
+
+@pytest.fixture
+def desk_staff(community):
+    # A transactional test starts from empty tables: give the group its permissions again.
+    group, _ = Group.objects.get_or_create(name=COMMUNITY_STAFF)
+    group.permissions.set(Permission.objects.filter(content_type__app_label="venues"))
+    return make_staff("huanxi-desk", community, COMMUNITY_STAFF)
+
+
+def test_resident_books_staff_approves_resident_sees_it(live_server, browser, hall, desk_staff, artifacts):
+    resident = browser.new_context(viewport=PHONE_WIDTH)
+    page = resident.new_page()
+    page.goto(f"{live_server.url}/venues/")
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="家风家训馆").first.click()
+    expect(page.get_by_role("heading", name="家风家训馆")).to_be_visible()
+    expect(page.get_by_text("新二十四孝图")).to_be_visible()
+    page.locator(".slots a").first.click()
+
+    expect(page.get_by_role("heading", name="Book a visit")).to_be_visible()
+    page.screenshot(path=str(artifacts / "booking-page-375.png"), full_page=True)
+    expect(page.get_by_label("Organisation", exact=True)).to_be_hidden()  # book.js: only for groups
+    page.locator("#id_size").fill("3")
+    page.locator("#id_contact_name").fill("李秀兰")
+    page.locator("#id_phone").fill("13812345678")
+    page.locator("#id_offering").select_option(label="家风家训讲解参观")
+    page.locator("#id_purpose").fill("带孩子参观学习好家风")
+    page.get_by_role("button", name="Book").click()
+
+    expect(page.get_by_text("Thank you: your booking has been received.")).to_be_visible()
+    expect(page.locator(".status-line")).to_contain_text("pending approval")
+    reference = page.locator(".reference strong").inner_text()
+    assert re.fullmatch(r"[A-Z2-9]{12}", reference)
+    page.screenshot(path=str(artifacts / "booking-status-375.png"), full_page=True)
+    assert Booking.objects.get(reference=reference).status == Booking.Status.PENDING
+
+    staff = browser.new_context(viewport=DESKTOP_WIDTH)
+    admin = staff.new_page()
+    admin.goto(f"{live_server.url}/admin/login/?next=/admin/venues/booking/")
+    admin.locator("#id_username").fill("huanxi-desk")
+    admin.locator("#id_password").fill("pw-for-tests-only")
+    admin.locator("input[type=submit]").click()
+    row = admin.locator("#result_list tbody tr", has_text=reference)
+    expect(row).to_be_visible()
+    expect(row).to_contain_text("138****5678")
+    row.locator("input.action-select").check()
+    admin.locator("select[name=action]").select_option("approve")
+    admin.locator("button[name=index], input[name=index]").first.click()
+    expect(admin.locator(".messagelist")).to_contain_text("1")
+    staff.close()
+
+    page.reload()
+    expect(page.locator(".status-line")).to_contain_text("confirmed")
+    assert Booking.objects.get(reference=reference).status == Booking.Status.CONFIRMED
+    resident.close()
+
+
+def test_booking_page_at_desktop_width(live_server, browser, hall, artifacts):
+    context = browser.new_context(viewport=DESKTOP_WIDTH)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/venues/jiafeng/book/")
+    page.screenshot(path=str(artifacts / "booking-page-desktop.png"), full_page=True)
+    page.goto(f"{live_server.url}/venues/jiafeng/")
+    page.screenshot(path=str(artifacts / "venue-page-desktop.png"), full_page=True)
+    context.close()
+
+
+def test_group_booking_without_organisation_shows_the_message(live_server, browser, hall):
+    context = browser.new_context(viewport=PHONE_WIDTH)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/venues/jiafeng/")
+    page.get_by_role("button", name="English").click()
+    page.locator(".slots a").first.click()
+    page.get_by_label("School", exact=True).check()
+    expect(page.get_by_label("Organisation", exact=True)).to_be_visible()
+    page.locator("#id_size").fill("5")
+    page.locator("#id_contact_name").fill("王老师")
+    page.locator("#id_phone").fill("13812345678")
+    page.get_by_role("button", name="Book").click()
+    expect(page.get_by_text("Enter the name of the organisation for a group visit.")).to_be_visible()
+    assert Booking.objects.count() == 0
+    context.close()
