@@ -1,5 +1,6 @@
 """All settings, read from the environment (django-environ). See docs/deploy.md for production values."""
 
+import tempfile
 from pathlib import Path
 
 import environ
@@ -100,7 +101,14 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The cache holds the rate-limit counters of the public pages, shared by every worker process: the default,
+# a file cache, works on one machine; production uses Redis, CACHE_URL=rediscache://127.0.0.1:6379/1
+# (Django's own RedisCache; docs/privacy.md, "Deployment notes").
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL", default=f"filecache://{Path(tempfile.gettempdir()) / 'community-services-cache'}"
+    )
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -10,3 +10,5 @@ from .settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True  # serve from the finders: tests do not run collectstatic
+# Each test run keeps its own rate-limit counters (the default file cache is shared by the machine).
+CACHES = {"default": env.cache("TEST_CACHE_URL", default="locmemcache://")}  # noqa: F405

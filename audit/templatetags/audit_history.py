@@ -12,9 +12,13 @@ HISTORY_LIMIT = 200
 
 def _label(model, name):
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    try:
+        return str(field.verbose_name)
+    except AttributeError:  # a reverse relation
+        return str(field.related_model._meta.verbose_name_plural)
 
 
 def _changes(entry, model):

@@ -1,0 +1,100 @@
+"""The cache behind the public pages' rate limits: a file cache by default, Redis in production."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from venues import ratelimit
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def production_caches(**env_overrides):
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "CACHE_URL"}}
+    env.update(DEBUG="false", SECRET_KEY="a-production-like-key-" + "x7Qp2" * 10, **env_overrides)
+    code = (
+        "import config.settings as s; print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_the_default_cache_is_shared_by_the_worker_processes_of_one_machine():
+    backend, location = production_caches()
+    assert backend == "django.core.cache.backends.filebased.FileBasedCache"
+    assert location.endswith("community-services-cache")
+
+
+def test_the_documented_redis_url_uses_djangos_redis_cache():
+    backend, location = production_caches(CACHE_URL="rediscache://127.0.0.1:6379/1")
+    assert backend == "django.core.cache.backends.redis.RedisCache"
+    assert location == "redis://127.0.0.1:6379/1"
+
+
+def test_counters_in_the_file_cache_are_seen_by_another_process(tmp_path):
+    config = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
+    with override_settings(CACHES=config):
+        caches["default"].set("shared", 41)
+        code = (
+            "import django; from django.conf import settings; "
+            f"settings.configure(CACHES={config!r}); django.setup(); "
+            "from django.core.cache import cache; print(cache.incr('shared'))"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+        )
+        assert result.stdout.strip() == "42", result.stderr
+        assert caches["default"].get("shared") == 42
+
+
+@pytest.fixture
+def redis_url():
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("no redis-server on this machine")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(50):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/1"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_the_booking_rate_limit_counts_in_redis(redis_url, settings):
+    config = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    with override_settings(CACHES=config):
+        caches["default"].clear()
+        settings.VENUES_RATE_LIMITS = {"booking_phone": (3, 3600)}
+        results = [ratelimit.hit("booking_phone", "13812345678") for _ in range(4)]
+        assert results == [False, False, False, True]
+        assert ratelimit.hit("booking_phone", "13900000000") is False  # another number has its own count
+        keys = caches["default"]._cache.get_client().keys("*")
+        assert keys and not any(b"13812345678" in key for key in keys)  # never the number itself
