@@ -28,6 +28,8 @@ class LargeTablePaginator(Paginator):
                     )
                     row = cursor.fetchone()
                 estimate = row[0] if row else -1
-                if estimate > EXACT_COUNT_LIMIT:
+                # Statistics can be stale (a table emptied since the last ANALYZE): trust the estimate only
+                # when the table really holds more than the limit, which one bounded probe shows.
+                if estimate > EXACT_COUNT_LIMIT and queryset.order_by()[EXACT_COUNT_LIMIT:].exists():
                     return estimate
         return super().count

@@ -218,3 +218,13 @@ def test_a_small_unfiltered_list_is_counted_exactly(client, superuser, community
     Grid.objects.bulk_create([Grid(community=community, name=f"网格{i}") for i in range(7)])
     login(client, superuser)
     assert client.get(admin_url(Grid)).context["cl"].result_count == 7
+
+
+@pytest.mark.postgres
+def test_stale_statistics_of_an_emptied_table_do_not_inflate_the_count(client, superuser, community):
+    Grid.objects.bulk_create([Grid(community=community, name=f"网格{i}") for i in range(60_000)])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE communities_grid")
+    Grid.objects.exclude(pk__in=Grid.objects.order_by("pk").values("pk")[:7]).delete()
+    login(client, superuser)
+    assert client.get(admin_url(Grid)).context["cl"].result_count == 7
