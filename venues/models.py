@@ -295,7 +295,7 @@ class Booking(models.Model):
     )
     visitor_kind = models.CharField(_("visitor"), max_length=20, choices=VisitorKind.choices)
     organisation = models.CharField(_("organisation"), max_length=120, blank=True)
-    size = models.PositiveIntegerField(_("number of visitors"))
+    size = models.PositiveIntegerField(_("number of visitors"), validators=[MinValueValidator(1)])
     contact_name = models.CharField(_("contact name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20)
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
@@ -352,7 +352,7 @@ class VisitRecord(models.Model):
         Booking, models.PROTECT, null=True, blank=True, related_name="visit_record", verbose_name=_("booking")
     )
     visited_on = models.DateField(_("date"), validators=[validate_not_future])
-    visitors = models.PositiveIntegerField(_("visitors"))
+    visitors = models.PositiveIntegerField(_("visitors"), validators=[MinValueValidator(1)])
     organisation = models.CharField(_("group or organisation"), max_length=120, blank=True)
     docent = models.ForeignKey(
         Docent, models.SET_NULL, null=True, blank=True, related_name="visit_records", verbose_name=_("docent")
@@ -367,7 +367,11 @@ class VisitRecord(models.Model):
         verbose_name_plural = _("visit register")
         ordering = ["-visited_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(visitors__gte=1), name="visit_record_visitors_positive"),
+            models.CheckConstraint(
+                condition=Q(visitors__gte=1),
+                name="visit_record_visitors_positive",
+                violation_error_message=_("A visit has at least one visitor."),
+            ),
         ]
         indexes = [models.Index(fields=["community", "visited_on"], name="visit_community_date_idx")]
 
