@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from activities.models import Activity
 from communities.models import District
 from communities.validators import mask_phone
 
@@ -30,14 +31,10 @@ def public_venues():
 
 
 def upcoming_public_activities(limit=6):
-    """Upcoming activities held at venues open to the public (activities app)."""
-    from activities.models import Activity
-
-    if not any(field.name == "venue" for field in Activity._meta.get_fields()):
-        return []
+    """The next activities held at venues open to the public (one query)."""
     return list(
         Activity.objects.filter(venue__public_bookable=True, start__gte=timezone.now())
-        .select_related("venue", "community", "type")
+        .select_related("venue", "type")
         .order_by("start")[:limit]
     )
 

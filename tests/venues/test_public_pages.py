@@ -129,3 +129,36 @@ def test_public_pages_carry_no_inline_script_or_style(client, venue):
 def test_slot_rows_are_only_created_by_bookings(client, venue):
     client.get("/venues/jiafeng/")
     assert Slot.objects.count() == 0
+
+
+def test_home_lists_upcoming_activities_at_public_venues_only(client, venue, community, subdistrict):
+    from activities.models import Activity, ActivityType
+    from communities.models import PartyOrganization
+
+    kind = ActivityType.objects.create(kind=ActivityType.Kind.LECTURE, name="家风讲堂")
+    org = PartyOrganization.objects.create(
+        name="环西社区党总支",
+        kind=PartyOrganization.Kind.GENERAL_BRANCH,
+        subdistrict=subdistrict,
+        community=community,
+    )
+    hidden = make_venue(community, slug="neibu", name="内部会议室", public_bookable=False)
+    soon = timezone.now() + timedelta(days=2)
+
+    def activity(title, start, where):
+        return Activity.objects.create(
+            title=title,
+            type=kind,
+            community=community,
+            party_organization=org,
+            venue=where,
+            start=start,
+            end=start + timedelta(hours=1),
+        )
+
+    activity("好家风故事会", soon, venue)
+    activity("支部委员会", soon, hidden)
+    activity("去年的讲座", timezone.now() - timedelta(days=30), venue)
+    text = client.get("/").content.decode()
+    assert "好家风故事会" in text
+    assert "支部委员会" not in text and "去年的讲座" not in text
