@@ -139,6 +139,10 @@ class ScopedAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     import_form_class = LimitedImportForm
     import_template_name = "communities/admin/import.html"
 
+    def has_import_permission(self, request):
+        # An import adds and changes records: it needs both permissions (the library checks one).
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
 

@@ -428,14 +428,16 @@ class ScopedModelResource(resources.ModelResource):
     # Finding the record a row updates ---------------------------------------------------------------
 
     def get_import_id_fields(self):
-        if self._file_has_id or not self.natural_key:
-            return ["id"]
-        return list(self.natural_key)
+        """The id column when the file has one, else ``natural_key``, else the Meta's ``import_id_fields``."""
+        if self.natural_key and not self._file_has_id:
+            return list(self.natural_key)
+        return super().get_import_id_fields()
 
     def get_instance(self, instance_loader, row):
         queryset = self.get_queryset()
         id_field = self.fields.get("id")
-        if id_field is not None and _text(row.get(id_field.column_name)):
+        by_id = id_field is not None and "id" in super().get_import_id_fields()
+        if by_id and _text(row.get(id_field.column_name)):
             try:
                 pk = IntegerWidget().clean(row[id_field.column_name])
                 return queryset.get(pk=pk)
@@ -448,11 +450,14 @@ class ScopedModelResource(resources.ModelResource):
                         % {"id": _text(row[id_field.column_name])}
                     }
                 ) from None
-        if not self.natural_key:
-            return None
+        if self.natural_key:
+            key_fields = [self.fields[name] for name in self.natural_key]
+        elif not by_id:
+            key_fields = [self.fields[name] for name in super().get_import_id_fields()]
+        else:
+            return None  # no id on this row and no natural key: a new record
         params = {}
-        for name in self.natural_key:
-            field = self.fields[name]
+        for field in key_fields:
             if field.column_name not in row:
                 return None
             try:

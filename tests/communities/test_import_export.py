@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from communities.models import Courtyard, Grid, Person, Subdistrict
+from communities.models import Courtyard, Grid, PartyOrganization, Person, Subdistrict
 from communities.resources import CourtyardResource, GridResource, PersonResource
 
 from .helpers import (
@@ -17,6 +17,7 @@ from .helpers import (
     EXPORT_CSV,
     EXPORT_XLSX,
     XLSX,
+    admin_url,
     confirm,
     csv_bytes,
     export,
@@ -427,3 +428,37 @@ def test_export_queries_do_not_grow_with_rows(client, staff, community, django_a
     with django_assert_num_queries(len(few)):
         rows = exported_rows(export(client, Grid, GridResource))
     assert len(rows) == 64
+
+
+PARTY_HEADER = ["name", "kind", "parent organisation", "subdistrict", "community"]
+
+
+def test_community_staff_import_an_organisation_under_the_subdistricts_committee(en, staff, xiguan_committee):
+    login(en, staff)
+    content = csv_bytes(
+        [PARTY_HEADER, ["环西社区党委", "Party committee", "西关办事处党工委", "西关办事处", "环西社区"]]
+    )
+    assert import_file(en, PartyOrganization, content).status_code == 302
+    org = PartyOrganization.objects.get(name="环西社区党委")
+    assert (org.parent, org.community.name) == (xiguan_committee, "环西社区")
+
+
+def test_an_organisation_cannot_be_imported_under_the_neighbours_committee(en, staff, other_party_org):
+    login(en, staff)
+    content = csv_bytes(
+        [PARTY_HEADER, ["环西第一支部", "Party branch", "金业路社区党委", "西关办事处", "环西社区"]]
+    )
+    rows = invalid_rows(upload(en, PartyOrganization, content))
+    assert rows == {
+        2: ["Parent organisation: Party organisation “金业路社区党委” was not found in your unit (环西社区)."]
+    }
+    assert not PartyOrganization.objects.filter(name="环西第一支部").exists()
+
+
+def test_staff_without_the_add_permission_cannot_import(client, staff, community):
+    from django.contrib.auth.models import Permission
+
+    staff.groups.clear()
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_grid", "change_grid"]))
+    login(client, staff)
+    assert client.get(admin_url(Grid, "import")).status_code == 403
