@@ -197,6 +197,7 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
         self.row_filters = row_filters or {}  # lookup -> resource field name
         self.row_columns = {}  # lookup -> that field's column header, bound by ScopedModelResource
         self.user = None  # bound by ScopedModelResource to the importing account
+        self._found = {}
         super().__init__(model, field=field, **kwargs)
 
     def get_queryset(self, value, row, *args, **kwargs):
@@ -216,8 +217,13 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
             return None
         if isinstance(value, float) and value.is_integer():
             text = str(int(value))
+        # A file names the same few units on every row: look each up once per import (found ones only, so a
+        # unit created by an earlier row of the same file is still found).
+        key = (text, *(_text((row or {}).get(column)) for column in self.row_columns.values()))
+        if key in self._found:
+            return self._found[key]
         try:
-            return self.get_queryset(text, row, **kwargs).get(**self.get_lookup_kwargs(text, row, **kwargs))
+            found = self.get_queryset(text, row, **kwargs).get(**self.get_lookup_kwargs(text, row, **kwargs))
         except ObjectDoesNotExist:
             user = self.user or kwargs.get("user")
             if user is not None and not user.is_superuser:
@@ -237,6 +243,8 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
                 gettext("%(model)s “%(value)s” was not found.")
                 % {"model": self.model._meta.verbose_name, "value": text}
             ) from None
+        self._found[key] = found
+        return found
 
 
 class ScopedResult(Result):
