@@ -44,3 +44,27 @@ def log_sensitive_access(user, obj, fields: Iterable[str]) -> AccessLog | None:
         object_repr=smart_str(obj)[:200],
         fields=", ".join(fields)[:200],
     )
+
+
+def log_sensitive_access_many(user, objs, fields: Iterable[str]) -> int:
+    """The same for a list page or an export that shows many records unmasked: one row each, one INSERT."""
+    fields = ", ".join(sorted({str(f) for f in fields}))[:200]
+    objs = list(objs)
+    if not fields or not objs or not user.is_authenticated:
+        return 0
+    content_type = ContentType.objects.get_for_model(objs[0])
+    AccessLog.objects.bulk_create(
+        [
+            AccessLog(
+                user=user,
+                community_id=_community_id(obj),
+                content_type=content_type,
+                object_id=smart_str(obj.pk),
+                object_repr=smart_str(obj)[:200],
+                fields=fields,
+            )
+            for obj in objs
+        ],
+        batch_size=1000,
+    )
+    return len(objs)

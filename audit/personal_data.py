@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 ERASED = "已删除"
 
@@ -98,20 +99,37 @@ def _row(obj) -> dict:
     return row
 
 
-def collect(person) -> dict[str, list[dict]]:
-    """Everything held about ``person``: the person, every record pointing at them, bookings by phone."""
-    data = {str(person._meta.verbose_name): [_row(person)]}
+def _related(person):
+    """(model, queryset, takes_part) for every record pointing at ``person``, and the records about them
+    reached through one (RELATED_ERASURE, e.g. the home visits of the care recipient they are)."""
+    found = []
     for relation in person._meta.related_objects:
-        related_model = relation.related_model
+        model = relation.related_model
         if relation.many_to_many:
-            rows = getattr(person, relation.get_accessor_name()).all()
-        elif relation.one_to_one:
-            rows = related_model._default_manager.filter(**{relation.field.name: person})
+            found.append((model, getattr(person, relation.get_accessor_name()).all(), True))
         else:
-            rows = related_model._default_manager.filter(**{relation.field.name: person})
-        rows = [_row(obj) for obj in rows]
+            found.append((model, model._default_manager.filter(**{relation.field.name: person}), False))
+    for label, (path, _values) in RELATED_ERASURE.items():
+        model = get_model(label)
+        if model is not None and "__" in path:
+            found.append((model, model._default_manager.filter(**{path: person}), False))
+    return found
+
+
+def collect(person) -> dict[str, list[dict]]:
+    """Everything held about ``person``: the person, every record about them, bookings by their phone.
+
+    Records the person only took part in (a home visit they made as a volunteer) are listed by name and
+    date only: their details are about someone else.
+    """
+    data = {str(person._meta.verbose_name): [_row(person)]}
+    for model, queryset, takes_part in _related(person):
+        rows = [{str(model._meta.verbose_name): str(obj)} if takes_part else _row(obj) for obj in queryset]
         if rows:
-            data.setdefault(str(related_model._meta.verbose_name_plural), []).extend(rows)
+            title = str(model._meta.verbose_name_plural)
+            if takes_part:
+                title = f"{title} ({gettext('took part')})"
+            data.setdefault(title, []).extend(rows)
     if person.phone:
         for label, (phone_field, _values) in ERASURE_BY_PHONE.items():
             model = get_model(label)
@@ -167,31 +185,57 @@ def as_xlsx(data) -> bytes:
 
 @transaction.atomic
 def erase_person(person, *, by) -> None:
-    """Erase ``person``'s personal data: anonymise them and what names them, keep every row (counts)."""
-    from .history import scrub_history
+    """Erase ``person``'s personal data: anonymise them and what names them, keep every row (counts).
+
+    The history keeps who changed what and when, without the erased values: the person's own entries
+    lose the erased fields, and the entries of every record about them lose the person's name.
+    """
+    from .history import scrub_history, scrub_text
     from .models import AccessLog
 
-    phone = person.phone
+    old_name, phone = person.name, person.phone
     reason = "erasure on request"
+    related = [
+        (model, list(queryset.values_list("pk", flat=True))) for model, queryset, _ in _related(person)
+    ]
     model = type(person)
     _anonymise(model, model.objects.filter(pk=person.pk), PERSON_ERASURE, by=by, reason=reason)
     scrub_history(model, [person.pk], list(PERSON_ERASURE), new_repr=lambda pk: ERASED)
-    AccessLog.objects.filter(
-        content_type__app_label=model._meta.app_label,
-        content_type__model=model._meta.model_name,
-        object_id=str(person.pk),
-    ).update(object_repr=ERASED)
     for label, (path, values) in RELATED_ERASURE.items():
-        related = get_model(label)
-        if related is not None:
-            _anonymise(related, related.objects.filter(**{path: person}), values, by=by, reason=reason)
+        related_model = get_model(label)
+        if related_model is not None:
+            _anonymise(
+                related_model, related_model.objects.filter(**{path: person}), values, by=by, reason=reason
+            )
     if phone:
         for label, (phone_field, values) in ERASURE_BY_PHONE.items():
-            related = get_model(label)
-            if related is not None:
-                rows = related.objects.filter(**{phone_field: phone})
-                _anonymise(related, rows, values, by=by, reason=reason)
+            related_model = get_model(label)
+            if related_model is not None:
+                rows = related_model.objects.filter(**{phone_field: phone})
+                related.append((related_model, list(rows.values_list("pk", flat=True))))
+                _anonymise(related_model, rows, values, by=by, reason=reason)
+    if old_name and old_name != ERASED:
+        for related_model, pks in related:
+            scrub_text(related_model, pks, old_name)
+        AccessLog.objects.filter(object_repr__contains=old_name).filter(
+            _access_rows_of(model, [person.pk]) | _any_access_rows(related)
+        ).update(object_repr=ERASED)
     person.refresh_from_db()
+
+
+def _access_rows_of(model, pks) -> Q:
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(model)
+    return Q(content_type=content_type, object_id__in=[str(pk) for pk in pks])
+
+
+def _any_access_rows(related) -> Q:
+    q = Q(pk__in=[])
+    for model, pks in related:
+        if pks:
+            q |= _access_rows_of(model, pks)
+    return q
 
 
 # ---- retention --------------------------------------------------------------------------------------

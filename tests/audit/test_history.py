@@ -1,0 +1,127 @@
+"""History: every change to a register — admin, import, public booking, bulk writes — with who, when, what."""
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from audit.history import record_bulk_create, tracked_models
+from communities.models import Person
+from tests.communities.helpers import csv_bytes, import_file
+from tests.venues.conftest import slot_start, venue  # noqa: F401  (fixtures)
+from tests.venues.test_booking import form_data
+from venues.models import Booking
+
+pytestmark = pytest.mark.django_db
+
+
+def entries_for(obj):
+    return LogEntry.objects.get_for_object(obj).order_by("timestamp")
+
+
+@pytest.fixture
+def person(community):
+    return Person.objects.create(name="张秀英", gender="F", phone="13812345678", community=community)
+
+
+def person_form(person, **changes):
+    data = {
+        "name": person.name,
+        "gender": person.gender,
+        "birth_date": "",
+        "phone": person.phone,
+        "community": person.community_id,
+        "party_branch": "",
+        "education": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_every_register_model_is_tracked():
+    labels = {model._meta.label_lower for model in tracked_models()}
+    assert {
+        "communities.person",
+        "venues.booking",
+        "volunteers.carerecipient",
+        "volunteers.homevisit",
+    } <= labels
+    assert {"activities.activity", "venues.visitrecord", "communities.committeemember"} <= labels
+    assert "communities.staffprofile" not in labels
+
+
+def test_an_admin_edit_is_kept_with_who_and_what(client, sensitive_staff, person):
+    client.force_login(sensitive_staff)
+    url = reverse("admin:communities_person_change", args=[person.pk])
+    response = client.post(url, person_form(person, name="张秀云"))
+    assert response.status_code == 302, response.context["adminform"].errors if response.context else ""
+    entry = entries_for(person).last()
+    assert entry.action == LogEntry.Action.UPDATE
+    assert entry.actor == sensitive_staff
+    assert entry.changes["name"] == ["张秀英", "张秀云"]
+
+
+def test_the_history_page_of_the_record_shows_it(client, sensitive_staff, person):
+    client.force_login(sensitive_staff)
+    client.post(
+        reverse("admin:communities_person_change", args=[person.pk]), person_form(person, name="张秀云")
+    )
+    page = client.get(reverse("admin:communities_person_history", args=[person.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'id="record-history"' in text
+    assert "huanxi-care" in text and "张秀英" in text and "张秀云" in text
+
+
+def test_a_phone_number_is_masked_in_the_history(client, sensitive_staff, person):
+    client.force_login(sensitive_staff)
+    client.post(
+        reverse("admin:communities_person_change", args=[person.pk]), person_form(person, phone="13900001111")
+    )
+    entry = entries_for(person).last()
+    assert entry.changes["phone"] == ["138****5678", "139****1111"]
+    text = client.get(reverse("admin:communities_person_history", args=[person.pk])).content.decode()
+    assert "13900001111" not in text and "13812345678" not in text
+
+
+def test_an_outsider_cannot_open_the_history(client, outsider, person):
+    client.force_login(outsider)
+    assert client.get(reverse("admin:communities_person_history", args=[person.pk])).status_code == 404
+
+
+def test_an_import_is_kept_with_the_importing_account(client, staff, community):
+    client.force_login(staff)
+    header = ["name", "gender", "birth date", "phone", "community", "Party member", "education"]
+    content = csv_bytes([header, ["吴敏", "女", "1982-03-04", "13912345678", "环西社区", "是", "本科"]])
+    assert import_file(client, Person, content).status_code == 302
+    person = Person.objects.get(name="吴敏")
+    entry = entries_for(person).get()
+    assert entry.action == LogEntry.Action.CREATE and entry.actor == staff
+    assert entry.changes["name"][1] == "吴敏"
+    assert entry.changes["phone"][1] == "139****5678"
+
+
+def test_a_public_booking_is_kept_without_an_account(client, venue, slot_start):  # noqa: F811
+    response = client.post(f"/venues/{venue.slug}/book/", form_data(slot_start))
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    entry = entries_for(booking).get(action=LogEntry.Action.CREATE)
+    assert entry.actor is None
+    assert entry.changes["contact_name"][1] == "张三"
+    assert entry.changes["phone"][1] == "138****5678"
+
+
+def test_record_bulk_create_gives_rows_saved_in_bulk_their_history(staff, community):
+    people = Person.objects.bulk_create([Person(name=f"批量{i}", community=community) for i in range(3)])
+    assert LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Person)).count() == 0
+    assert record_bulk_create(Person, people, staff) == 3
+    for person in people:
+        entry = entries_for(person).get()
+        assert entry.actor == staff and entry.changes["name"][1] == person.name
+
+
+def test_record_bulk_create_is_one_query(staff, community, django_assert_num_queries):
+    people = Person.objects.bulk_create([Person(name=f"批量{i}", community=community) for i in range(50)])
+    ContentType.objects.get_for_model(Person)  # cached from here on
+    with django_assert_num_queries(1):
+        record_bulk_create(Person, people, staff)
