@@ -9,8 +9,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Func, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +42,32 @@ class DaysBetween(Func):
             template="CAST(julianday(%(expressions)s) AS INTEGER)",
             arg_joiner=") - julianday(",
         )
+
+
+class DaysBefore(Func):
+    """The date ``days`` days before ``date`` (an integer expression), computed by the database."""
+
+    output_field = models.DateField()
+
+    def __init__(self, date, days, **extra):
+        super().__init__(date, days, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="date(%(expressions)s || ' days')", arg_joiner=", '-' || "
+        )
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The first day of the month ``months`` away from ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+MAX_MONTHS = 12
 
 
 class CodedChoice(models.Model):
@@ -242,30 +267,31 @@ class CareRecipientQuerySet(ScopedQuerySet):
         "every 2 months" unless visited in February or March. Frequencies in days count back from the
         month's last day. Annotates ``last_visit_on`` and ``days_since_last_visit`` (None: never visited),
         counted to the month's last day, or to today for the current month.
+
+        One query: each recipient's window start is a CASE, and "no visit in the window" one NOT EXISTS
+        probe of the (recipient, visited_on) index; the latest visit is looked up for the due rows only.
         """
         first, last = month_bounds(month)
         today = today or timezone.localdate()
         as_of = min(last, today)
-        month_index = first.year * 12 + first.month
+        months = CareRecipient.FrequencyUnit.MONTHS
+        window_start = Case(
+            *[
+                When(frequency_unit=months, frequency=n, then=Value(add_months(first, 1 - n)))
+                for n in range(1, MAX_MONTHS + 1)
+            ],
+            default=DaysBefore(Value(last), F("frequency") - 1),
+            output_field=models.DateField(),
+        )
+        visited_in_window = HomeVisit.objects.filter(
+            recipient=OuterRef("pk"), visited_on__gte=OuterRef("window_start"), visited_on__lte=last
+        )
         return (
             self.filter(active=True, since__lte=last)
+            .alias(window_start=window_start)
+            .filter(~Exists(visited_in_window))
             .with_last_visit(on_or_before=last)
-            .annotate(
-                last_visit_month=ExtractYear("last_visit_on") * 12 + ExtractMonth("last_visit_on"),
-                days_to_month_end=DaysBetween(Value(last), "last_visit_on"),
-                days_since_last_visit=DaysBetween(Value(as_of), "last_visit_on"),
-            )
-            .filter(
-                Q(last_visit_on__isnull=True)
-                | Q(
-                    frequency_unit=CareRecipient.FrequencyUnit.MONTHS,
-                    last_visit_month__lte=Value(month_index) - models.F("frequency"),
-                )
-                | Q(
-                    frequency_unit=CareRecipient.FrequencyUnit.DAYS,
-                    days_to_month_end__gte=models.F("frequency"),
-                )
-            )
+            .annotate(days_since_last_visit=DaysBetween(Value(as_of), "last_visit_on"))
         )
 
 
@@ -342,6 +368,11 @@ class CareRecipient(models.Model):
                 violation_error_message=_("The visit frequency must be between 1 and 366."),
             ),
             models.CheckConstraint(
+                condition=Q(frequency_unit="days") | Q(frequency__lte=MAX_MONTHS),
+                name="care_recipient_monthly_at_most_12",
+                violation_error_message=_("Visit at least once a year: 12 months at most."),
+            ),
+            models.CheckConstraint(
                 condition=Q(usual_day__isnull=True) | (Q(usual_day__gte=1) & Q(usual_day__lte=31)),
                 name="care_recipient_usual_day_range",
                 violation_error_message=_("The usual day must be a day of the month, 1 to 31."),
@@ -371,7 +402,11 @@ class CareRecipient(models.Model):
             errors["inactive_reason"] = _("Give the reason this person is no longer visited.")
         if self.active and self.inactive_reason:
             errors["inactive_reason"] = _("An active recipient has no reason for leaving; clear it.")
-        if self.frequency_unit == self.FrequencyUnit.MONTHS and self.frequency and self.frequency > 12:
+        if (
+            self.frequency_unit == self.FrequencyUnit.MONTHS
+            and self.frequency
+            and self.frequency > MAX_MONTHS
+        ):
             errors["frequency"] = _("Visit at least once a year: 12 months at most.")
         if errors:
             raise ValidationError(errors)
