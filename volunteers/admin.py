@@ -3,12 +3,16 @@ from django.db.models import Count, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.access import log_sensitive_access, log_sensitive_access_many
 from communities.admin_base import ScopedAdmin, ScopedInline, can_see_sensitive
 from communities.validators import mask_phone
 
 from .forms import CareRecipientAdminForm, HomeVisitAdminForm
 from .models import CareRecipient, HomeVisit, Membership, VolunteerTeam, month_bounds
 from .resources import CareRecipientResource, HomeVisitResource, VolunteerTeamResource
+
+LIST_SENSITIVE_FIELDS = ("phone", "categories")
+CHANGE_SENSITIVE_FIELDS = ("phone", "categories", "health_notes")
 
 
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
@@ -158,6 +162,20 @@ class CareRecipientAdmin(ScopedAdmin):
         if not can_see_sensitive(request.user):
             excluded += self.sensitive_fields
         return excluded
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None and can_see_sensitive(request.user):
+            # Full phones and care categories were shown: recorded in the access log (who, which records;
+            # never the values).
+            log_sensitive_access_many(request.user, changelist.result_list, LIST_SENSITIVE_FIELDS)
+        return response
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and can_see_sensitive(request.user):
+            log_sensitive_access(request.user, obj, CHANGE_SENSITIVE_FIELDS)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("name"), ordering="person__name")
     def name(self, recipient):

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.access import log_sensitive_access_many
 from communities.admin_base import can_see_sensitive
 from communities.models import Community, District, Subdistrict
 from communities.resources_base import escape_formula
@@ -84,6 +85,9 @@ def due_list(request):
         }
         for recipient in page.object_list
     ]
+    if sees_sensitive:
+        # Full phones and care categories are on the page: the access log records who saw which records.
+        log_sensitive_access_many(request.user, [row["recipient"] for row in rows], ("phone", "categories"))
     first, last = month_bounds(month)
     return render(
         request,

@@ -103,3 +103,26 @@ def test_the_due_page_masks_phones_and_hides_categories_for_plain_staff(
     sign_in(client, sensitive_staff)
     page = client.get(reverse("volunteers:due"), params).content.decode()
     assert PHONE in page and CATEGORY in page
+
+
+def test_what_sensitive_staff_see_in_full_is_in_the_access_log_without_the_values(
+    client, staff, sensitive_staff, recipient, community
+):
+    from audit.models import AccessLog
+
+    sign_in(client, staff)
+    client.get(admin_url(CareRecipient, "change", recipient.pk))
+    client.get(admin_url(CareRecipient))
+    assert not AccessLog.objects.exists()
+
+    sign_in(client, sensitive_staff)
+    client.get(admin_url(CareRecipient, "change", recipient.pk))
+    client.get(admin_url(CareRecipient))
+    client.get(reverse("volunteers:due"), {"unit": f"community:{community.pk}", "month": "2018-03"})
+    export(client, CareRecipient, CareRecipientResource)
+    logs = list(AccessLog.objects.filter(user=sensitive_staff).values_list("object_id", "fields"))
+    assert len(logs) == 4
+    assert {object_id for object_id, _fields in logs} == {str(recipient.pk)}
+    assert ("%s" % recipient.pk, "categories, health_notes, phone") in logs
+    assert not AccessLog.objects.filter(fields__contains=PHONE).exists()
+    assert not AccessLog.objects.filter(fields__contains=HEALTH_NOTE).exists()

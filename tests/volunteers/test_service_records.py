@@ -1,0 +1,93 @@
+"""The volunteer service records page: hours and visits per team and per volunteer, and its downloads."""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from .conftest import add_visit, sign_in
+
+PERIOD = {"start": "2018-01-01", "end": "2018-12-31"}
+
+
+@pytest.fixture
+def visits(recipient, team, volunteer, second_volunteer):
+    add_visit(recipient, team, [volunteer, second_volunteer], datetime.date(2018, 2, 6), minutes=90)
+    add_visit(recipient, team, [volunteer], datetime.date(2018, 3, 6), minutes=30)
+    add_visit(recipient, team, [volunteer], datetime.date(2017, 3, 6), minutes=30)  # outside the period
+
+
+def test_the_page_shows_each_team_and_volunteer_with_which_person_times(
+    client, staff, community, visits, team
+):
+    sign_in(client, staff)
+    client.cookies["django_language"] = "en"
+    response = client.get(
+        reverse("volunteers:service_records"), {"unit": f"community:{community.pk}", **PERIOD}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "visits (person-times served)" in page and "volunteer person-times" in page
+    [team_row] = response.context["teams"]
+    assert (team_row["name"], team_row["visits"], team_row["volunteer_person_times"]) == (team.name, 2, 3)
+    assert team_row["volunteer_hours"] == 3.5  # 90 + 90 + 30 minutes
+    volunteers = {row["name"]: (row["visits"], row["hours"]) for row in response.context["page"].object_list}
+    assert volunteers == {"王建军": (2, 2.0), "刘红梅": (1, 1.5)}
+    assert response.context["totals"]["visits"] == 2
+
+
+def test_the_xlsx_download_has_a_sheet_for_teams_and_one_for_volunteers(client, staff, community, visits):
+    sign_in(client, staff)
+    client.cookies["django_language"] = "en"
+    response = client.get(
+        reverse("volunteers:service_records"),
+        {"unit": f"community:{community.pk}", "format": "xlsx", **PERIOD},
+    )
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    teams, volunteers = book.worksheets
+    assert [c.value for c in teams[1]][2:5] == [
+        "visits (person-times served)",
+        "visit hours",
+        "volunteer person-times",
+    ]
+    assert [c.value for c in teams[2]][2] == 2
+    rows = [[c.value for c in row] for row in volunteers.iter_rows()]
+    assert rows[0][3] == "visits (volunteer person-times)"
+    assert rows[1][:2] == ["王建军", "环西社区"] and rows[1][3:] == [2, 2.0]
+
+
+def test_the_csv_download_of_volunteers_escapes_formulas(client, staff, community, visits, volunteer):
+    volunteer.name = "=HYPERLINK(1)"
+    volunteer.save()
+    sign_in(client, staff)
+    response = client.get(
+        reverse("volunteers:service_records"),
+        {"unit": f"community:{community.pk}", "format": "csv", "table": "volunteers", **PERIOD},
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][0] == "'=HYPERLINK(1)"
+
+
+def test_a_period_ending_before_it_starts_is_refused(client, staff, community, visits):
+    sign_in(client, staff)
+    client.cookies["django_language"] = "en"
+    response = client.get(
+        reverse("volunteers:service_records"),
+        {"unit": f"community:{community.pk}", "start": "2018-12-31", "end": "2018-01-01"},
+    )
+    assert response.status_code == 200
+    assert "The period&#x27;s start is after its end." in response.content.decode()
+
+
+def test_the_due_page_is_printable(client, staff, community):
+    sign_in(client, staff)
+    response = client.get(reverse("volunteers:due"), {"month": "2018-03"})
+    page = response.content.decode()
+    assert "volunteers/print.css" in page
+    assert "window.print()" in page
+    assert response.context["unit"] == community
