@@ -123,6 +123,6 @@ def test_what_sensitive_staff_see_in_full_is_in_the_access_log_without_the_value
     logs = list(AccessLog.objects.filter(user=sensitive_staff).values_list("object_id", "fields"))
     assert len(logs) == 4
     assert {object_id for object_id, _fields in logs} == {str(recipient.pk)}
-    assert ("%s" % recipient.pk, "categories, health_notes, phone") in logs
+    assert (str(recipient.pk), "categories, health_notes, phone") in logs
     assert not AccessLog.objects.filter(fields__contains=PHONE).exists()
     assert not AccessLog.objects.filter(fields__contains=HEALTH_NOTE).exists()
