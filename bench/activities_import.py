@@ -1,0 +1,157 @@
+"""Times the import of a clean 50,000-row activity sheet (CSV and XLSX), all-or-nothing, with its ImportLog.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_act .venv/bin/python bench/activities_import.py [rows]
+
+The floor: 4,000 rows a second (issue 4). It drops and recreates the database named in DATABASE_URL (default
+bench_act on the local PostgreSQL), builds one subdistrict with 20 communities, and imports the sheet as a
+subdistrict staff account through ActivityResource.import_data, exactly as the admin's confirm step does
+(the preview is the same call with dry_run=True, also timed). Then it appends one bad row to the sheet and
+shows that the import writes nothing.
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_act")
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
+FLOOR = 4_000
+
+
+def recreate_database():
+    import environ
+    import psycopg
+
+    url = environ.Env.db_url_config(os.environ["DATABASE_URL"])
+    if "postgresql" not in url["ENGINE"]:
+        return
+    name = url["NAME"]
+    with psycopg.connect(
+        host=url["HOST"] or "127.0.0.1", port=url["PORT"] or 5432, user=url["USER"], dbname="postgres",
+        autocommit=True,
+    ) as admin:  # fmt: skip
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def main():
+    recreate_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+    import tablib
+    from django.contrib.auth.models import Group, User
+    from django.db import connection
+
+    from activities.models import Activity, ActivityType, ImportLog, Programme
+    from activities.resources import ActivityResource
+    from communities.models import Community, District, PartyOrganization, StaffProfile, Subdistrict
+    from communities.roles import SUBDISTRICT_STAFF
+
+    district = District.objects.create(name="老城区")
+    office = Subdistrict.objects.create(district=district, name="西关办事处")
+    communities = [Community.objects.create(subdistrict=office, name=f"第{i + 1}社区") for i in range(20)]
+    for c in communities:
+        PartyOrganization.objects.create(
+            name=f"{c.name}党支部", kind=PartyOrganization.Kind.BRANCH, subdistrict=office, community=c
+        )
+        Programme.objects.create(name=f"{c.name}品牌", subdistrict=office, community=c)
+    user = User.objects.create_user("xiguan", is_staff=True)
+    user.groups.add(Group.objects.get(name=SUBDISTRICT_STAFF))
+    StaffProfile.objects.create(user=user, subdistrict=office)
+    types = list(ActivityType.objects.values_list("name", flat=True))
+
+    headers = [
+        "title",
+        "type",
+        "community",
+        "party_organization",
+        "start",
+        "end",
+        "participants",
+        "programme",
+    ]
+    data = tablib.Dataset(headers=headers)
+    for i in range(ROWS):
+        c = communities[i % 20]
+        day = 1 + i % 28
+        data.append([
+            f"活动{i}", types[i % len(types)], c.name, f"{c.name}党支部", f"2018-06-{day:02d} 09:00",
+            f"2018-06-{day:02d} 11:00", str(10 + i % 90), f"{c.name}品牌" if i % 3 == 0 else "",
+        ])  # fmt: skip
+    csv_text = data.export("csv")
+    xlsx_bytes = data.export("xlsx")
+    print(
+        f"sheet: {ROWS} rows, CSV {len(csv_text.encode()) / 1e6:.1f} MB, XLSX {len(xlsx_bytes) / 1e6:.1f} MB"
+    )
+    print(
+        f"database: {connection.vendor} {connection.settings_dict['NAME']}; load average {os.getloadavg()[0]:.1f}"
+    )
+
+    from import_export.formats.base_formats import CSV, XLSX
+
+    def clear():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM activities_activity_lecturers")
+            cursor.execute("DELETE FROM activities_activity")
+            cursor.execute("DELETE FROM activities_importlog")
+
+    def run(dataset, dry_run, label):
+        resource = ActivityResource(user=user)
+        counter = []
+
+        def count(execute, sql, params, many, context):
+            counter.append(1)
+            return execute(sql, params, many, context)
+
+        started, cpu_started = time.perf_counter(), time.process_time()
+        with connection.execute_wrapper(count):
+            result = resource.import_data(dataset, dry_run=dry_run, user=user, file_name=f"{label}.sheet")
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        queries = len(counter)
+        rate = len(dataset) / seconds
+        print(
+            f"{label:<28} {seconds:6.2f} s  {rate:8,.0f} rows/s  (Python CPU {cpu:5.2f} s)  {queries:4d} queries  "
+            f"errors={result.has_errors() or result.has_validation_errors()}"
+        )
+        return result, rate
+
+    csv_rows = CSV(encoding="utf-8").create_dataset(csv_text)
+    run(csv_rows, True, "CSV preview (dry run)")
+    _result, csv_rate = run(csv_rows, False, "CSV import")
+    assert Activity.objects.count() == ROWS, Activity.objects.count()
+    log = ImportLog.objects.get()
+    assert Activity.objects.filter(import_log=log).count() == ROWS and log.user == user
+    clear()
+
+    started = time.perf_counter()
+    xlsx_rows = XLSX().create_dataset(xlsx_bytes)
+    print(f"{'XLSX read (openpyxl)':<28} {time.perf_counter() - started:6.2f} s")
+    _result, xlsx_rate = run(xlsx_rows, False, "XLSX import (after read)")
+    assert Activity.objects.count() == ROWS
+    clear()
+
+    bad = CSV(encoding="utf-8").create_dataset(csv_text)
+    bad.append(["坏行", types[0], communities[0].name, f"{communities[0].name}党支部", "2018-06-02 09:00",
+                "2018-06-01 09:00", "10", ""])  # fmt: skip
+    result, _ = run(bad, False, "CSV with one bad last row")
+    assert result.has_validation_errors()
+    print(
+        f"after the bad sheet: {Activity.objects.count()} activities, {ImportLog.objects.count()} import logs"
+    )
+    assert Activity.objects.count() == 0 and ImportLog.objects.count() == 0
+    print(f"floor {FLOOR:,} rows/s: CSV {'PASS' if csv_rate >= FLOOR else 'FAIL'} ({csv_rate:,.0f}), "
+          f"XLSX {'PASS' if xlsx_rate >= FLOOR else 'FAIL'} ({xlsx_rate:,.0f})")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
