@@ -2,6 +2,9 @@
 
 import time
 
+import ipaddress
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
@@ -10,6 +13,29 @@ from django.utils.translation import gettext as _
 
 from .sessions import LAST_SEEN, session_expired
 from .two_factor import has_confirmed_device, requires_two_factor
+
+
+class RealClientAddressMiddleware:
+    """Behind the reverse proxy every request comes from the proxy: take the visitor's address from the
+    X-Forwarded-For header the proxy sets (docs/deploy.md), only when the request really comes from a
+    trusted proxy (settings.TRUSTED_PROXIES). Login lockouts and the public pages' rate limits count per
+    visitor this way, instead of locking everybody out together.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.trusted = set(settings.TRUSTED_PROXIES)
+
+    def __call__(self, request):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded and request.META.get("REMOTE_ADDR") in self.trusted:
+            # The rightmost address is the one our proxy saw; anything left of it the client could have sent.
+            candidate = forwarded.split(",")[-1].strip()
+            try:
+                request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
+        return self.get_response(request)
 
 
 class SessionLimitsMiddleware:

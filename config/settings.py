@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "audit.middleware.RealClientAddressMiddleware",  # the visitor's address behind the proxy
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -199,7 +200,9 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "audit.throttling.lockout_response"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]  # the proxy sets the real address (docs/deploy.md)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]  # set from X-Forwarded-For by RealClientAddressMiddleware
+# Addresses of the reverse proxies whose X-Forwarded-For header gives the visitor's address.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 AXES_VERBOSE = False
 # Staff sessions: 30 minutes idle, one working day at most (audit.middleware.SessionLimitsMiddleware).
 SESSION_COOKIE_AGE = 30 * 60

@@ -96,3 +96,34 @@ def test_a_successful_sign_in_clears_the_failures(client, staff):
     fail(client, "huanxi", 3)
     sign_in(client, "huanxi")
     assert not AccessAttempt.objects.filter(username="huanxi").exists()
+
+
+def test_behind_the_proxy_each_visitor_is_counted_on_their_own(client, staff):
+    """nginx (127.0.0.1) passes the visitor's address in X-Forwarded-For: one visitor's failures must not
+    lock out everyone else who comes through the same proxy."""
+    for _ in range(5):
+        client.post(
+            "/admin/login/",
+            {"username": "nobody", "password": "x"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.5",
+        )
+    assert AccessAttempt.objects.filter(ip_address="203.0.113.5").exists()
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "huanxi", "password": "pw-for-tests-only", "next": "/admin/"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert response.status_code == 302
+
+
+def test_a_forwarded_address_from_an_untrusted_peer_is_ignored(client, staff):
+    for i in range(5):
+        client.post(
+            "/admin/login/",
+            {"username": "nobody", "password": "x"},
+            REMOTE_ADDR="10.9.9.9",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{i}",
+        )
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"10.9.9.9"}
