@@ -1,8 +1,7 @@
-"""Session limits and the two-factor requirement, applied to every request of a signed-in account."""
-
-import time
+"""The visitor's address behind the proxy, session limits and the two-factor requirement, on every request."""
 
 import ipaddress
+import time
 
 from django.conf import settings
 from django.contrib import messages
