@@ -63,12 +63,12 @@ def _by_units(units, path_to_unit: str, unit, start: Date, end: Date) -> list[di
         units.order_by("name", "pk")
         .annotate(log=in_period)
         .annotate(
-            activities=Count("log__pk"),
-            participants=Coalesce(Sum("log__participants"), Value(0), output_field=IntegerField()),
+            n_activities=Count("log__pk"),
+            n_participants=Coalesce(Sum("log__participants"), Value(0), output_field=IntegerField()),
         )
-        .values("id", "name", "activities", "participants")
+        .values_list("id", "name", "n_activities", "n_participants")
     )
-    return list(rows)
+    return [{"id": i, "name": n, "activities": a, "participants": p} for i, n, a, p in rows]
 
 
 def activities_by_community(unit, start: Date, end: Date) -> list[dict]:
