@@ -19,7 +19,7 @@ from decimal import Decimal
 import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from activities.models import Activity
 from communities.resources_base import escape_formula
@@ -161,15 +161,15 @@ ROW_FIELDS = (
 
 def activity_row_columns() -> list[Column]:
     labels = {
-        "start": _("start"),
-        "title": _("title"),
-        "type": _("type"),
-        "community": _("community"),
-        "programme": _("programme"),
-        "venue": _("venue"),
-        "participants": _("participants (person-times)"),
-        "organiser": _("organiser: Party organisation"),
-        "partner": _("organiser: partner organisation"),
+        "start": pgettext("report", "start"),
+        "title": pgettext("report", "title"),
+        "type": pgettext("report", "type"),
+        "community": pgettext("report", "community"),
+        "programme": pgettext("report", "programme"),
+        "venue": pgettext("report", "venue"),
+        "participants": pgettext("report", "participants (person-times)"),
+        "organiser": pgettext("report", "organiser: Party organisation"),
+        "partner": pgettext("report", "organiser: partner organisation"),
     }
     return [Column(key, labels[key], kind) for _path, key, kind in ROW_FIELDS]
 
@@ -192,7 +192,7 @@ def _local(value):
 
 def activity_rows_xlsx(unit, start, end) -> FileResponse:
     columns = activity_row_columns()
-    title = _("activity log")
+    title = pgettext("report", "activity log")
     writer = SheetWriter()
     sheet = writer.sheet(title, f"{period_title(unit, start, end)} · {title}", columns)
     write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
@@ -212,4 +212,4 @@ def activity_rows_csv(unit, start, end) -> StreamingHttpResponse:
     rows = (
         dict(zip(keys, (_local(row[0]), *row[1:]), strict=True)) for row in activity_rows(unit, start, end)
     )
-    return csv_response(unit, start, end, ROWS_TABLE, _("activity log"), columns, rows)
+    return csv_response(unit, start, end, ROWS_TABLE, pgettext("report", "activity log"), columns, rows)

@@ -14,6 +14,7 @@ import re
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .units import UnitError, parse_unit, unit_key
 
@@ -51,11 +52,18 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
 
 
 class ReportFilterForm(forms.Form):
-    unit = forms.CharField(label=_("unit"), required=False, widget=forms.Select)
+    unit = forms.CharField(label=pgettext_lazy("report filter", "unit"), required=False, widget=forms.Select)
     start = forms.CharField(
-        label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=DATE_HELP
+        label=pgettext_lazy("report filter", "from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=DATE_HELP,
     )
-    end = forms.CharField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.CharField(
+        label=pgettext_lazy("report filter", "to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     year = forms.CharField(required=False, widget=forms.HiddenInput)
     quarter = forms.CharField(required=False, widget=forms.HiddenInput)
     month = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -99,7 +107,7 @@ class ReportFilterForm(forms.Form):
                     _("“%(value)s” is not a year such as 2018."), params={"value": year}
                 )
             y = int(year)
-            return _date(f"{y:04d}-01-01", _("year")), datetime.date(y, 12, 31)
+            return _date(f"{y:04d}-01-01", pgettext_lazy("report filter", "year")), datetime.date(y, 12, 31)
         if quarter:
             match = re.fullmatch(r"(\d{4})-?Q([1-4])", quarter.strip(), re.IGNORECASE)
             if not match:
@@ -107,7 +115,7 @@ class ReportFilterForm(forms.Form):
                     _("“%(value)s” is not a quarter such as 2018-Q2."), params={"value": quarter}
                 )
             first, last = quarter_bounds(int(match[1]), int(match[2]))
-            _date(first.isoformat(), _("quarter"))
+            _date(first.isoformat(), pgettext_lazy("report filter", "quarter"))
             return first, last
         if month:
             match = re.fullmatch(r"(\d{4})-(\d{1,2})", month.strip())
@@ -116,12 +124,12 @@ class ReportFilterForm(forms.Form):
                     _("“%(value)s” is not a month such as 2018-05."), params={"value": month}
                 )
             first, last = month_bounds(int(match[1]), int(match[2]))
-            _date(first.isoformat(), _("month"))
+            _date(first.isoformat(), pgettext_lazy("report filter", "month"))
             return first, last
         if data.get("since"):
-            return _date(data["since"], _("since")), self.today
-        start = _date(data["start"], _("from")) if data.get("start") else None
-        end = _date(data["end"], _("to")) if data.get("end") else self.today
+            return _date(data["since"], pgettext_lazy("report filter", "since")), self.today
+        start = _date(data["start"], pgettext_lazy("report filter", "from")) if data.get("start") else None
+        end = _date(data["end"], pgettext_lazy("report filter", "to")) if data.get("end") else self.today
         if start is None:
             start = end.replace(month=1, day=1)
         return start, end

@@ -2,14 +2,18 @@
 the lookup paths from a community-owned record to a unit and to the unit's sub-units."""
 
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.models import Community, District, Subdistrict
 from communities.scoping import COMMUNITY, DISTRICT, LEVELS, SUBDISTRICT, unit_ancestor, unit_level, unit_of
 
 MODELS = {DISTRICT: District, SUBDISTRICT: Subdistrict, COMMUNITY: Community}
 NEXT_LEVEL = {DISTRICT: SUBDISTRICT, SUBDISTRICT: COMMUNITY, COMMUNITY: COMMUNITY}
-LEVEL_LABELS = {DISTRICT: _("district"), SUBDISTRICT: _("subdistrict"), COMMUNITY: _("community")}
+LEVEL_LABELS = {
+    DISTRICT: pgettext_lazy("report", "district"),
+    SUBDISTRICT: pgettext_lazy("report", "subdistrict"),
+    COMMUNITY: pgettext_lazy("report", "community"),
+}
 
 
 class UnitError(ValueError):
@@ -45,7 +49,10 @@ def parse_unit(value: str, user):
     level, _sep, pk = (value or "").partition(":")
     if level not in MODELS or not pk.isdigit():
         raise UnitError(
-            _("“%(value)s” is not a unit. Choose one from the list (e.g. subdistrict:12).") % {"value": value}
+            pgettext_lazy(
+                "report", "“%(value)s” is not a unit. Choose one from the list (e.g. subdistrict:12)."
+            )
+            % {"value": value}
         )
     model = MODELS[level]
     related = {COMMUNITY: ["subdistrict__district"], SUBDISTRICT: ["district"], DISTRICT: []}[level]
@@ -53,8 +60,8 @@ def parse_unit(value: str, user):
     home = unit_of(user)
     if unit is None or not (user.is_superuser or (home is not None and contains(home, unit))):
         raise UnitError(
-            _("There is no %(level)s number %(pk)s in your unit (%(home)s).")
-            % {"level": LEVEL_LABELS[level], "pk": pk, "home": home or _("none")}
+            pgettext_lazy("report", "There is no %(level)s number %(pk)s in your unit (%(home)s).")
+            % {"level": LEVEL_LABELS[level], "pk": pk, "home": home or pgettext_lazy("report", "none")}
         )
     return unit
 

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import exports
 from .bulletin import bulletin
@@ -124,10 +125,12 @@ def _presets(today, unit):
 def _chart_data(report):
     return {
         "labels": {
-            "activities": _("activities"),
-            "participants": _("participants (person-times)"),
-            "visits": _("home visits (person-times served)"),
-            "visitors": _("venue visitors"),
+            "activities": pgettext("report", "activities"),
+            "participants": pgettext("report", "participants (person-times)"),
+            "visits": pgettext("report", "home visits (person-times served)"),
+            "visitors": pgettext("report", "venue visitors"),
+            "months_title": _("Activities and participants by month"),
+            "subunits_title": _("Breakdown by sub-unit"),
         },
         "months": [row["month"] for row in report.months],
         "activities": [row["activities"] for row in report.months],

@@ -1,0 +1,526 @@
+"""Synthetic data at the size of a province, for the benchmarks: ``manage.py generate_load --seed 1``.
+
+PostgreSQL only. Default size: 2,000 communities (10 per subdistrict, 20 subdistricts per district, so 10
+districts), 1,000,000 activities, 5,000,000 home visits (each with one volunteer), 500,000 bookings (each on
+its own slot; completed ones in the visit register), plus the registers they hang on: Party organisations,
+people, volunteer teams and members, care recipients, lecturers, venues, committee members, grids,
+courtyards and partners. Dates fall in 2016-01-01 … 2018-12-31.
+
+The big tables are filled with ``INSERT … SELECT … FROM generate_series`` inside the database; every
+"random" choice is a hash of the row number and the seed (``hashint8``), so the same seed gives the same
+data whatever the order or speed of execution. Columns follow the models: each insert lists the model's
+concrete fields, fills the ones this command does not choose with the field's default (or NULL), and stops
+with a clear error if a model gains a required field it cannot fill.
+
+The synthetic units are named "负载测试…" ; ``--replace`` empties the registers first, and refuses to when
+the database holds any other district (it is meant for a dedicated database such as bench_rep).
+"""
+
+import math
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from activities.models import Activity, ActivityType, Lecturer, Programme
+from communities.models import (
+    CommitteeMember,
+    Community,
+    Courtyard,
+    District,
+    Grid,
+    PartnerOrganization,
+    Partnership,
+    PartyOrganization,
+    Person,
+    Subdistrict,
+)
+from venues.models import Booking, Slot, Venue, VisitRecord
+from volunteers.models import CareRecipient, HomeVisit, Membership, VolunteerTeam
+
+PREFIX = "负载测试"
+PEOPLE = 60  # per community: 0-19 team members, 20-24 lecturers, 25-34 committee, 40-59 care recipients
+TEAMS, MEMBERS_PER_TEAM, LECTURERS, COMMITTEE, RECIPIENTS, VENUES = 2, 10, 5, 10, 20, 3
+DAYS = 1096  # 2016-01-01 … 2018-12-31
+VENUE_KINDS = ("lecture_hall", "reading_room", "service_centre")
+ROLES = [choice for choice, _label in CommitteeMember.Role.choices]
+STATUSES = ("completed", "completed", "confirmed", "cancelled", "no_show", "pending", "rejected")
+HOLDING = ("completed", "confirmed", "no_show", "pending")
+VISITOR_KINDS = [choice for choice, _label in Booking.VisitorKind.choices]
+
+
+SEED = "{seed}"  # replaced by the --seed value (an int) when a statement runs
+
+
+def h(expr: str, salt: int) -> str:
+    """A reproducible pseudo-random non-negative bigint from a row expression, the seed and a salt."""
+    return f"(hashint8(({expr})::bigint * 1000003 + {SEED} * 7919 + {salt})::bigint + 2147483648)"
+
+
+def pick(array_sql: str, index_sql: str) -> str:
+    """The element of a 1-based SQL array at a 0-based index."""
+    return f"({array_sql})[(1 + ({index_sql}))::int]"
+
+
+def _through_columns(through) -> str:
+    """The two foreign-key columns of an automatic many-to-many table, source first."""
+    return ", ".join(f.column for f in through._meta.concrete_fields if not f.primary_key)
+
+
+def _sql_literal_array(values) -> str:
+    return "ARRAY[" + ",".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+class Command(BaseCommand):
+    help = "Build a synthetic province for the benchmarks (PostgreSQL; reproducible with --seed)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--communities", type=int, default=2000)
+        parser.add_argument("--activities", type=int, default=1_000_000)
+        parser.add_argument("--visits", type=int, default=5_000_000)
+        parser.add_argument("--bookings", type=int, default=500_000)
+        parser.add_argument("--replace", action="store_true", help="empty the registers first")
+
+    def handle(self, *args, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("generate_load needs PostgreSQL (set DATABASE_URL=postgres://…).")
+        for name in ("communities", "activities", "visits", "bookings"):
+            if options[name] < 1:
+                raise CommandError(f"--{name} must be at least 1.")
+        self.seed = int(options["seed"])
+        self.started = time.perf_counter()
+        if District.objects.filter(name__startswith=PREFIX).exists():
+            if not options["replace"]:
+                raise CommandError("A synthetic province is already loaded: add --replace to build it again.")
+            self._empty()
+        with transaction.atomic():
+            self._units(options["communities"])
+            self._registers()
+            self._visits(options["visits"])
+            self._activities(options["activities"])
+            self._bookings(options["bookings"])
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self._say("analyzed")
+        self.stdout.write(
+            self.style.SUCCESS(f"Synthetic province built in {time.perf_counter() - self.started:.0f} s.")
+        )
+
+    # --- helpers ---------------------------------------------------------------------------------------
+
+    def _say(self, what):
+        self.stdout.write(f"{time.perf_counter() - self.started:7.1f} s  {what}")
+
+    def _execute(self, sql):
+        # No driver parameters: "%" is SQL's modulo here; the only input, the seed, is an int.
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace(SEED, str(self.seed)))
+            return cursor.rowcount
+
+    @staticmethod
+    def _literal(value) -> str:
+        from psycopg import sql
+
+        connection.ensure_connection()
+        return sql.Literal(value).as_string(connection.connection)
+
+    def _insert(self, model, values: dict, source: str) -> int:
+        """INSERT INTO model's table (every concrete field) SELECT the expressions in ``values`` FROM source.
+
+        Fields not in ``values`` get their default, or NULL when nullable; anything else is an error."""
+        columns, expressions = [], []
+        for field in model._meta.concrete_fields:
+            if field.primary_key:
+                continue
+            columns.append(connection.ops.quote_name(field.column))
+            if field.name in values:
+                expressions.append(values[field.name])
+            elif field.has_default():
+                expressions.append(self._literal(field.get_db_prep_save(field.get_default(), connection)))
+            elif field.null:
+                expressions.append("NULL")
+            elif field.empty_strings_allowed and field.blank:
+                expressions.append("''")
+            else:
+                raise CommandError(f"generate_load does not know how to fill {model.__name__}.{field.name}.")
+        sql = f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {', '.join(expressions)} FROM {source}"
+        count = self._execute(sql)
+        self._say(f"{model._meta.verbose_name_plural}: {count:,}")
+        return count
+
+    def _map(self, name, sql):
+        """A temporary table idx → id used to pick related rows by number."""
+        self._execute(f"DROP TABLE IF EXISTS {name}")
+        self._execute(f"CREATE TEMP TABLE {name} AS {sql}")
+        self._execute(f"CREATE UNIQUE INDEX ON {name} (idx)")
+        self._execute(f"ANALYZE {name}")
+
+    def _empty(self):
+        if District.objects.exclude(name__startswith=PREFIX).exists():
+            raise CommandError(
+                "--replace empties the registers, but this database holds other districts too: "
+                "use a dedicated database (e.g. bench_rep)."
+            )
+        models = [
+            VisitRecord, Booking, Slot, Activity.lecturers.through, Activity, Lecturer, Programme,
+            HomeVisit.volunteers.through, HomeVisit, CareRecipient, Membership, VolunteerTeam, Venue,
+            CommitteeMember, Partnership, PartnerOrganization, Courtyard, Grid, PartyOrganization, Person,
+            Community, Subdistrict, District,
+        ]  # fmt: skip
+        tables = ", ".join(m._meta.db_table for m in models)
+        self._execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        self._say("emptied the registers")
+
+    # --- units and registers -----------------------------------------------------------------------------
+
+    def _units(self, communities):
+        subdistricts = math.ceil(communities / 10)
+        districts = math.ceil(subdistricts / 20)
+        District.objects.bulk_create(
+            [District(name=f"{PREFIX}{d + 1:02d}区", city=f"{PREFIX}市") for d in range(districts)]
+        )
+        district_ids = list(
+            District.objects.filter(name__startswith=PREFIX).order_by("name").values_list("pk", flat=True)
+        )
+        Subdistrict.objects.bulk_create(
+            [
+                Subdistrict(
+                    district_id=district_ids[s // 20], name=f"{PREFIX}{s + 1:04d}街道", population=30000
+                )
+                for s in range(subdistricts)
+            ]
+        )
+        sub_ids = list(
+            Subdistrict.objects.filter(name__startswith=PREFIX).order_by("name").values_list("pk", flat=True)
+        )
+        Community.objects.bulk_create(
+            [
+                Community(subdistrict_id=sub_ids[c // 10], name=f"{PREFIX}{c + 1:05d}社区", population=4000)
+                for c in range(communities)
+            ],
+            batch_size=1000,
+        )
+        self._map(
+            "gl_community",
+            f"SELECT (row_number() OVER (ORDER BY c.name) - 1) AS idx, c.id, c.subdistrict_id "
+            f"FROM {Community._meta.db_table} c WHERE c.name LIKE '{PREFIX}%'",
+        )
+        self.communities = communities
+        self._say(f"units: {districts} districts, {subdistricts} subdistricts, {communities} communities")
+
+    def _registers(self):
+        n = self.communities
+        c = "gl_community"
+        self._insert(
+            PartyOrganization,
+            {
+                "name": f"'{PREFIX}' || c.idx || '党支部'",
+                "kind": "'branch'",
+                "subdistrict": "c.subdistrict_id",
+                "community": "c.id",
+            },
+            f"{c} c",
+        )
+        self._map(
+            "gl_org",
+            f"SELECT c.idx, o.id FROM {PartyOrganization._meta.db_table} o JOIN {c} c ON o.community_id = c.id",
+        )
+        self._insert(
+            Programme,
+            {"name": f"'{PREFIX}品牌' || c.idx", "subdistrict": "c.subdistrict_id", "community": "c.id"},
+            f"{c} c",
+        )
+        self._map(
+            "gl_programme",
+            f"SELECT c.idx, p.id FROM {Programme._meta.db_table} p JOIN {c} c ON p.community_id = c.id",
+        )
+        educations = _sql_literal_array([e for e, _l in Person.Education.choices])
+        self._insert(
+            Person,
+            {
+                "name": "'居民' || g",
+                "gender": "CASE WHEN g % 2 = 0 THEN 'F' ELSE 'M' END",
+                "birth_date": f"date '1950-01-01' + ({h('g', 1)} % 18000)::int",
+                "phone": "''",
+                "community": "c.id",
+                "is_party_member": "(g % 60) < 40",
+                "education": pick(educations, f"{h('g', 2)} % {len(Person.Education.choices)}"),
+            },
+            f"generate_series(0, {n * PEOPLE - 1}) g JOIN {c} c ON c.idx = g / {PEOPLE}",
+        )
+        self._map(
+            "gl_person",
+            f"SELECT (row_number() OVER (ORDER BY p.id) - 1) AS idx, p.id FROM {Person._meta.db_table} p "
+            f"WHERE p.community_id IN (SELECT id FROM {c})",
+        )
+        self._insert(
+            VolunteerTeam,
+            {
+                "name": f"'{PREFIX}志愿服务队' || g",
+                "service_area": "'home_visits'",
+                "community": "c.id",
+                "founded_on": "date '2015-01-01'",
+                "is_party_member_team": f"g % {TEAMS} = 0",
+                "party_organization": "o.id",
+            },
+            f"generate_series(0, {n * TEAMS - 1}) g JOIN {c} c ON c.idx = g / {TEAMS} JOIN gl_org o ON o.idx = c.idx",
+        )
+        self._map(
+            "gl_team",
+            f"SELECT (row_number() OVER (ORDER BY t.id) - 1) AS idx, t.id FROM {VolunteerTeam._meta.db_table} t "
+            f"WHERE t.community_id IN (SELECT id FROM {c})",
+        )
+        members = TEAMS * MEMBERS_PER_TEAM
+        self._insert(
+            Membership,
+            {"team": "t.id", "person": "p.id", "joined_on": "date '2015-01-01'", "role": "'member'"},
+            f"generate_series(0, {n * members - 1}) g "
+            f"JOIN gl_team t ON t.idx = (g / {members}) * {TEAMS} + (g % {members}) / {MEMBERS_PER_TEAM} "
+            f"JOIN gl_person p ON p.idx = (g / {members}) * {PEOPLE} + g % {members}",
+        )
+        self._insert(
+            Lecturer,
+            {
+                "person": "p.id",
+                "community": "c.id",
+                "category": "'party_cadre'",
+                "topics": "''",
+                "active": "true",
+            },
+            f"generate_series(0, {n * LECTURERS - 1}) g JOIN {c} c ON c.idx = g / {LECTURERS} "
+            f"JOIN gl_person p ON p.idx = (g / {LECTURERS}) * {PEOPLE} + 20 + g % {LECTURERS}",
+        )
+        self._map(
+            "gl_lecturer",
+            f"SELECT (row_number() OVER (ORDER BY l.id) - 1) AS idx, l.id FROM {Lecturer._meta.db_table} l "
+            f"WHERE l.community_id IN (SELECT id FROM {c})",
+        )
+        roles = _sql_literal_array(ROLES)
+        self._insert(
+            CommitteeMember,
+            {
+                "person": "p.id",
+                "community": "c.id",
+                "term": "2018",
+                "elected_on": "date '2018-05-20'",
+                "role": pick(roles, f"g % {len(ROLES)}"),
+            },
+            f"generate_series(0, {n * COMMITTEE - 1}) g JOIN {c} c ON c.idx = g / {COMMITTEE} "
+            f"JOIN gl_person p ON p.idx = (g / {COMMITTEE}) * {PEOPLE} + 25 + g % {COMMITTEE}",
+        )
+        self._insert(
+            CareRecipient,
+            {
+                "person": "p.id",
+                "community": "c.id",
+                "since": "date '2015-06-01'",
+                "assigned_team": "t.id",
+                "active": "true",
+                "inactive_reason": "''",
+                "health_notes": "''",
+            },
+            f"generate_series(0, {n * RECIPIENTS - 1}) g JOIN {c} c ON c.idx = g / {RECIPIENTS} "
+            f"JOIN gl_person p ON p.idx = (g / {RECIPIENTS}) * {PEOPLE} + 40 + g % {RECIPIENTS} "
+            f"JOIN gl_team t ON t.idx = (g / {RECIPIENTS}) * {TEAMS}",
+        )
+        self._map(
+            "gl_recipient",
+            f"SELECT (row_number() OVER (ORDER BY r.id) - 1) AS idx, r.id FROM {CareRecipient._meta.db_table} r "
+            f"WHERE r.community_id IN (SELECT id FROM {c})",
+        )
+        kinds = _sql_literal_array(VENUE_KINDS)
+        self._insert(
+            Venue,
+            {
+                "kind": pick(kinds, f"g % {VENUES}"),
+                "community": "c.id",
+                "name": f"'{PREFIX}阵地' || g",
+                "slug": f"'gl-{SEED}-' || g",
+                "capacity": "30",
+            },
+            f"generate_series(0, {n * VENUES - 1}) g JOIN {c} c ON c.idx = g / {VENUES}",
+        )
+        self._map(
+            "gl_venue",
+            f"SELECT (row_number() OVER (ORDER BY v.id) - 1) AS idx, v.id, v.community_id FROM {Venue._meta.db_table} v "
+            f"WHERE v.community_id IN (SELECT id FROM {c})",
+        )
+        self._insert(
+            Grid,
+            {"community": "c.id", "name": "'网格' || (g % 5)"},
+            f"generate_series(0, {n * 5 - 1}) g JOIN {c} c ON c.idx = g / 5",
+        )
+        self._insert(
+            Courtyard,
+            {"grid": "gr.id", "name": "'楼院' || g"},
+            f"{Grid._meta.db_table} gr JOIN {c} c ON gr.community_id = c.id CROSS JOIN generate_series(0, 4) g",
+        )
+        self._insert(
+            PartnerOrganization,
+            {
+                "name": f"'{PREFIX}共建单位' || s.id",
+                "kind": "'state_enterprise'",
+                "subdistrict": "s.id",
+                "has_party_organization": "true",
+            },
+            f"(SELECT DISTINCT subdistrict_id AS id FROM {c}) s",
+        )
+        self._insert(
+            Partnership,
+            {
+                "partner": "po.id",
+                "community": "c.id",
+                "agreement": "'service_agreement'",
+                "signed_on": "date '2016-03-01'",
+                "social_workers": "c.idx % 3",
+                "in_service_centre": "false",
+            },
+            f"{c} c JOIN {PartnerOrganization._meta.db_table} po ON po.subdistrict_id = c.subdistrict_id",
+        )
+
+    # --- the big tables --------------------------------------------------------------------------------
+
+    def _visits(self, visits):
+        n = self.communities
+        recipient = f"({h('g', 11)} % {n * RECIPIENTS})"
+        self._insert(
+            HomeVisit,
+            {
+                "community": "c.id",
+                "recipient": "r.id",
+                "team": "t.id",
+                "visited_on": f"date '2016-01-01' + ({h('g', 12)} % {DAYS})::int",
+                "minutes": f"30 + {h('g', 13)} % 90",
+                "other_services": "''",
+                "notes": "''",
+            },
+            f"generate_series(0, {visits - 1}) g "
+            f"JOIN gl_recipient r ON r.idx = {recipient} "
+            f"JOIN gl_community c ON c.idx = {recipient} / {RECIPIENTS} "
+            f"JOIN gl_team t ON t.idx = ({recipient} / {RECIPIENTS}) * {TEAMS} + g % {TEAMS}",
+        )
+        through = HomeVisit.volunteers.through
+        # One volunteer per visit: a member of the visiting team (members 0-9 of team 0, 10-19 of team 1).
+        self._execute(
+            f"INSERT INTO {through._meta.db_table} ({_through_columns(through)}) "
+            f"SELECT v.id, p.id FROM {HomeVisit._meta.db_table} v "
+            f"JOIN gl_team t ON t.id = v.team_id "
+            f"JOIN gl_person p ON p.idx = (t.idx / {TEAMS}) * {PEOPLE} + (t.idx % {TEAMS}) * {MEMBERS_PER_TEAM} "
+            f"+ (v.id % {MEMBERS_PER_TEAM}) "
+            f"WHERE v.community_id IN (SELECT id FROM gl_community)"
+        )
+        self._say("home-visit volunteers: one per visit")
+
+    def _activities(self, activities):
+        n = self.communities
+        self._map(
+            "gl_type",
+            f"SELECT (row_number() OVER (ORDER BY t.kind, t.id) - 1) AS idx, t.id, t.kind "
+            f"FROM {ActivityType._meta.db_table} t WHERE t.subdistrict_id IS NULL",
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM gl_type")
+            types = cursor.fetchone()[0]
+        if not types:
+            raise CommandError("No shared activity types: run the migrations first.")
+        community = f"({h('g', 21)} % {n})"
+        start = (
+            f"((timestamp '2016-01-01 08:00' + ({h('g', 22)} % {DAYS})::int * interval '1 day' "
+            f"+ ({h('g', 23)} % 10)::int * interval '1 hour') AT TIME ZONE 'Asia/Shanghai')"
+        )
+        self._insert(
+            Activity,
+            {
+                "title": "'活动' || g",
+                "type": "ty.id",
+                "community": "c.id",
+                "party_organization": "o.id",
+                "venue": "CASE WHEN g % 3 = 0 THEN v.id END",
+                "start": start,
+                "end": f"{start} + interval '2 hours'",
+                "participants": f"5 + {h('g', 24)} % 95",
+                "programme": "CASE WHEN g % 5 = 0 THEN pr.id END",
+                "description": "''",
+                "created_at": "now()",
+            },
+            f"generate_series(0, {activities - 1}) g "
+            f"JOIN gl_community c ON c.idx = {community} "
+            f"JOIN gl_org o ON o.idx = {community} "
+            f"JOIN gl_programme pr ON pr.idx = {community} "
+            f"JOIN gl_venue v ON v.idx = {community} * {VENUES} "
+            f"JOIN gl_type ty ON ty.idx = {h('g', 25)} % {types}",
+        )
+        through = Activity.lecturers.through
+        self._execute(
+            f"INSERT INTO {through._meta.db_table} ({_through_columns(through)}) "
+            f"SELECT a.id, l.id FROM {Activity._meta.db_table} a "
+            f"JOIN gl_type ty ON ty.id = a.type_id AND ty.kind = 'lecture' "
+            f"JOIN gl_community c ON c.id = a.community_id "
+            f"JOIN gl_lecturer l ON l.idx = c.idx * {LECTURERS} + a.id % {LECTURERS}"
+        )
+        self._say("lecture sessions: one lecturer each")
+
+    def _bookings(self, bookings):
+        venues = self.communities * VENUES
+        day = f"(g / {venues})"
+        starts = (
+            f"((timestamp '2016-01-01 09:00' + ({day} * 3 % {DAYS})::int * interval '1 day' "
+            f"+ ({day} * 3 / {DAYS})::int * interval '2 hours') AT TIME ZONE 'Asia/Shanghai')"
+        )
+        statuses = _sql_literal_array(STATUSES)
+        holding = _sql_literal_array(HOLDING)
+        kinds = _sql_literal_array(VISITOR_KINDS)
+        status = pick(statuses, f"{h('g', 31)} % {len(STATUSES)}")
+        size = f"(1 + {h('g', 32)} % 30)"
+        visitor_kind = pick(kinds, f"{h('g', 33)} % {len(VISITOR_KINDS)}")
+        self._execute("DROP TABLE IF EXISTS gl_booking")
+        self._execute(
+            f"CREATE TEMP TABLE gl_booking AS SELECT g, v.id AS venue_id, v.community_id, {starts} AS starts_at, "
+            f"{status} AS status, {size} AS size, {visitor_kind} AS visitor_kind "
+            f"FROM generate_series(0, {bookings - 1}) g JOIN gl_venue v ON v.idx = g % {venues}"
+        )
+        self._insert(
+            Slot,
+            {
+                "venue": "b.venue_id",
+                "starts_at": "b.starts_at",
+                "ends_at": "b.starts_at + interval '1 hour'",
+                "capacity": "30",
+                "booked_places": f"CASE WHEN b.status = ANY({holding}) THEN b.size ELSE 0 END",
+            },
+            "gl_booking b",
+        )
+        self._insert(
+            Booking,
+            {
+                "reference": "'GL' || lpad(b.g::text, 12, '0')",
+                "venue": "b.venue_id",
+                "community": "b.community_id",
+                "slot": "s.id",
+                "visitor_kind": "b.visitor_kind",
+                "organisation": "CASE WHEN b.visitor_kind = 'resident' THEN '' ELSE '参观单位' || (b.g % 997) END",
+                "size": "b.size",
+                "contact_name": "'联系人'",
+                "phone": "'13800000000'",
+                "purpose": "''",
+                "status": "b.status",
+                "reject_reason": "''",
+                "created_at": "b.starts_at - interval '3 days'",
+            },
+            f"gl_booking b JOIN {Slot._meta.db_table} s ON s.venue_id = b.venue_id AND s.starts_at = b.starts_at",
+        )
+        self._insert(
+            VisitRecord,
+            {
+                "venue": "bk.venue_id",
+                "community": "bk.community_id",
+                "booking": "bk.id",
+                "visited_on": "(s.starts_at AT TIME ZONE 'Asia/Shanghai')::date",
+                "visitors": "bk.size",
+                "organisation": "bk.organisation",
+                "note": "''",
+            },
+            f"{Booking._meta.db_table} bk JOIN {Slot._meta.db_table} s ON s.id = bk.slot_id "
+            f"WHERE bk.status = 'completed' AND bk.reference LIKE 'GL%'",
+        )
