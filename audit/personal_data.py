@@ -128,7 +128,8 @@ def collect(person) -> dict[str, list[dict]]:
         if rows:
             title = str(model._meta.verbose_name_plural)
             if takes_part:
-                title = f"{title} ({gettext('took part')})"
+                took_part = gettext("took part")
+                title = f"{title} ({took_part})"
             data.setdefault(title, []).extend(rows)
     if person.phone:
         for label, (phone_field, _values) in ERASURE_BY_PHONE.items():
