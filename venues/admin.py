@@ -79,6 +79,24 @@ class DayFilter(admin.SimpleListFilter):
         return queryset
 
 
+class BumpsVenuePage:
+    """Staff edits of what the public venue page shows make its cached grid stale at once (Venue docstring)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        Venue.bump_availability(obj.venue_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        Venue.bump_availability(obj.venue_id)
+
+    def delete_queryset(self, request, queryset):
+        venue_ids = set(queryset.values_list("venue_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for venue_id in venue_ids:
+            Venue.bump_availability(venue_id)
+
+
 class VenueSectionInline(ScopedInline):
     model = VenueSection
     fields = ["position", "title", "description"]
@@ -179,6 +197,10 @@ class VenueAdmin(ScopedAdmin):
             "booking_changelist": reverse("admin:venues_booking_changelist"),
         }
         return TemplateResponse(request, "admin/venues/venue_week.html", context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        Venue.bump_availability(form.instance.pk)  # sections, menu, hours, closures may have changed
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -459,7 +481,7 @@ class VisitRecordAdmin(ScopedAdmin):
 
 
 @admin.register(Offering)
-class OfferingAdmin(ScopedAdmin):
+class OfferingAdmin(BumpsVenuePage, ScopedAdmin):
     resource_classes = [OfferingResource]
     list_display = ["name", "venue", "duration_minutes", "max_group_size", "position"]
     list_select_related = ["venue"]
@@ -469,7 +491,7 @@ class OfferingAdmin(ScopedAdmin):
 
 
 @admin.register(OpeningHours)
-class OpeningHoursAdmin(ScopedAdmin):
+class OpeningHoursAdmin(BumpsVenuePage, ScopedAdmin):
     resource_classes = [OpeningHoursResource]
     list_display = ["venue", "weekday", "opens", "closes"]
     list_select_related = ["venue"]
@@ -479,7 +501,7 @@ class OpeningHoursAdmin(ScopedAdmin):
 
 
 @admin.register(Closure)
-class ClosureAdmin(ScopedAdmin):
+class ClosureAdmin(BumpsVenuePage, ScopedAdmin):
     resource_classes = [ClosureResource]
     list_display = ["venue", "starts_on", "ends_on", "reason"]
     list_select_related = ["venue"]

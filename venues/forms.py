@@ -46,12 +46,17 @@ class BookingForm(forms.Form):
     )
     token = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, venue, days: list[Day], **kwargs):
+    def __init__(self, *args, venue, days: list[Day] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.venue = venue
         offerings = venue.offerings.all()
         self.fields["offering"].queryset = offerings
         self.fields["offering"].empty_label = _("A general visit")
+        if days is not None:
+            self.set_slot_choices(days)
+
+    def set_slot_choices(self, days: list[Day]) -> None:
+        """The free slots, grouped by day; only needed to show the form (validation parses the value)."""
         choices = [("", _("Choose a time"))]
         for day in days:
             options = [

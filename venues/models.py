@@ -56,6 +56,9 @@ class Venue(models.Model):
         _("bookable days ahead"), default=28, validators=[MinValueValidator(1), MaxValueValidator(366)]
     )
     min_notice_hours = models.PositiveIntegerField(_("minimum notice (hours)"), default=24)
+    # Bumped in the transaction of every booking change (services.py) and every staff edit (admin.py): the
+    # public venue page caches its slot grid under this number, so a cached page never shows stale places.
+    availability_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     scope_paths = community_scoped("community")
     objects = VenueQuerySet.as_manager()
@@ -74,6 +77,10 @@ class Venue(models.Model):
 
     def get_absolute_url(self):
         return reverse("venues:venue_detail", args=[self.slug])
+
+    @classmethod
+    def bump_availability(cls, venue_id) -> None:
+        cls.objects.filter(pk=venue_id).update(availability_version=models.F("availability_version") + 1)
 
 
 class VenueSection(models.Model):

@@ -231,6 +231,9 @@ def booking_create(
     )
     try:
         with transaction.atomic():
+            # First lock taken: the venue row (its availability version, see Venue). Every booking change of
+            # a venue takes the venue's row lock before the slot's, so the locks are always taken in order.
+            Venue.bump_availability(venue.pk)
             # The slot row exists once anyone books it; concurrent first bookings insert it once.
             Slot.objects.bulk_create(
                 [
@@ -277,6 +280,8 @@ def _release(booking: Booking) -> None:
 def _transition(booking: Booking, *, from_statuses, to_status, release: bool, **fields) -> bool:
     """Move ``booking`` to ``to_status`` if it is still in one of ``from_statuses`` (checked by the UPDATE)."""
     with transaction.atomic():
+        if release:
+            Venue.bump_availability(booking.venue_id)
         changed = Booking.objects.filter(pk=booking.pk, status__in=from_statuses).update(
             status=to_status, **fields
         )

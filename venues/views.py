@@ -2,14 +2,17 @@
 
 import re
 import uuid
-from datetime import UTC
+from datetime import UTC, datetime, time, timedelta
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,7 +23,7 @@ from communities.validators import mask_phone
 from . import ratelimit
 from .forms import BookingForm, CancelForm
 from .models import Booking, Offering, Venue
-from .services import BookingError, booking_cancel, booking_create, schedule
+from .services import BookingError, booking_cancel, booking_create, local_tz, schedule
 
 VENUES_PER_PAGE = 40
 REFERENCE_RE = re.compile(r"^[A-Za-z0-9]{1,16}$")
@@ -80,20 +83,46 @@ def _public_venue(slug):
     return get_object_or_404(public_venues(), slug=slug)
 
 
+PAGE_CACHE_SECONDS = 60
+
+
 def venue_detail(request, slug):
+    """The venue and the free places of its slots.
+
+    The slot grid is the expensive part (dozens of slots, rendered): it is cached under the venue's
+    availability version, which every booking change bumps in its own transaction, so a cached grid is
+    never behind the bookings. It also expires when its first slot stops being bookable (minimum notice),
+    at midnight, and after PAGE_CACHE_SECONDS (edits of sections, menu, hours or closures by import).
+    The page around it (language switcher with its CSRF token, messages) is rendered for each request.
+    """
     venue = _public_venue(slug)
-    days = schedule(venue)
-    return render(
-        request,
-        "venues/venue_detail.html",
-        {
-            "venue": venue,
-            "sections": venue.sections.all(),
-            "offerings": venue.offerings.all(),
-            "hours": venue.opening_hours.all(),
-            "days": days,
-        },
-    )
+    now = timezone.now()
+    key = f"venues:page:{venue.pk}:{venue.availability_version}:{get_language()}"
+    cached = cache.get(key)
+    if cached is not None and now < cached[1]:
+        body = cached[0]
+    else:
+        days = schedule(venue, now=now)
+        body = render_to_string(
+            "venues/_venue_body.html",
+            {
+                "venue": venue,
+                "sections": venue.sections.all(),
+                "offerings": venue.offerings.all(),
+                "hours": venue.opening_hours.all(),
+                "days": days,
+            },
+        )
+        tomorrow = timezone.localdate(now) + timedelta(days=1)
+        expires = [
+            now + timedelta(seconds=PAGE_CACHE_SECONDS),
+            datetime.combine(tomorrow, time.min, local_tz()),
+        ]
+        first = next((slot for day in days for slot in day.slots), None)
+        if first is not None:
+            expires.append(first.starts_at - timedelta(hours=venue.min_notice_hours))
+        cache.set(key, (body, min(expires)), PAGE_CACHE_SECONDS)
+    return render(request, "venues/venue_detail.html", {"venue": venue, "body": body})
 
 
 def _too_many(request, message):
@@ -103,11 +132,10 @@ def _too_many(request, message):
 @require_http_methods(["GET", "POST"])
 def book(request, slug):
     venue = _public_venue(slug)
-    days = schedule(venue)
     if request.method == "POST":
         if ratelimit.hit("booking_ip", ratelimit.client_ip(request)):
             return _too_many(request, _("Too many bookings from this address. Please try again in an hour."))
-        form = BookingForm(request.POST, venue=venue, days=days)
+        form = BookingForm(request.POST, venue=venue)
         if form.is_valid():
             data = form.cleaned_data
             if ratelimit.hit("booking_phone", data["phone"]):
@@ -136,8 +164,10 @@ def book(request, slug):
         initial = {"token": uuid.uuid4()}
         if request.GET.get("slot"):
             initial["slot"] = request.GET["slot"]
-        form = BookingForm(initial=initial, venue=venue, days=days)
-    return render(request, "venues/book.html", {"venue": venue, "form": form, "days": days})
+        form = BookingForm(initial=initial, venue=venue)
+    # The slot choices are only needed to show the form (a valid POST redirects without them).
+    form.set_slot_choices(schedule(venue))
+    return render(request, "venues/book.html", {"venue": venue, "form": form})
 
 
 def _booking_by_reference(reference):

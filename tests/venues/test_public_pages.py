@@ -162,3 +162,49 @@ def test_home_lists_upcoming_activities_at_public_venues_only(client, venue, com
     text = client.get("/").content.decode()
     assert "好家风故事会" in text
     assert "支部委员会" not in text and "去年的讲座" not in text
+
+
+def free_at(client, starts_at):
+    text = client.get("/venues/jiafeng/").content.decode()
+    marker = f"?slot={slot_value(starts_at)}"
+    if marker not in text:
+        return 0
+    chunk = text.split(marker, 1)[1]
+    return int(chunk.split('class="free">', 1)[1].split(" ", 1)[0])
+
+
+def test_cached_venue_page_follows_bookings_and_cancellations(client, venue, slot_start):
+    from venues.services import booking_cancel
+
+    assert free_at(client, slot_start) == 10
+    booking = book(venue, slot_start, size=4)
+    assert free_at(client, slot_start) == 6
+    booking_cancel(booking, phone="13812345678")
+    assert free_at(client, slot_start) == 10
+    book(venue, slot_start, size=10)
+    assert free_at(client, slot_start) == 0
+
+
+def test_cached_venue_page_follows_staff_edits(client, staff, venue, slot_start):
+    from venues.models import Closure
+
+    assert free_at(client, slot_start) == 10
+    client.force_login(staff)
+    response = client.post(
+        "/admin/venues/closure/add/",
+        {
+            "venue": venue.pk,
+            "starts_on": slot_start.date().isoformat(),
+            "ends_on": slot_start.date().isoformat(),
+            "reason": "临时闭馆",
+        },
+    )
+    assert response.status_code == 302
+    assert Closure.objects.exists()
+    assert "临时闭馆" in client.get("/venues/jiafeng/").content.decode()
+
+
+def test_a_cached_venue_page_costs_one_query(client, venue, django_assert_max_num_queries):
+    client.get("/venues/jiafeng/")
+    with django_assert_max_num_queries(1):
+        assert client.get("/venues/jiafeng/").status_code == 200
