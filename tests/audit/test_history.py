@@ -1,12 +1,14 @@
 """History: every change to a register — admin, import, public booking, bulk writes — with who, when, what."""
 
 import pytest
+import tablib
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from audit.history import record_bulk_create, tracked_models
+from audit.history import BulkImportHistoryMixin, record_bulk_create, tracked_models
 from communities.models import Person
+from communities.resources import PersonResource
 from tests.communities.helpers import csv_bytes, import_file
 from tests.venues.conftest import slot_start, venue  # noqa: F401  (fixtures)
 from tests.venues.test_booking import form_data
@@ -125,3 +127,49 @@ def test_record_bulk_create_is_one_query(staff, community, django_assert_num_que
     ContentType.objects.get_for_model(Person)  # cached from here on
     with django_assert_num_queries(1):
         record_bulk_create(Person, people, staff)
+
+
+class BulkPersonResource(BulkImportHistoryMixin, PersonResource):
+    """A register imported in bulk (like activities): the mixin gives its rows their history."""
+
+    class Meta(PersonResource.Meta):
+        use_bulk = True
+        batch_size = 100
+
+
+def bulk_import(user, rows, dry_run=False):
+    header = ["name", "gender", "birth date", "phone", "community", "Party member", "education"]
+    dataset = tablib.Dataset(*rows, headers=header)
+    return BulkPersonResource(user=user).import_data(
+        dataset, dry_run=dry_run, use_transactions=True, raise_errors=True
+    )
+
+
+def test_a_bulk_import_writes_one_entry_per_row_with_the_importer(staff, community):
+    result = bulk_import(
+        staff,
+        [
+            ["吴敏", "女", "", "13912345678", "环西社区", "否", ""],
+            ["钱明", "男", "", "", "环西社区", "否", ""],
+        ],
+    )
+    assert not result.has_errors()
+    for name in ["吴敏", "钱明"]:
+        entry = entries_for(Person.objects.get(name=name)).get()
+        assert entry.actor == staff and entry.action == LogEntry.Action.CREATE
+    assert entries_for(Person.objects.get(name="吴敏")).get().changes["phone"][1] == "139****5678"
+
+
+def test_a_bulk_re_import_writes_update_entries(staff, community):
+    bulk_import(staff, [["吴敏", "女", "", "", "环西社区", "否", ""]])
+    bulk_import(staff, [["吴敏", "女", "", "", "环西社区", "是", ""]])
+    person = Person.objects.get(name="吴敏")
+    assert person.is_party_member
+    update = entries_for(person).get(action=LogEntry.Action.UPDATE)
+    assert update.actor == staff and update.changes["is_party_member"][1] == "True"
+
+
+def test_a_bulk_preview_leaves_no_history(staff, community):
+    bulk_import(staff, [["吴敏", "女", "", "", "环西社区", "否", ""]], dry_run=True)
+    assert not Person.objects.exists()
+    assert not LogEntry.objects.filter(content_type__model="person").exists()
