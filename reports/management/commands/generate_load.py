@@ -16,6 +16,7 @@ The synthetic units are named "负载测试…" ; ``--replace`` empties the regi
 the database holds any other district (it is meant for a dedicated database such as bench_rep).
 """
 
+import importlib
 import math
 import time
 
@@ -169,7 +170,16 @@ class Command(BaseCommand):
             Community, Subdistrict, District,
         ]  # fmt: skip
         tables = ", ".join(m._meta.db_table for m in models)
+        # CASCADE also empties what hangs on these tables (sections, menus, staff units …) and the activity
+        # types, whose offices' own types reference subdistricts: the shared types are created again.
+        # Rows inserted earlier in the same transaction (tests) leave deferred foreign-key checks pending,
+        # which TRUNCATE refuses: run them now.
+        self._execute("SET CONSTRAINTS ALL IMMEDIATE")
         self._execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        self._execute("SET CONSTRAINTS ALL DEFERRED")
+        shared = importlib.import_module("activities.migrations.0002_default_types_and_groups").DEFAULT_TYPES
+        for kind, name in shared.items():
+            ActivityType.objects.get_or_create(name=name, subdistrict=None, defaults={"kind": kind})
         self._say("emptied the registers")
 
     # --- units and registers -----------------------------------------------------------------------------
