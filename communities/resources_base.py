@@ -147,9 +147,14 @@ class BooleanWidget(widgets.BooleanWidget):
         text = _text(value).casefold()
         if not text:
             return None
-        if text in self.YES or text in {t.casefold() for t in _in_every_language(_("yes"))}:
+        if not hasattr(self, "_words"):  # once per import: the words in every site language
+            self._words = (
+                self.YES | {t.casefold() for t in _in_every_language(_("yes"))},
+                self.NO | {t.casefold() for t in _in_every_language(_("no"))},
+            )
+        if text in self._words[0]:
             return True
-        if text in self.NO or text in {t.casefold() for t in _in_every_language(_("no"))}:
+        if text in self._words[1]:
             return False
         raise ValueError(gettext("“%(value)s” is not yes or no; write 是 or 否.") % {"value": _text(value)})
 
@@ -170,10 +175,14 @@ class ChoiceWidget(widgets.CharWidget):
         text = _text(value)
         if not text:
             return ""
-        wanted = text.casefold()
-        for code, label in self.choices:
-            if wanted == str(code).casefold() or wanted in {t.casefold() for t in _in_every_language(label)}:
-                return code
+        if not hasattr(self, "_codes"):  # once per import: each choice's code and label in every site language
+            self._codes = {}
+            for code, label in self.choices:
+                for spelling in {str(code), *_in_every_language(label)}:
+                    self._codes.setdefault(spelling.casefold(), code)
+        code = self._codes.get(text.casefold())
+        if code is not None:
+            return code
         raise ValueError(
             gettext("“%(value)s” is not one of the choices: %(choices)s.")
             % {"value": text, "choices": "、".join(str(label) for _code, label in self.choices)}
