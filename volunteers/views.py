@@ -51,6 +51,9 @@ def unit_choices(user) -> list[tuple[str, str]]:
 
 def _unit_or_404(request, value):
     unit = parse_unit(value, request.user)
+    if unit is None and not value and request.user.is_superuser:
+        # A superuser has no unit of their own: start from the first district.
+        unit = District.objects.order_by("name").first()
     if unit is None:
         # Another unit's page and a unit that does not exist look the same.
         raise Http404
