@@ -15,7 +15,7 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import fields, resources, widgets
 
 from communities.models import Community, PartnerOrganization, PartyOrganization
@@ -40,11 +40,6 @@ DATETIME_FORMATS = (
 
 
 FOREIGN_KEYS = [f.name for f in Activity._meta.concrete_fields if f.is_relation]
-
-
-def column(text):
-    """A column header: translated, with a context so it never collides with another app's msgid."""
-    return pgettext_lazy("activity sheet column", text)
 
 
 def _index(records, key):
@@ -119,7 +114,7 @@ class CachedNameWidget(ScopedForeignKeyWidget):
                 _("“%(name)s” names several records in your unit; rename one of them.") % {"name": name}
             )
         if found is None:
-            message = self.not_found or _("%(model)s “%(name)s” was not found in your unit.")
+            message = str(self.not_found or _("%(model)s “%(name)s” was not found in your unit."))
             raise ValueError(message % {"name": name, "model": self.model._meta.verbose_name})
         return found
 
@@ -130,7 +125,7 @@ class CachedNameWidget(ScopedForeignKeyWidget):
 class TypeWidget(CachedNameWidget):
     def __init__(self):
         super().__init__(ActivityType, lambda user: ActivityType.objects.for_user(user))
-        self.not_found = _("There is no activity type “%(name)s”.")
+        self.not_found = gettext_lazy("There is no activity type “%(name)s”.")
 
     def load(self, user):
         # An office's own type wins over a shared type of the same name.
@@ -145,7 +140,7 @@ class CommunityWidget(CachedNameWidget):
 
     def __init__(self):
         super().__init__(Community, communities_for)
-        self.not_found = _("The community “%(name)s” is not in your unit (or does not exist).")
+        self.not_found = gettext_lazy("The community “%(name)s” is not in your unit (or does not exist).")
 
     def load(self, user):
         index = defaultdict(list)
@@ -264,38 +259,69 @@ def _named(model):
 
 
 class ActivityResource(ScopedModelResource):
-    """Columns of the activity sheet. Names are looked up inside the importing account's unit."""
+    """Columns of the activity sheet. Names are looked up inside the importing account's unit.
 
-    title = fields.Field(attribute="title", column_name=column("title"))
-    type = fields.Field(attribute="type", column_name=column("type"), widget=TypeWidget())
-    kind = fields.Field(attribute="type__kind", column_name=column("kind"), readonly=True)
-    subdistrict = fields.Field(
-        attribute="community__subdistrict__name", column_name=column("subdistrict"), readonly=True
+    Headers are translated with a context ("activity sheet column") so that they never take another app's
+    translation of the same English word; a sheet may use either language's headers or the field names.
+    """
+
+    title = fields.Field(attribute="title", column_name=pgettext_lazy("activity sheet column", "title"))
+    type = fields.Field(
+        attribute="type", column_name=pgettext_lazy("activity sheet column", "type"), widget=TypeWidget()
     )
-    community = fields.Field(attribute="community", column_name=column("community"), widget=CommunityWidget())
+    kind = fields.Field(
+        attribute="type__kind", column_name=pgettext_lazy("activity sheet column", "kind"), readonly=True
+    )
+    subdistrict = fields.Field(
+        attribute="community__subdistrict__name",
+        column_name=pgettext_lazy("activity sheet column", "subdistrict"),
+        readonly=True,
+    )
+    community = fields.Field(
+        attribute="community",
+        column_name=pgettext_lazy("activity sheet column", "community"),
+        widget=CommunityWidget(),
+    )
     party_organization = fields.Field(
         attribute="party_organization",
-        column_name=column("Party organisation"),
+        column_name=pgettext_lazy("activity sheet column", "Party organisation"),
         widget=_named(PartyOrganization),
     )
     volunteer_team = fields.Field(
-        attribute="volunteer_team", column_name=column("volunteer team"), widget=_named(VolunteerTeam)
+        attribute="volunteer_team",
+        column_name=pgettext_lazy("activity sheet column", "volunteer team"),
+        widget=_named(VolunteerTeam),
     )
     partner = fields.Field(
-        attribute="partner", column_name=column("partner organisation"), widget=_named(PartnerOrganization)
+        attribute="partner",
+        column_name=pgettext_lazy("activity sheet column", "partner organisation"),
+        widget=_named(PartnerOrganization),
     )
-    venue = fields.Field(attribute="venue", column_name=column("venue"), widget=VenueWidget())
-    start = fields.Field(attribute="start", column_name=column("start"), widget=DateTimeWidget())
-    end = fields.Field(attribute="end", column_name=column("end"), widget=DateTimeWidget())
+    venue = fields.Field(
+        attribute="venue", column_name=pgettext_lazy("activity sheet column", "venue"), widget=VenueWidget()
+    )
+    start = fields.Field(
+        attribute="start",
+        column_name=pgettext_lazy("activity sheet column", "start"),
+        widget=DateTimeWidget(),
+    )
+    end = fields.Field(
+        attribute="end", column_name=pgettext_lazy("activity sheet column", "end"), widget=DateTimeWidget()
+    )
     participants = fields.Field(
-        attribute="participants", column_name=column("participants"), widget=IntegerWidget(), default=0
+        attribute="participants",
+        column_name=pgettext_lazy("activity sheet column", "participants"),
+        widget=IntegerWidget(),
+        default=0,
     )
     lecturers = LecturersField(
-        attribute="lecturers", column_name=column("lecturers"), widget=LecturersWidget()
+        attribute="lecturers",
+        column_name=pgettext_lazy("activity sheet column", "lecturers"),
+        widget=LecturersWidget(),
     )
     programme = fields.Field(
         attribute="programme",
-        column_name=column("programme"),
+        column_name=pgettext_lazy("activity sheet column", "programme"),
         widget=CachedNameWidget(
             Programme,
             lambda user: Programme.objects.for_user(user).only(
@@ -303,7 +329,9 @@ class ActivityResource(ScopedModelResource):
             ),
         ),
     )
-    description = fields.Field(attribute="description", column_name=column("description"))
+    description = fields.Field(
+        attribute="description", column_name=pgettext_lazy("activity sheet column", "description")
+    )
 
     class Meta:
         model = Activity

@@ -1,13 +1,22 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from activities.models import Activity, ActivityType, Lecturer, Programme, ProgrammeYear
 from communities.models import PartyOrganization, Person
 from venues.models import Venue
 
 TZ = timezone.get_default_timezone()
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """Pages and messages in English, so tests read the msgids (one test checks the Chinese on purpose)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 def at(y, m, d, hour=9):
