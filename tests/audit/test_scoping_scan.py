@@ -46,17 +46,23 @@ def top_up(home):
         )
     if not Honour.objects.for_unit(home).exists():
         Honour.objects.create(
-            title="扫描测试荣誉", awarded_by="扫描测试单位", year=2018, subdistrict=home.subdistrict, community=home
+            title="扫描测试荣誉",
+            awarded_by="扫描测试单位",
+            year=2018,
+            subdistrict=home.subdistrict,
+            community=home,
         )
     programme = Programme.objects.for_unit(home).filter(community=home).first()
     if programme is None:
-        programme = Programme.objects.create(name="扫描测试品牌", subdistrict=home.subdistrict, community=home)
+        programme = Programme.objects.create(
+            name="扫描测试品牌", subdistrict=home.subdistrict, community=home
+        )
     if not ProgrammeYear.objects.for_unit(home).filter(programme__community=home).exists():
         ProgrammeYear.objects.create(programme=programme, year=2018, plan="扫描测试计划")
     if not Lecturer.objects.for_unit(home).exists():
         Lecturer.objects.create(person=lecturer_person, community=home, category="teacher", topics="扫描测试")
     if not Activity.objects.for_unit(home).exists():
-        start = timezone.make_aware(datetime.datetime(2018, 6, 1, 9))
+        start = datetime.datetime(2018, 6, 1, 9, tzinfo=timezone.get_current_timezone())
         Activity.objects.create(
             title="扫描测试活动",
             type=ActivityType.objects.first(),
@@ -69,11 +75,16 @@ def top_up(home):
     venue = Venue.objects.for_unit(home).first()
     if not Closure.objects.for_unit(home).exists():
         Closure.objects.create(
-            venue=venue, starts_on=datetime.date(2030, 1, 1), ends_on=datetime.date(2030, 1, 2), reason="扫描测试闭馆"
+            venue=venue,
+            starts_on=datetime.date(2030, 1, 1),
+            ends_on=datetime.date(2030, 1, 2),
+            reason="扫描测试闭馆",
         )
     if not Booking.objects.for_unit(home).exists():
-        start = timezone.make_aware(datetime.datetime(2030, 1, 5, 10))
-        slot = Slot.objects.create(venue=venue, starts_at=start, ends_at=start + datetime.timedelta(hours=1), capacity=20)
+        start = datetime.datetime(2030, 1, 5, 10, tzinfo=timezone.get_current_timezone())
+        slot = Slot.objects.create(
+            venue=venue, starts_at=start, ends_at=start + datetime.timedelta(hours=1), capacity=20
+        )
         Booking.objects.create(
             reference="SCANTEST0001",
             venue=venue,
@@ -132,7 +143,9 @@ def hidden_records(model, home, outsider):
 
 def markers(records, visible):
     """The names of ``records`` that no record visible to the outsider shares: they must appear nowhere."""
-    return [str(obj) for obj in records if len(str(obj)) >= 2 and not any(str(obj) in seen for seen in visible)]
+    return [
+        str(obj) for obj in records if len(str(obj)) >= 2 and not any(str(obj) in seen for seen in visible)
+    ]
 
 
 def body_of(response) -> bytes:
@@ -180,7 +193,11 @@ def test_staff_of_another_unit_see_no_record_of_the_first_anywhere(client, units
         for field_name in getattr(model_admin, "autocomplete_fields", ()):
             response = client.get(
                 reverse("admin:autocomplete"),
-                {"app_label": model._meta.app_label, "model_name": model._meta.model_name, "field_name": field_name},
+                {
+                    "app_label": model._meta.app_label,
+                    "model_name": model._meta.model_name,
+                    "field_name": field_name,
+                },
             )
             check(response, f"{label}.{field_name} autocomplete")
         export_url = url(model, "export")
@@ -214,7 +231,10 @@ def test_staff_of_another_unit_see_no_record_of_the_first_anywhere(client, units
 
                     book = openpyxl.load_workbook(io.BytesIO(body))
                     cells = " ".join(
-                        str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row
+                        str(c)
+                        for sheet in book.worksheets
+                        for row in sheet.iter_rows(values_only=True)
+                        for c in row
                     )
                 else:
                     cells = body.decode("utf-8-sig", errors="replace")
