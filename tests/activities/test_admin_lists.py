@@ -94,3 +94,17 @@ def test_programme_year_list_shows_progress(client, staff, programme_year, commu
     [row] = response.context["cl"].result_list
     assert (row.activities_done, row.participants_done) == (4, 40)
     assert ProgrammeYear.objects.for_user(staff).count() == 1
+
+
+def test_date_hierarchy_offers_years_then_the_real_months(client, staff, community, lecture_type, branch):
+    add_activities(2, community, lecture_type, branch, month=3)
+    Activity.objects.create(
+        title="次年", type=lecture_type, community=community, party_organization=branch,
+        start=at(2019, 7, 1), end=at(2019, 7, 1, 11), participants=1,
+    )  # fmt: skip
+    client.force_login(staff)
+    response = client.get(LIST)
+    body = response.content.decode()
+    assert "start__year=2018" in body and "start__year=2019" in body
+    months = client.get(LIST, {"start__year": "2018"}).content.decode()
+    assert "start__month=3" in months and "start__month=7" not in months
