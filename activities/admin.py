@@ -29,7 +29,13 @@ from .models import (
     communities_for,
     period_bounds,
 )
-from .resources import ActivityResource
+from .resources import (
+    ActivityResource,
+    ActivityTypeResource,
+    LecturerResource,
+    ProgrammeResource,
+    ProgrammeYearResource,
+)
 
 OUTSIDE_UNIT = _("This record is not in your unit (or no longer exists); choose one of your own unit.")
 
@@ -44,6 +50,13 @@ class CommunityChoicesMixin:
             field.error_messages["invalid_choice"] = OUTSIDE_UNIT
             return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ExportOnlyMixin:
+    """Exported like every register; entered in the admin, not imported (the activity sheet is the import)."""
+
+    def has_import_permission(self, request):
+        return False
 
 
 # --- list filters that list only the account's own records ---------------------------------------
@@ -122,7 +135,8 @@ class MonthFilter(admin.SimpleListFilter):
 
 
 @admin.register(ActivityType)
-class ActivityTypeAdmin(ScopedAdmin):
+class ActivityTypeAdmin(ExportOnlyMixin, ScopedAdmin):
+    resource_classes = [ActivityTypeResource]
     list_display = ["name", "kind", "subdistrict"]
     list_filter = ["kind"]
     list_select_related = ["subdistrict"]
@@ -193,7 +207,8 @@ def _check_programme_unit(user, cleaned):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(CommunityChoicesMixin, ScopedAdmin):
+class ProgrammeAdmin(ExportOnlyMixin, CommunityChoicesMixin, ScopedAdmin):
+    resource_classes = [ProgrammeResource]
     list_display = ["name", "parent", "subdistrict", "community", "page_link"]
     list_select_related = ["parent", "subdistrict", "community"]
     list_filter = [
@@ -233,7 +248,8 @@ class ProgrammeAdmin(CommunityChoicesMixin, ScopedAdmin):
 
 
 @admin.register(ProgrammeYear)
-class ProgrammeYearAdmin(ScopedAdmin):
+class ProgrammeYearAdmin(ExportOnlyMixin, ScopedAdmin):
+    resource_classes = [ProgrammeYearResource]
     list_display = [
         "programme",
         "year",
@@ -289,7 +305,8 @@ def sessions_subquery(begin=None, stop=None):
 
 
 @admin.register(Lecturer)
-class LecturerAdmin(CommunityChoicesMixin, ScopedAdmin):
+class LecturerAdmin(ExportOnlyMixin, CommunityChoicesMixin, ScopedAdmin):
+    resource_classes = [LecturerResource]
     list_display = ["person", "category", "community", "sessions", "active"]
     list_select_related = ["person", "community"]
     list_filter = ["category", "active", SessionYearFilter]

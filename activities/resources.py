@@ -23,7 +23,7 @@ from communities.resources_base import IntegerWidget, ScopedForeignKeyWidget, Sc
 from venues.models import Venue
 from volunteers.models import VolunteerTeam
 
-from .models import Activity, ActivityType, ImportLog, Lecturer, Programme, communities_for
+from .models import Activity, ActivityType, ImportLog, Lecturer, Programme, ProgrammeYear, communities_for
 
 AMBIGUOUS = object()
 LIST_SEPARATORS = ("、", "，", ",", ";", "；")
@@ -484,3 +484,99 @@ class ActivityResource(ScopedModelResource):
 
     def dehydrate_kind(self, activity):
         return activity.type.get_kind_display()
+
+
+# --- the other registers: exported (scoped by the admin's list, formula-safe), imported only as activities ---
+
+
+class ActivityTypeResource(ScopedModelResource):
+    kind = fields.Field(
+        attribute="kind", column_name=pgettext_lazy("activity sheet column", "kind"), readonly=True
+    )
+    subdistrict = fields.Field(
+        attribute="subdistrict__name", column_name=pgettext_lazy("activity sheet column", "subdistrict"),
+        readonly=True,
+    )  # fmt: skip
+
+    class Meta:
+        model = ActivityType
+        fields = ("id", "name", "kind", "subdistrict")
+
+    def dehydrate_kind(self, activity_type):
+        return activity_type.get_kind_display()
+
+
+class ProgrammeResource(ScopedModelResource):
+    subdistrict = fields.Field(
+        attribute="subdistrict__name", column_name=pgettext_lazy("activity sheet column", "subdistrict"),
+        readonly=True,
+    )  # fmt: skip
+    community = fields.Field(
+        attribute="community__name",
+        column_name=pgettext_lazy("activity sheet column", "community"),
+        readonly=True,
+    )
+    parent = fields.Field(
+        attribute="parent__name", column_name=pgettext_lazy("activity sheet column", "part of"), readonly=True
+    )
+    select_related = ("subdistrict", "community", "parent")
+
+    class Meta:
+        model = Programme
+        fields = ("id", "name", "subdistrict", "community", "parent", "launched_on", "description")
+
+
+class ProgrammeYearResource(ScopedModelResource):
+    programme = fields.Field(
+        attribute="programme__name",
+        column_name=pgettext_lazy("activity sheet column", "programme"),
+        readonly=True,
+    )
+    activities_done = fields.Field(
+        attribute="activities_done", column_name=pgettext_lazy("activity sheet column", "activities so far"),
+        readonly=True,
+    )  # fmt: skip
+    participants_done = fields.Field(
+        attribute="participants_done", column_name=pgettext_lazy("activity sheet column", "participants so far"),
+        readonly=True,
+    )  # fmt: skip
+    select_related = ("programme",)
+
+    class Meta:
+        model = ProgrammeYear
+        fields = (
+            "id", "programme", "year", "plan", "target_activities", "activities_done", "target_participants",
+            "participants_done", "mid_year_note", "score", "assessment",
+        )  # fmt: skip
+
+
+class LecturerResource(ScopedModelResource):
+    name = fields.Field(
+        attribute="person__name", column_name=pgettext_lazy("activity sheet column", "name"), readonly=True
+    )
+    community = fields.Field(
+        attribute="community__name",
+        column_name=pgettext_lazy("activity sheet column", "community"),
+        readonly=True,
+    )
+    category = fields.Field(
+        attribute="category", column_name=pgettext_lazy("activity sheet column", "category"), readonly=True
+    )
+    halls = fields.Field(column_name=pgettext_lazy("activity sheet column", "halls"), readonly=True)
+    sessions = fields.Field(
+        attribute="session_count", column_name=pgettext_lazy("activity sheet column", "lecture sessions"),
+        readonly=True,
+    )  # fmt: skip
+
+    class Meta:
+        model = Lecturer
+        fields = ("id", "name", "community", "category", "topics", "halls", "sessions", "active")
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("person", "community").prefetch_related("halls")
+
+    def dehydrate_category(self, lecturer):
+        return lecturer.get_category_display()
+
+    def dehydrate_halls(self, lecturer):
+        return "、".join(hall.name for hall in lecturer.halls.all())

@@ -208,3 +208,41 @@ def test_a_sheet_with_chinese_headers_imports_and_errors_read_in_chinese(client,
     response = preview(client, csv_file([row], header=header))
     assert confirm(client, response).status_code == 302
     assert Activity.objects.get().title == "暖心工程走访"
+
+
+@pytest.mark.parametrize(
+    "model,resource_name",
+    [
+        ("programme", "ProgrammeResource"),
+        ("programmeyear", "ProgrammeYearResource"),
+        ("lecturer", "LecturerResource"),
+        ("activitytype", "ActivityTypeResource"),
+    ],
+)
+def test_other_registers_export_only_their_units_rows_and_do_not_import(
+    client, staff, outsider, programme_year, lecturer, model, resource_name, sheet_world
+):
+    from activities import resources
+
+    resource = getattr(resources, resource_name)
+    data = {"format": "0", **{f"{resource_name.lower()}_{name}": "on" for name in resource().fields}}
+    url = reverse(f"admin:activities_{model}_export")
+    expected = {
+        "programme": "五心工程",
+        "programmeyear": "五心工程",
+        "lecturer": "李讲师",
+        "activitytype": "讲堂讲习",
+    }
+    client.force_login(staff)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    cells = str(list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)))
+    assert expected[model] in cells
+    if model == "programmeyear":
+        assert "2018" in cells
+    assert client.get(reverse(f"admin:activities_{model}_import")).status_code == 403
+    if model != "activitytype":  # the shared types are everybody's
+        client.force_login(outsider)
+        response = client.post(url, data)
+        cells = str(list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)))
+        assert expected[model] not in cells
