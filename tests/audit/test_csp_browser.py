@@ -14,12 +14,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def watch_violations(page) -> list[str]:
     violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
     return violations
 
 
@@ -42,9 +42,9 @@ def test_public_pages_run_under_the_policy(live_server, page, community):
     assert violations and page.evaluate("() => window.x") is None
 
 
-def test_the_admin_runs_under_the_policy(live_server, browser, superuser, community):
+def signed_in_page(live_server, browser, user):
     client = Client()
-    client.force_login(superuser)  # verified for the second factor by the project's conftest
+    client.force_login(user)  # verified for the second factor by the project's conftest
     context = browser.new_context()
     context.add_cookies(
         [
@@ -55,7 +55,11 @@ def test_the_admin_runs_under_the_policy(live_server, browser, superuser, commun
             }
         ]
     )
-    page = context.new_page()
+    return context.new_page()
+
+
+def test_the_admin_runs_under_the_policy(live_server, browser, superuser, community):
+    page = signed_in_page(live_server, browser, superuser)
     violations = watch_violations(page)
     venue = make_venue(community)
     for path in [
@@ -65,6 +69,8 @@ def test_the_admin_runs_under_the_policy(live_server, browser, superuser, commun
         reverse("admin:venues_venue_change", args=[venue.pk]),
         reverse("admin:venues_venue_history", args=[venue.pk]),
         reverse("audit:two_factor"),
+        reverse("reports:dashboard"),
+        reverse("volunteers:service_records"),
     ]:
         response = page.goto(live_server.url + path)
         assert response.ok, path
@@ -77,3 +83,20 @@ def test_the_admin_runs_under_the_policy(live_server, browser, superuser, commun
         add_links.first.click()
         assert page.locator("tr.form-row").count() > before
     assert violations == []
+
+
+@pytest.mark.xfail(
+    reason="templates/volunteers/due_list.html has an inline onclick (window.print()): the volunteers app "
+    "must move it to a static script; remove this mark then",
+    strict=False,
+)
+def test_the_due_visits_list_runs_under_the_policy(live_server, browser, superuser):
+    page = signed_in_page(live_server, browser, superuser)
+    violations = watch_violations(page)
+    page.goto(live_server.url + reverse("volunteers:due"))
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => { window.print = () => { window.printed = true; }; }")
+    page.locator("button.button").first.click()  # the "Print" button
+    page.wait_for_timeout(200)
+    assert violations == []
+    assert page.evaluate("() => window.printed") is True
