@@ -311,3 +311,49 @@ def test_capacity_change_follows_to_future_slots(client, staff, venue, slot_star
     if response.status_code != 302:
         pytest.skip("admin change form needs inline data this test does not build")
     assert Slot.objects.get().capacity == 6  # never below the places already booked
+
+
+@pytest.mark.parametrize(
+    "model", ["venue", "offering", "openinghours", "closure", "docent", "booking", "visitrecord"]
+)
+def test_every_register_lists_and_opens_its_add_form(client, staff, venue, docent, slot_start, model):
+    make_booking(venue, slot_start)
+    client.force_login(staff)
+    assert client.get(f"/admin/venues/{model}/").status_code == 200
+    expected = 403 if model == "booking" else 200
+    assert client.get(f"/admin/venues/{model}/add/").status_code == expected
+
+
+def test_supervisor_sees_the_bookings_but_cannot_act(client, supervisor, venue, slot_start):
+    booking = make_booking(venue, slot_start)
+    client.force_login(supervisor)
+    assert booking.reference in client.get(CHANGELIST).content.decode()
+    act(client, "approve", [booking])
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.PENDING
+
+
+def test_docent_change_page_and_venue_change_page_open(client, staff, venue, docent):
+    client.force_login(staff)
+    assert client.get(f"/admin/venues/docent/{docent.pk}/change/").status_code == 200
+    assert client.get(f"/admin/venues/venue/{venue.pk}/change/").status_code == 200
+
+
+def test_venues_import_into_the_accounts_own_community_only(staff, community, other_community):
+    import tablib
+
+    from venues.models import Venue
+    from venues.resources import VenueResource
+
+    headers = ["slug", "name", "kind", "community", "capacity", "slot_minutes", "booking_window_days",
+               "min_notice_hours", "public_bookable", "needs_approval"]  # fmt: skip
+    good = tablib.Dataset(headers=headers)
+    good.append(["huanxi-reading", "环西社区党建书屋", "reading_room", "环西社区", 15, 60, 28, 2, 1, 0])
+    result = VenueResource(user=staff).import_data(good, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Venue.objects.get(slug="huanxi-reading").community == community
+    foreign = tablib.Dataset(headers=headers)
+    foreign.append(["jinye-reading", "金业路社区党建书屋", "reading_room", "金业路社区", 15, 60, 28, 2, 1, 0])
+    result = VenueResource(user=staff).import_data(foreign, dry_run=False)
+    assert result.has_errors() or result.has_validation_errors()
+    assert not Venue.objects.filter(slug="jinye-reading").exists()
