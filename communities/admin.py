@@ -56,6 +56,9 @@ class GridAdmin(ScopedAdmin):
     resource_classes = [resources.GridResource]
     list_display = ("name", "community")
     list_select_related = ("community",)
+    # By the unique (community, name) index: the first page of a million grids is read from the index
+    # instead of sorting the whole table by community name (bench/communities_admin.py).
+    ordering = ("community_id", "name")
     search_fields = ("name", "community__name")
     list_filter = ("community__subdistrict", "community")
     autocomplete_fields = ("community",)
@@ -66,6 +69,7 @@ class CourtyardAdmin(ScopedAdmin):
     resource_classes = [resources.CourtyardResource]
     list_display = ("name", "grid", "address", "households")
     list_select_related = ("grid__community",)
+    ordering = ("grid_id", "name")  # the unique (grid, name) index, as for grids
     search_fields = ("name", "address", "grid__name")
     list_filter = ("grid__community", "grid")
     autocomplete_fields = ("grid",)
