@@ -160,3 +160,8 @@ def test_force_login_in_other_apps_tests_counts_as_verified(client, sensitive_st
     assert client.get(reverse("admin:index")).status_code == 200
     client.force_login(superuser)
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_every_admin_page_links_to_the_two_factor_page(client, staff):
+    client.force_login(staff)
+    assert reverse("audit:two_factor") in client.get(reverse("admin:index")).content.decode()
