@@ -175,7 +175,9 @@ class ChoiceWidget(widgets.CharWidget):
         text = _text(value)
         if not text:
             return ""
-        if not hasattr(self, "_codes"):  # once per import: each choice's code and label in every site language
+        if not hasattr(
+            self, "_codes"
+        ):  # once per import: each choice's code and label in every site language
             self._codes = {}
             for code, label in self.choices:
                 for spelling in {str(code), *_in_every_language(label)}:
@@ -450,6 +452,9 @@ class ScopedModelResource(resources.ModelResource):
     def import_data(self, dataset, *args, **kwargs):
         # All or nothing: a file with any bad row writes nothing, also at the confirm step.
         kwargs["rollback_on_validation_errors"] = True
+        # Spreadsheet programs leave formatted but empty rows at the end of a sheet.
+        while len(dataset) and not any(_text(value) for value in dataset[-1]):
+            del dataset[-1]
         try:
             self.check_columns(dataset)
         except ImportFileError as error:
@@ -514,6 +519,12 @@ class ScopedModelResource(resources.ModelResource):
     def import_row(self, row, instance_loader, **kwargs):
         for key, value in row.items():
             row[key] = unescape_formula(value.strip() if isinstance(value, str) else value)
+        if not any(_text(value) for value in row.values()):
+            # A blank line between records (spreadsheets keep them): nothing to import, nothing wrong.
+            row_result = self.get_row_result_class()()
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            row_result.diff = ["" for _header in self.get_diff_headers()]
+            return row_result
         row_result = super().import_row(row, instance_loader, **kwargs)
         if row_result.errors:
             # An error the widgets and full_clean() did not foresee (e.g. the database refused the row):

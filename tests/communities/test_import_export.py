@@ -462,3 +462,20 @@ def test_staff_without_the_add_permission_cannot_import(client, staff, community
     staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_grid", "change_grid"]))
     login(client, staff)
     assert client.get(admin_url(Grid, "import")).status_code == 403
+
+
+def test_blank_rows_in_a_sheet_are_passed_over(en, staff, grid):
+    login(en, staff)
+    rows = [
+        COURTYARD_HEADER,
+        ["环西社区", "第一网格", "甲院", None, 1],
+        [None] * 5,
+        ["环西社区", "第一网格", "乙院", None, "四"],
+        [None] * 5,
+        [None] * 5,
+    ]
+    response = upload(en, Courtyard, xlsx_bytes(rows), "sheet.xlsx", XLSX)
+    assert invalid_rows(response) == {4: ["Households: “四” is not a whole number."]}  # row 4 of the sheet
+    rows[3][4] = 4
+    assert import_file(en, Courtyard, xlsx_bytes(rows), "sheet.xlsx", XLSX).status_code == 302
+    assert sorted(Courtyard.objects.values_list("name", flat=True)) == ["乙院", "甲院"]
