@@ -77,6 +77,10 @@ def test_resident_books_staff_approves_resident_sees_it(live_server, browser, ha
     admin.locator("select[name=action]").select_option("approve")
     admin.locator("button[name=index], input[name=index]").first.click()
     expect(admin.locator(".messagelist")).to_contain_text("1")
+    booking = Booking.objects.select_related("slot").get(reference=reference)
+    admin.goto(f"{live_server.url}/admin/venues/venue/{hall.pk}/week/?week={booking.slot.starts_at.date()}")
+    expect(admin.locator(".week-booking", has_text=reference)).to_be_visible()
+    admin.screenshot(path=str(artifacts / "admin-week-calendar.png"), full_page=True)
     staff.close()
 
     page.reload()
