@@ -53,30 +53,45 @@ def home(request):
     )
 
 
+LIST_CACHE_SECONDS = 60
+
+
 def venue_list(request):
-    venues = public_venues().prefetch_related(
-        Prefetch("offerings", queryset=Offering.objects.order_by("position", "pk"))
-    )
+    """Public venues by district and kind. The list holds no booking data, so its body is cached for a
+    minute per filter, page and language (a venue added or edited by staff shows within that minute)."""
     district = request.GET.get("district", "")
     kind = request.GET.get("kind", "")
-    if district.isdigit():
-        venues = venues.filter(community__subdistrict__district_id=int(district))
-    if kind in Venue.Kind.values:
-        venues = venues.filter(kind=kind)
-    venues = venues.order_by("community__subdistrict__district__name", "kind", "name")
-    page = Paginator(venues, VENUES_PER_PAGE).get_page(request.GET.get("page"))
-    districts = District.objects.filter(subdistricts__communities__venues__public_bookable=True).distinct()
-    return render(
-        request,
-        "venues/venue_list.html",
-        {
-            "page": page,
-            "districts": districts,
-            "kinds": Venue.Kind.choices,
-            "district": district,
-            "kind": kind,
-        },
-    )
+    district = district if district.isdigit() else ""
+    kind = kind if kind in Venue.Kind.values else ""
+    page_number = request.GET.get("page", "1")
+    page_number = page_number if page_number.isdigit() else "1"
+    key = f"venues:list:{get_language()}:{district}:{kind}:{page_number}"
+    body = cache.get(key)
+    if body is None:
+        venues = public_venues().prefetch_related(
+            Prefetch("offerings", queryset=Offering.objects.order_by("position", "pk"))
+        )
+        if district:
+            venues = venues.filter(community__subdistrict__district_id=int(district))
+        if kind:
+            venues = venues.filter(kind=kind)
+        venues = venues.order_by("community__subdistrict__district__name", "kind", "name")
+        page = Paginator(venues, VENUES_PER_PAGE).get_page(page_number)
+        districts = District.objects.filter(
+            subdistricts__communities__venues__public_bookable=True
+        ).distinct()
+        body = render_to_string(
+            "venues/_venue_list_body.html",
+            {
+                "page": page,
+                "districts": districts,
+                "kinds": Venue.Kind.choices,
+                "district": district,
+                "kind": kind,
+            },
+        )
+        cache.set(key, body, LIST_CACHE_SECONDS)
+    return render(request, "venues/venue_list.html", {"body": body})
 
 
 def _public_venue(slug):

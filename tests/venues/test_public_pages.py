@@ -209,3 +209,14 @@ def test_a_cached_venue_page_costs_one_query(client, venue, django_assert_max_nu
     client.get("/venues/jiafeng/")
     with django_assert_max_num_queries(1):
         assert client.get("/venues/jiafeng/").status_code == 200
+
+
+def test_venue_list_ignores_malformed_filters_and_is_cached(client, venue, django_assert_max_num_queries):
+    assert (
+        "家风家训馆"
+        in client.get("/venues/", {"district": "x'; drop", "kind": "nope", "page": "-1"}).content.decode()
+    )
+    with django_assert_max_num_queries(0):
+        assert (
+            client.get("/venues/", {"district": "x'; drop", "kind": "nope", "page": "-1"}).status_code == 200
+        )
