@@ -1,5 +1,5 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +77,20 @@ class Venue(models.Model):
 
     def get_absolute_url(self):
         return reverse("venues:venue_detail", args=[self.slug])
+
+    @classmethod
+    def page_head(cls, slug: str):
+        """(pk, name, availability_version) of a public venue, or None: the one query of a cached venue page.
+
+        Plain SQL because this is the hottest query of the public site and the ORM's compilation costs
+        more than the query itself (~1 ms of the ~5 ms a cached page takes)."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, name, availability_version FROM {table} WHERE slug = %s AND public_bookable = %s",
+                [slug, True],
+            )
+            return cursor.fetchone()
 
     @classmethod
     def bump_availability(cls, venue_id) -> None:

@@ -110,19 +110,17 @@ def venue_detail(request, slug):
     at midnight, and after PAGE_CACHE_SECONDS (edits of sections, menu, hours or closures by import).
     The page around it (language switcher with its CSRF token, messages) is rendered for each request.
     """
-    # A lean first query (no joins): all a cached page needs.
-    head = (
-        Venue.objects.open_to_public().filter(slug=slug).values("pk", "name", "availability_version").first()
-    )
+    head = Venue.page_head(slug)
     if head is None:
         raise Http404
+    venue_pk, venue_name, version = head
     now = timezone.now()
-    key = f"venues:page:{head['pk']}:{head['availability_version']}:{get_language()}"
+    key = f"venues:page:{venue_pk}:{version}:{get_language()}"
     cached = cache.get(key)
     if cached is not None and now < cached[1]:
         body = cached[0]
     else:
-        venue = get_object_or_404(public_venues(), pk=head["pk"])
+        venue = get_object_or_404(public_venues(), pk=venue_pk)
         days = schedule(venue, now=now)
         body = render_to_string(
             "venues/_venue_body.html",
@@ -143,7 +141,7 @@ def venue_detail(request, slug):
         if first is not None:
             expires.append(first.starts_at - timedelta(hours=venue.min_notice_hours))
         cache.set(key, (body, min(expires)), PAGE_CACHE_SECONDS)
-    return render(request, "venues/venue_detail.html", {"venue_name": head["name"], "body": body})
+    return render(request, "venues/venue_detail.html", {"venue_name": venue_name, "body": body})
 
 
 def _too_many(request, message):
