@@ -225,6 +225,18 @@ class HomeVisitAdmin(ScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("volunteers", "services")
 
+    def get_exclude(self, request, obj=None):
+        excluded = list(super().get_exclude(request, obj) or [])
+        if not can_see_sensitive(request.user):
+            # Visit notes may mention health despite the help text: shown like the health notes.
+            excluded.append("notes")
+        return excluded
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and obj.notes and can_see_sensitive(request.user):
+            log_sensitive_access(request.user, obj, ["notes"])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     @admin.display(description=_("volunteers"))
     def volunteer_names(self, visit):
         return "、".join(person.name for person in visit.volunteers.all())

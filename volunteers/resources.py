@@ -224,6 +224,7 @@ class HomeVisitResource(SensitiveDataResource):
     services = Field(column_name=_("services"))
 
     list_fields = ("volunteers", "services")
+    sensitive_fields = ("notes",)
 
     class Meta:
         model = HomeVisit

@@ -126,3 +126,21 @@ def test_what_sensitive_staff_see_in_full_is_in_the_access_log_without_the_value
     assert (str(recipient.pk), "categories, health_notes, phone") in logs
     assert not AccessLog.objects.filter(fields__contains=PHONE).exists()
     assert not AccessLog.objects.filter(fields__contains=HEALTH_NOTE).exists()
+
+
+def test_visit_notes_are_shown_only_with_the_permission(
+    client, staff, sensitive_staff, recipient, team, volunteer
+):
+    from volunteers.models import HomeVisit
+    from volunteers.resources import HomeVisitResource
+
+    visit = add_visit(recipient, team, [volunteer], datetime.date(2018, 2, 6))
+    HomeVisit.objects.filter(pk=visit.pk).update(notes="血压偏高，已提醒复诊")
+    url = admin_url(HomeVisit, "change", visit.pk)
+    sign_in(client, staff)
+    client.cookies["django_language"] = "en"
+    assert "血压偏高" not in client.get(url).content.decode()
+    assert "血压偏高" not in str(exported_rows(export(client, HomeVisit, HomeVisitResource)))
+    sign_in(client, sensitive_staff)
+    assert "血压偏高" in client.get(url).content.decode()
+    assert "血压偏高" in str(exported_rows(export(client, HomeVisit, HomeVisitResource)))
