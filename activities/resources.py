@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import fields, resources, widgets
+from import_export.results import RowResult
 
 from communities.models import Community, PartnerOrganization, PartyOrganization
 from communities.resources_base import IntegerWidget, ScopedForeignKeyWidget, ScopedModelResource
@@ -26,6 +27,7 @@ from volunteers.models import VolunteerTeam
 from .models import Activity, ActivityType, ImportLog, Lecturer, Programme, ProgrammeYear, communities_for
 
 AMBIGUOUS = object()
+PREVIEW_ROWS = 100
 LIST_SEPARATORS = ("、", "，", ",", ";", "；")
 DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
@@ -452,6 +454,13 @@ class ActivityResource(ScopedModelResource):
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
+        if kwargs.get("dry_run"):
+            # The preview lists the first rows, not a 50,000-row table; every bad row is still listed (in
+            # result.invalid_rows), and the confirm step imports the whole sheet again.
+            result.rows = [
+                row for i, row in enumerate(result.rows)
+                if i < PREVIEW_ROWS or row.errors or row.import_type == RowResult.IMPORT_TYPE_INVALID
+            ]  # fmt: skip
         if (
             kwargs.get("dry_run")
             or result.has_errors()

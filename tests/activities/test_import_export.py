@@ -246,3 +246,15 @@ def test_other_registers_export_only_their_units_rows_and_do_not_import(
         response = client.post(url, data)
         cells = str(list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)))
         assert expected[model] not in cells
+
+
+def test_preview_of_a_long_sheet_lists_the_first_rows_and_the_import_takes_them_all(
+    client, staff, sheet_world
+):
+    from activities.resources import PREVIEW_ROWS
+
+    client.force_login(staff)
+    response = preview(client, csv_file([good_row(i, lecturers="") for i in range(PREVIEW_ROWS + 50)]))
+    assert len(response.context["result"].valid_rows()) == PREVIEW_ROWS
+    assert confirm(client, response).status_code == 302
+    assert Activity.objects.count() == PREVIEW_ROWS + 50
