@@ -198,7 +198,7 @@ AXES_COOLOFF_TIME = "audit.throttling.cool_off"
 AXES_USE_ATTEMPT_EXPIRATION = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False  # else one valid account would wipe its address's failures against others
 AXES_LOCKOUT_CALLABLE = "audit.throttling.lockout_response"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]  # set from X-Forwarded-For by RealClientAddressMiddleware
 # Addresses of the reverse proxies whose X-Forwarded-For header gives the visitor's address.

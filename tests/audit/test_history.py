@@ -173,3 +173,21 @@ def test_a_bulk_preview_leaves_no_history(staff, community):
     bulk_import(staff, [["吴敏", "女", "", "", "环西社区", "否", ""]], dry_run=True)
     assert not Person.objects.exists()
     assert not LogEntry.objects.filter(content_type__model="person").exists()
+
+
+def test_the_history_page_costs_the_same_queries_for_many_entries(client, sensitive_staff, person):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(sensitive_staff)
+    url = reverse("admin:communities_person_history", args=[person.pk])
+
+    def queries_after(edits):
+        for i in range(edits):
+            person.name = f"张秀英{i}"
+            person.save()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    assert queries_after(2) == queries_after(30)

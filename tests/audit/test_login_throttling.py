@@ -92,10 +92,12 @@ def test_the_address_is_locked_whatever_the_username(client, staff, outsider):
     assert sign_in(client, "jinye", ip="10.0.3.4").status_code == 302
 
 
-def test_a_successful_sign_in_clears_the_failures(client, staff):
-    fail(client, "huanxi", 3)
-    sign_in(client, "huanxi")
-    assert not AccessAttempt.objects.filter(username="huanxi").exists()
+def test_signing_in_to_one_account_does_not_wipe_guesses_at_another(client, staff, outsider):
+    """Someone with a valid account cannot reset the count of their guesses at a colleague's password."""
+    fail(client, "huanxi", 4, ip="10.0.5.5")
+    assert sign_in(client, "jinye", ip="10.0.5.5").status_code == 302
+    client.logout()
+    assert sign_in(client, "huanxi", "wrong-password", ip="10.0.5.5").status_code == 429
 
 
 def test_behind_the_proxy_each_visitor_is_counted_on_their_own(client, staff):
