@@ -3,6 +3,8 @@ from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog
 from django.db.models import F
 from django.urls import reverse
 
+from tests.venues.conftest import slot_start, venue  # noqa: F401  (fixtures for the tests here)
+
 PASSWORD = "pw-for-tests-only"
 
 

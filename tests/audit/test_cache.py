@@ -98,3 +98,22 @@ def test_the_booking_rate_limit_counts_in_redis(redis_url, settings):
         assert ratelimit.hit("booking_phone", "13900000000") is False  # another number has its own count
         keys = caches["default"]._cache.get_client().keys("*")
         assert keys and not any(b"13812345678" in key for key in keys)  # never the number itself
+
+
+@pytest.mark.django_db
+def test_the_public_booking_form_says_clearly_when_redis_counted_too_many(
+    client, redis_url, venue, slot_start, settings
+):
+    from tests.venues.test_booking import form_data
+
+    config = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    with override_settings(CACHES=config, VENUES_RATE_LIMITS={"booking_phone": (2, 3600)}):
+        caches["default"].clear()
+        statuses = [
+            client.post(f"/venues/{venue.slug}/book/", form_data(slot_start)).status_code for _ in range(3)
+        ]
+        assert statuses[:2] == [302, 302]
+        assert statuses[2] == 429
+        response = client.post(f"/venues/{venue.slug}/book/", form_data(slot_start))
+        text = response.content.decode()
+        assert response.status_code == 429 and 'role="alert"' in text and "<html" in text.lower()

@@ -10,7 +10,6 @@ from audit.history import BulkImportHistoryMixin, record_bulk_create, tracked_mo
 from communities.models import Person
 from communities.resources import PersonResource
 from tests.communities.helpers import csv_bytes, import_file
-from tests.venues.conftest import slot_start, venue  # noqa: F401  (fixtures)
 from tests.venues.test_booking import form_data
 from venues.models import Booking
 
@@ -103,7 +102,7 @@ def test_an_import_is_kept_with_the_importing_account(client, staff, community):
     assert entry.changes["phone"][1] == "139****5678"
 
 
-def test_a_public_booking_is_kept_without_an_account(client, venue, slot_start):  # noqa: F811
+def test_a_public_booking_is_kept_without_an_account(client, venue, slot_start):
     response = client.post(f"/venues/{venue.slug}/book/", form_data(slot_start))
     assert response.status_code == 302
     booking = Booking.objects.get()
