@@ -57,8 +57,24 @@ def _text(value):
     return "" if value is None else str(value).strip()
 
 
+class PlainIntegerWidget(IntegerWidget):
+    """Whole numbers; plain digits (nearly every cell) are read directly, anything else as the base reads it."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 15:
+            return int(value)
+        return super().clean(value, row, **kwargs)
+
+
 class DateTimeWidget(widgets.DateTimeWidget):
     """Date and time as a spreadsheet cell holds it or as people type it; local time (Asia/Shanghai)."""
+
+    tz = None
+
+    def reset(self):
+        self.tz = None
 
     @staticmethod
     def _parse_typed(text):
@@ -82,7 +98,11 @@ class DateTimeWidget(widgets.DateTimeWidget):
                 moment = datetime.datetime.fromisoformat(text)  # 2018-05-31 09:00[:00]: the usual case, fast
             except ValueError:
                 moment = self._parse_typed(text)
-        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+        if moment.tzinfo is not None:
+            return moment
+        if self.tz is None:
+            self.tz = timezone.get_current_timezone()  # once per import, not once per cell
+        return moment.replace(tzinfo=self.tz)
 
 
 class CachedNameWidget(ScopedForeignKeyWidget):
@@ -313,7 +333,7 @@ class ActivityResource(ScopedModelResource):
     participants = fields.Field(
         attribute="participants",
         column_name=pgettext_lazy("activity sheet column", "participants"),
-        widget=IntegerWidget(),
+        widget=PlainIntegerWidget(),
         default=0,
     )
     lecturers = LecturersField(
