@@ -217,9 +217,15 @@ class HomeVisitAdmin(ScopedAdmin):
     ]
     list_select_related = ["recipient__person", "community", "team"]
     search_fields = ["recipient__person__name", "team__name"]
-    list_filter = [("team", ScopedRelatedFilter), ("community", ScopedRelatedFilter), "services"]
+    # A date filter rather than date_hierarchy: the hierarchy's "which years" query reads every visit of
+    # the unit on each page view (1.5 s for a district of 1.25 million visits).
+    list_filter = [
+        ("visited_on", admin.DateFieldListFilter),
+        ("team", ScopedRelatedFilter),
+        ("community", ScopedRelatedFilter),
+        "services",
+    ]
     autocomplete_fields = ["recipient", "team", "volunteers"]
-    date_hierarchy = "visited_on"
     exclude = ["community"]
 
     def get_queryset(self, request):

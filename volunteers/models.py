@@ -463,8 +463,11 @@ class HomeVisit(models.Model):
         indexes = [
             # The due list's "latest visit of this recipient" reads this index backwards.
             models.Index(fields=["recipient", "-visited_on"], name="home_visit_recipient_date_idx"),
-            # Counts over a unit and a period.
+            # Counts over a unit and a period; a community's list, newest first.
             models.Index(fields=["community", "visited_on"], name="home_visit_unit_date_idx"),
+            # A district's or subdistrict's list, newest first (the admin's default order): without it
+            # PostgreSQL sorts every visit of the unit (2 s for 1.25 million; 0.6 ms with it).
+            models.Index(fields=["-visited_on", "-id"], name="home_visit_date_idx"),
         ]
 
     def __str__(self):
