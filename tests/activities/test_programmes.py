@@ -156,3 +156,14 @@ def test_community_staff_cannot_create_an_office_wide_programme(client, staff, s
 def test_community_runs_its_subdistricts_programmes(staff, subdistrict, community):
     office_wide = Programme.objects.create(name="三新大讲堂", subdistrict=subdistrict)
     assert list(Programme.objects.for_user(staff)) == [office_wide]
+
+
+def test_programme_page_and_lists_read_in_chinese(client, staff, programme, programme_year, activity):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    client.force_login(staff)
+    page = client.get(reverse("activities:programme", args=[programme.pk])).content.decode()
+    assert "年度周期：目标与进度" in page and "年底考核得分" in page
+    changelist = client.get(reverse("admin:activities_activity_changelist")).content.decode()
+    assert "参与人次" in changelist and "党建品牌/项目" in changelist
