@@ -26,7 +26,6 @@ from .models import (
     Lecturer,
     Programme,
     ProgrammeYear,
-    communities_for,
     period_bounds,
 )
 from .resources import (
@@ -41,15 +40,13 @@ OUTSIDE_UNIT = _("This record is not in your unit (or no longer exists); choose 
 
 
 class CommunityChoicesMixin:
-    """Scoped community choices (see activities.models.communities_for)."""
+    """A community outside the account's unit is refused with a sentence, not "select a valid choice"."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Community:
-            kwargs["queryset"] = communities_for(request.user)
-            field = admin.ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Community:
             field.error_messages["invalid_choice"] = OUTSIDE_UNIT
-            return field
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return field
 
 
 class ExportOnlyMixin:
@@ -85,7 +82,7 @@ CommunityFilter = scoped_filter(
     "community",
     _("community"),
     "community",
-    queryset=lambda request: communities_for(request.user).only("id", "name"),
+    queryset=lambda request: Community.objects.for_user(request.user).only("id", "name"),
 )
 ProgrammeFilter = scoped_filter(
     Programme,
@@ -400,7 +397,7 @@ class ActivityAdmin(CommunityChoicesMixin, ScopedAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        own = list(communities_for(request.user).values_list("pk", flat=True)[:2])
+        own = list(Community.objects.for_user(request.user).values_list("pk", flat=True)[:2])
         if len(own) == 1:  # community staff: their community is the only choice
             initial.setdefault("community", own[0])
         return initial

@@ -18,7 +18,6 @@ from communities.scoping import (
     scope_q,
     subdistrict_scoped,
     unit_level,
-    unit_of,
 )
 from venues.models import Venue
 from volunteers.models import VolunteerTeam
@@ -34,30 +33,6 @@ def period_bounds(start: datetime.date, end: datetime.date):
     begin = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     stop = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     return begin, stop
-
-
-def communities_in(unit):
-    """The communities of a unit (a community: itself).
-
-    Written out here rather than ``Community.objects.for_unit``: the foundation's scope_q filters the
-    Community model by ``pk=<instance>``, which Django 5 refuses (reported to the lead).
-    """
-    level = unit_level(unit)
-    if level == COMMUNITY:
-        return Community.objects.filter(pk=unit.pk)
-    if level == "subdistrict":
-        return Community.objects.filter(subdistrict=unit)
-    return Community.objects.filter(subdistrict__district=unit)
-
-
-def communities_for(user):
-    """The communities a staff account may choose (see communities.scoping.for_user)."""
-    if not user.is_active:
-        return Community.objects.none()
-    if user.is_superuser:
-        return Community.objects.all()
-    unit = unit_of(user)
-    return communities_in(unit) if unit is not None else Community.objects.none()
 
 
 class ActivityTypeQuerySet(ScopedQuerySet):

@@ -24,7 +24,7 @@ from communities.resources_base import IntegerWidget, ScopedForeignKeyWidget, Sc
 from venues.models import Venue
 from volunteers.models import VolunteerTeam
 
-from .models import Activity, ActivityType, ImportLog, Lecturer, Programme, ProgrammeYear, communities_for
+from .models import Activity, ActivityType, ImportLog, Lecturer, Programme, ProgrammeYear
 
 AMBIGUOUS = object()
 PREVIEW_ROWS = 100
@@ -161,7 +161,7 @@ class CommunityWidget(CachedNameWidget):
     subdistrict_column = "subdistrict"
 
     def __init__(self):
-        super().__init__(Community, communities_for)
+        super().__init__(Community, lambda user: Community.objects.for_user(user))
         self.not_found = gettext_lazy("The community “%(name)s” is not in your unit (or does not exist).")
 
     def load(self, user):

@@ -28,10 +28,10 @@ import datetime
 from django.db.models import Count, F, FilteredRelation, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
-from communities.models import Subdistrict
+from communities.models import Community, Subdistrict
 from communities.scoping import DISTRICT, unit_level
 
-from .models import Activity, ActivityType, Lecturer, communities_in, period_bounds
+from .models import Activity, ActivityType, Lecturer, period_bounds
 
 Date = datetime.date
 
@@ -72,7 +72,7 @@ def _by_units(units, path_to_unit: str, unit, start: Date, end: Date) -> list[di
 
 
 def activities_by_community(unit, start: Date, end: Date) -> list[dict]:
-    return _by_units(communities_in(unit), "activities", unit, start, end)
+    return _by_units(Community.objects.for_unit(unit), "activities", unit, start, end)
 
 
 def activities_by_subunit(unit, start: Date, end: Date) -> list[dict]:
