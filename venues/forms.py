@@ -1,12 +1,40 @@
 from django import forms
+from django.forms.utils import flatatt
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communities.validators import validate_phone
 
 from .models import Booking
 from .services import Day, parse_slot_value
+
+
+class SlotSelect(forms.Select):
+    """The slot list, rendered in Python: a month of slots is ~100 options, and Django's per-option templates
+    took half of the booking page's time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        selected = "" if value is None else str(value)
+
+        def options(choices):
+            return format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((v, mark_safe(" selected") if str(v) == selected else "", label) for v, label in choices),
+            )
+
+        parts = []
+        for group, choices in self.choices:
+            if isinstance(choices, list | tuple):
+                parts.append(format_html('<optgroup label="{}">{}</optgroup>', group, options(choices)))
+            else:
+                parts.append(options([(group, choices)]))
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe("".join(parts)))
 
 
 class BookingForm(forms.Form):
@@ -37,7 +65,7 @@ class BookingForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     offering = forms.ModelChoiceField(label=_("What you would like"), queryset=None, required=False)
-    slot = forms.CharField(label=_("Time"), widget=forms.Select)
+    slot = forms.CharField(label=_("Time"), widget=SlotSelect)
     purpose = forms.CharField(
         label=_("Purpose of the visit"),
         max_length=300,
@@ -58,13 +86,11 @@ class BookingForm(forms.Form):
     def set_slot_choices(self, days: list[Day]) -> None:
         """The free slots, grouped by day; only needed to show the form (validation parses the value)."""
         choices = [("", _("Choose a time"))]
+        pattern = gettext("%(day)s %(time)s (%(free)s free)")
         for day in days:
+            short = date_format(day.date, "m-d D")
             options = [
-                (
-                    slot.value,
-                    _("%(day)s %(time)s (%(free)s free)")
-                    % {"day": date_format(day.date, "m-d D"), "time": slot.label, "free": slot.free},
-                )
+                (slot.value, pattern % {"day": short, "time": slot.label, "free": slot.free})
                 for slot in day.slots
                 if slot.free > 0
             ]
