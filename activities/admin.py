@@ -265,6 +265,28 @@ class ProgrammeYearAdmin(ExportOnlyMixin, ScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_progress()
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        unit = unit_of(request.user)
+
+        class ProgrammeYearForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                programme = cleaned.get("programme")
+                if (
+                    programme is not None and unit is not None and unit_level(unit) == COMMUNITY
+                    and programme.community_id != unit.pk
+                ):  # fmt: skip
+                    raise ValidationError(
+                        {
+                            "programme": gettext("The office plans its own programmes; choose one of %(c)s.")
+                            % {"c": unit}
+                        }
+                    )
+                return cleaned
+
+        return ProgrammeYearForm
+
     @admin.display(description=_("activities so far"), ordering="activities_done")
     def activities_done(self, obj):
         return getattr(obj, "activities_done", "-")

@@ -127,3 +127,26 @@ def test_programme_of_another_community_is_refused(
         programme=programme.pk,
     )
     refused(client.post(ADD_URL, data), "programme", "not run in the activity's community")
+
+
+def test_lecturer_of_another_communitys_person_is_refused(
+    client, subdistrict_staff, community, other_community
+):
+    from activities.models import Lecturer
+    from communities.models import Person
+
+    person = Person.objects.create(name="张三", community=other_community)
+    client.force_login(subdistrict_staff)
+    response = client.post(
+        reverse("admin:activities_lecturer_add"),
+        {
+            "person": person.pk,
+            "community": community.pk,
+            "category": "model_worker",
+            "topics": "",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "not registered in this community" in str(response.context["adminform"].form.errors)
+    assert not Lecturer.objects.exists()

@@ -167,3 +167,26 @@ def test_programme_page_and_lists_read_in_chinese(client, staff, programme, prog
     assert "年度周期：目标与进度" in page and "年底考核得分" in page
     changelist = client.get(reverse("admin:activities_activity_changelist")).content.decode()
     assert "参与人次" in changelist and "党建品牌/项目" in changelist
+
+
+def test_community_staff_cannot_plan_the_offices_programme(client, staff, subdistrict):
+    office_wide = Programme.objects.create(name="三新大讲堂", subdistrict=subdistrict)
+    client.force_login(staff)
+    response = client.post(reverse("admin:activities_programmeyear_add"), {
+        "programme": office_wide.pk, "year": 2018, "target_activities": 10, "target_participants": 100,
+        "plan": "", "mid_year_note": "", "assessment": "", "score": "",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert "office plans its own programmes" in str(response.context["adminform"].form.errors)
+    assert not ProgrammeYear.objects.exists()
+
+
+def test_subdistrict_staff_plan_the_offices_programme(client, subdistrict_staff, subdistrict):
+    office_wide = Programme.objects.create(name="三新大讲堂", subdistrict=subdistrict)
+    client.force_login(subdistrict_staff)
+    response = client.post(reverse("admin:activities_programmeyear_add"), {
+        "programme": office_wide.pk, "year": 2018, "target_activities": 10, "target_participants": 100,
+        "plan": "", "mid_year_note": "", "assessment": "", "score": "90",
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert ProgrammeYear.objects.get().score == 90
