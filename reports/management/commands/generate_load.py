@@ -132,7 +132,7 @@ class Command(BaseCommand):
         connection.ensure_connection()
         return sql.Literal(value).as_string(connection.connection)
 
-    def _insert(self, model, values: dict, source: str) -> int:
+    def _insert(self, model, values: dict, source: str, order: str = "") -> int:
         """INSERT INTO model's table (every concrete field) SELECT the expressions in ``values`` FROM source.
 
         Fields not in ``values`` get their default, or NULL when nullable; anything else is an error."""
@@ -152,6 +152,9 @@ class Command(BaseCommand):
             else:
                 raise CommandError(f"generate_load does not know how to fill {model.__name__}.{field.name}.")
         sql = f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {', '.join(expressions)} FROM {source}"
+        if order:
+            # Rows go in in the order an office would have entered them (by date), as in a real table.
+            sql += f" ORDER BY {order}"
         count = self._execute(sql)
         self._say(f"{model._meta.verbose_name_plural}: {count:,}")
         return count
@@ -447,6 +450,7 @@ class Command(BaseCommand):
             f"(SELECT g, {h('g', 11)} % {n * RECIPIENTS} AS ridx FROM generate_series(0, {visits - 1}) g) s "
             f"JOIN gl_recipient r ON r.idx = s.ridx "
             f"JOIN gl_team t ON t.idx = (s.ridx / {RECIPIENTS}) * {TEAMS} + s.g % {TEAMS}",
+            order=f"({h('s.g', 12)} % {DAYS}), r.community_id",
         )
         through = HomeVisit.volunteers.through
         # One volunteer per visit: a member of the visiting team (members 0-9 of team 0, 10-19 of team 1).
@@ -498,6 +502,7 @@ class Command(BaseCommand):
             f"JOIN gl_programme pr ON pr.idx = {community} "
             f"JOIN gl_venue v ON v.idx = {community} * {VENUES} "
             f"JOIN gl_type ty ON ty.idx = {h('g', 25)} % {types}",
+            order=f"{start}, g",
         )
         through = Activity.lecturers.through
         self._execute(
@@ -538,6 +543,7 @@ class Command(BaseCommand):
                 "booked_places": f"CASE WHEN b.status = ANY({holding}) THEN b.size ELSE 0 END",
             },
             "gl_booking b",
+            order="b.starts_at, b.venue_id",
         )
         self._insert(
             Booking,
@@ -557,6 +563,7 @@ class Command(BaseCommand):
                 "created_at": "b.starts_at - interval '3 days'",
             },
             f"gl_booking b JOIN {Slot._meta.db_table} s ON s.venue_id = b.venue_id AND s.starts_at = b.starts_at",
+            order="s.starts_at, s.id",
         )
         self._insert(
             VisitRecord,
