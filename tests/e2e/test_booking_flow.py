@@ -97,6 +97,12 @@ def test_booking_page_at_desktop_width(live_server, browser, hall, artifacts):
     page.goto(f"{live_server.url}/venues/jiafeng/")
     page.screenshot(path=str(artifacts / "venue-page-desktop.png"), full_page=True)
     context.close()
+    phone = browser.new_context(viewport=PHONE_WIDTH)
+    page = phone.new_page()
+    for name, path in [("home", "/"), ("venue-list", "/venues/"), ("venue-page", "/venues/jiafeng/")]:
+        page.goto(f"{live_server.url}{path}")
+        page.screenshot(path=str(artifacts / f"{name}-375.png"), full_page=True)
+    phone.close()
 
 
 def test_group_booking_without_organisation_shows_the_message(live_server, browser, hall):
