@@ -1,6 +1,7 @@
 """The monthly activity sheet: preview, all-or-nothing import with every bad row reported, export."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -12,6 +13,8 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from activities.models import Activity, ImportLog
+
+from .conftest import at
 
 IMPORT_URL = reverse("admin:activities_activity_import")
 PROCESS_URL = reverse("admin:activities_activity_process_import")
@@ -102,9 +105,12 @@ def test_clean_sheet_imports_after_preview_with_history(client, staff, sheet_wor
 
 def test_xlsx_sheet_imports(client, staff, sheet_world):
     client.force_login(staff)
-    response = preview(client, xlsx_file([good_row(1), good_row(2)]), XLSX_FORMAT)
+    cells = {"start": datetime.datetime(2018, 6, 1, 9, 0), "end": datetime.datetime(2018, 6, 1, 11, 0)}  # noqa: DTZ001
+    response = preview(client, xlsx_file([good_row(1, **cells), good_row(2)]), XLSX_FORMAT)
     assert confirm(client, response).status_code == 302
     assert Activity.objects.count() == 2
+    # A date cell is local time, like a typed date.
+    assert {a.start for a in Activity.objects.all()} == {at(2018, 6, 1, 9)}
 
 
 BAD_ROWS = [
