@@ -6,7 +6,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from .admin_base import can_see_sensitive
 from .models import (
     CommitteeMember,
     Community,
@@ -143,6 +142,7 @@ class PersonResource(ScopedModelResource):
     party_branch = unit(PartyOrganization, _("Party branch"), attribute="party_branch")
     natural_key = ("community", "name")
     select_related = ("community", "party_branch")
+    masked_fields = {"phone": mask_phone}
 
     class Meta:
         model = Person
@@ -158,11 +158,6 @@ class PersonResource(ScopedModelResource):
             "party_branch",
             "education",
         )
-
-    def dehydrate_phone(self, person):
-        if self.user is not None and not can_see_sensitive(self.user):
-            return mask_phone(person.phone) if person.phone else ""
-        return person.phone
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if field.attribute == "phone" and "*" in str(row.get(field.column_name) or ""):

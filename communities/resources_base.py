@@ -258,6 +258,21 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
         return found
 
 
+class MaskedWidget(widgets.Widget):
+    """Shows a masked value (138****1234) wherever the resource renders the field: export and the preview's
+    before/after comparison; reads imported values with the field's own widget."""
+
+    def __init__(self, inner, mask):
+        self.inner, self.mask = inner, mask
+        super().__init__(coerce_to_string=True)
+
+    def clean(self, value, row=None, **kwargs):
+        return self.inner.clean(value, row=row, **kwargs)
+
+    def render(self, value, obj=None, **kwargs):
+        return self.mask(value) if value else ""
+
+
 class ScopedResult(Result):
     """Reports row numbers as the spreadsheet shows them: the header is row 1, the first record row 2."""
 
@@ -273,6 +288,9 @@ class ScopedModelResource(resources.ModelResource):
     """
 
     natural_key: tuple[str, ...] = ()
+    #: Sensitive fields and how to mask them ({"phone": mask_phone}) for accounts without
+    #: communities.view_sensitive_personal_data: in exports and in the import preview.
+    masked_fields: dict = {}
     #: Relations the export reads for every row (fetched in the same query).
     select_related: tuple[str, ...] = ()
 
@@ -308,6 +326,9 @@ class ScopedModelResource(resources.ModelResource):
             field.column_name = "ID" if field.column_name == "id" else capfirst(str(field.column_name))
             if isinstance(field.widget, ScopedForeignKeyWidget):
                 field.widget.user = user
+        if user is not None and not user.has_perm("communities.view_sensitive_personal_data"):
+            for name, mask in self.masked_fields.items():
+                self.fields[name].widget = MaskedWidget(self.fields[name].widget, mask)
         for field in self.fields.values():
             if isinstance(field.widget, ScopedForeignKeyWidget):
                 field.widget.row_columns = {

@@ -479,3 +479,19 @@ def test_blank_rows_in_a_sheet_are_passed_over(en, staff, grid):
     rows[3][4] = 4
     assert import_file(en, Courtyard, xlsx_bytes(rows), "sheet.xlsx", XLSX).status_code == 302
     assert sorted(Courtyard.objects.values_list("name", flat=True)) == ["乙院", "甲院"]
+
+
+def test_the_import_preview_does_not_show_a_full_phone_to_staff_without_the_permission(en, staff, person):
+    login(en, staff)
+    content = csv_bytes([["name", "community", "education"], ["张秀英", "环西社区", "junior college"]])
+    preview = upload(en, Person, content)
+    assert preview.context["confirm_form"] is not None
+    text = page_errors(preview)
+    assert "138****5678" in text
+    assert "13812345678" not in text
+
+
+def test_the_import_preview_shows_full_phones_to_personal_data_officers(en, sensitive_staff, person):
+    login(en, sensitive_staff)
+    content = csv_bytes([["name", "community", "education"], ["张秀英", "环西社区", "junior college"]])
+    assert "13812345678" in page_errors(upload(en, Person, content))
