@@ -460,7 +460,7 @@ class Command(BaseCommand):
             f"JOIN gl_team t ON t.id = v.team_id "
             f"JOIN gl_person p ON p.idx = (t.idx / {TEAMS}) * {PEOPLE} + (t.idx % {TEAMS}) * {MEMBERS_PER_TEAM} "
             f"+ (v.id % {MEMBERS_PER_TEAM}) "
-            f"WHERE v.community_id IN (SELECT id FROM gl_community)"
+            f"WHERE v.community_id IN (SELECT id FROM gl_community) ORDER BY v.id"
         )
         self._say("home-visit volunteers: one per visit")
 
@@ -510,7 +510,7 @@ class Command(BaseCommand):
             f"SELECT a.id, l.id FROM {Activity._meta.db_table} a "
             f"JOIN gl_type ty ON ty.id = a.type_id AND ty.kind = 'lecture' "
             f"JOIN gl_community c ON c.id = a.community_id "
-            f"JOIN gl_lecturer l ON l.idx = c.idx * {LECTURERS} + a.id % {LECTURERS}"
+            f"JOIN gl_lecturer l ON l.idx = c.idx * {LECTURERS} + a.id % {LECTURERS} ORDER BY a.id"
         )
         self._say("lecture sessions: one lecturer each")
 
