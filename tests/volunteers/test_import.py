@@ -137,3 +137,53 @@ def test_sensitive_staff_import_care_categories_by_label(en, sensitive_staff, re
     recipient.refresh_from_db()
     assert set(recipient.categories.values_list("code", flat=True)) == {"seriously_ill", "aged_80_plus"}
     assert recipient.health_notes == "卧床"
+
+
+def test_a_team_file_with_a_bad_row_writes_nothing(en, staff, community, volunteer):
+    from volunteers.models import VolunteerTeam
+
+    sign_in(en, staff)
+    rows = [
+        [
+            "Name",
+            "Service area",
+            "Sponsoring community",
+            "Leader (person id)",
+            "Founded on",
+            "Party-member team",
+        ],
+        ["环西读书志愿服务队", "public welfare", "环西社区", volunteer.pk, "2017-03-01", "yes"],
+        [
+            "金业路越界服务队",
+            "arts and performance",
+            "金业路社区",
+            "",
+            "2017-03-01",
+            "no",
+        ],  # not the staff's unit
+        ["环西未来服务队", "跳舞", "环西社区", "", "2999-01-01", "是"],  # unknown area, future date
+    ]
+    response = upload(en, VolunteerTeam, csv_bytes(rows))
+    assert response.context.get("confirm_form") is None
+    errors = row_errors(response)
+    assert sorted(errors) == [3, 4]
+    assert "not found in your unit" in errors[3]
+    assert "跳舞" in errors[4] and "future" in errors[4]
+    assert list(VolunteerTeam.objects.values_list("name", flat=True)) == [
+        "环西社区党员志愿服务队"
+    ]  # the fixture's
+
+
+def test_a_good_team_file_imports_and_exports_formula_safe(en, staff, community):
+    from volunteers.models import VolunteerTeam
+    from volunteers.resources import VolunteerTeamResource
+
+    sign_in(en, staff)
+    rows = [["Name", "Sponsoring community", "Party-member team"], ["=1+1志愿服务队", "环西社区", "是"]]
+    preview = upload(en, VolunteerTeam, csv_bytes(rows))
+    assert preview.context.get("confirm_form") is not None, row_errors(preview)
+    confirm(en, VolunteerTeam, preview)
+    team = VolunteerTeam.objects.get()
+    assert (team.name, team.community, team.is_party_member_team) == ("=1+1志愿服务队", community, True)
+    exported = exported_rows(export(en, VolunteerTeam, VolunteerTeamResource))
+    assert "'=1+1志愿服务队" in exported[1]
