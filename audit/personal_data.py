@@ -68,19 +68,21 @@ def _not_yet(values: dict) -> Q:
     return q
 
 
+BATCH = 1000  # rows per UPDATE (SQLite limits the number of values in one IN (...))
+
+
 def _anonymise(model, queryset, values: dict, *, by=None, reason: str) -> int:
     """Overwrite ``values`` on the rows of ``queryset``, scrub their history, and record the change."""
-    from .history import record_bulk_change, scrub_history
+    from .history import record_bulk_change_by_pk, scrub_history
 
-    rows = list(queryset.filter(_not_yet(values)).only("pk"))
-    if not rows:
-        return 0
-    pks = [row.pk for row in rows]
-    model.objects.filter(pk__in=pks).update(**values)
-    scrub_history(model, pks, list(values))
+    pks = list(queryset.filter(_not_yet(values)).values_list("pk", flat=True))
     changed = {field: [ERASED, "" if value is None else str(value)] for field, value in values.items()}
     changed["reason"] = [reason, reason]
-    record_bulk_change(model, model.objects.filter(pk__in=pks), changed, by)
+    for start in range(0, len(pks), BATCH):
+        batch = pks[start : start + BATCH]
+        model.objects.filter(pk__in=batch).update(**values)
+        scrub_history(model, batch, list(values))
+        record_bulk_change_by_pk(model, batch, changed, by)
     return len(pks)
 
 
