@@ -244,3 +244,30 @@ def test_erasure_anonymises_the_person_and_what_names_them_and_keeps_the_counts(
     assert "陈秀兰" not in history
     assert not LogEntry.objects.filter(object_repr="陈秀兰").exists()
     assert AccessLog.objects.get(fields="phone").object_repr == ERASED
+
+
+def test_the_purge_works_in_batches(old_and_new, community, monkeypatch):
+    from audit import personal_data
+
+    venue = old_and_new["old"][0].venue
+    for i in range(4):
+        booking_on(venue, timezone.localdate() - datetime.timedelta(days=500 + i), reference=f"OLD{i}")
+    monkeypatch.setattr(personal_data, "BATCH", 2)
+    done = personal_data.purge_expired()
+    assert done["venues.booking"] == 5
+    assert (
+        not Booking.objects.filter(slot__starts_at__lt=timezone.now() - datetime.timedelta(days=365))
+        .exclude(contact_name=ERASED)
+        .exists()
+    )
+
+
+def test_a_field_named_in_the_lists_that_no_longer_exists_fails_the_checks(monkeypatch):
+    from audit import personal_data
+    from audit.checks import personal_data_fields_exist
+
+    assert personal_data_fields_exist() == []
+    monkeypatch.setitem(personal_data.RETENTION, "venues.booking", ("slot__starts_at", {"contact_nam": ""}))
+    errors = personal_data_fields_exist()
+    assert [e.id for e in errors] == ["audit.E001"]
+    assert "venues.booking.contact_nam" in errors[0].msg
