@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.db.models import Case, Count, IntegerField, Max, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
@@ -28,13 +26,10 @@ from activities.models import Activity, ActivityType, Lecturer, Programme
 from communities.models import (
     CommitteeMember,
     Community,
-    Courtyard,
     Grid,
     PartnerOrganization,
     Partnership,
     PartyOrganization,
-    Person,
-    Subdistrict,
 )
 from communities.scoping import COMMUNITY, DISTRICT, SUBDISTRICT, unit_level
 from venues import stats as venue_stats
@@ -42,10 +37,11 @@ from venues.models import Docent, Venue, VisitRecord
 from volunteers import stats as volunteer_stats
 from volunteers.models import HomeVisit, VolunteerTeam
 
-from .units import NEXT_LEVEL, in_unit, path_to, subunit_path, subunits
+from . import aggregates
+from .figures import BREAKDOWN_FIGURES, FIGURES, LEVEL_NAMES, MONTH_FIGURES
+from .units import NEXT_LEVEL, in_unit, subunit_path, subunits
 
 TEXT, INT, DEC, PCT, DATE = "text", "int", "dec", "pct", "date"
-SOCIAL_KINDS = (PartnerOrganization.Kind.SOCIAL_ORGANIZATION, PartnerOrganization.Kind.SOCIAL_WORK_AGENCY)
 
 
 @dataclass
@@ -165,258 +161,6 @@ class Links:
         return self.url(Venue, **self.communities(ids), **extra)
 
 
-# --- the unit's own registers (communities app) ---------------------------------------------------------
-
-
-def _profile(unit):
-    """Area, population, communities by kind, grids and courtyards, for the unit and by sub-unit (4 queries)."""
-    level = unit_level(unit)
-    sub = path_to(NEXT_LEVEL[level], "")
-    per_sub: dict = {}
-    for row in (
-        Community.objects.filter(in_unit(unit, "")).values(sub, "kind").annotate(n=Count("pk")).order_by()
-    ):
-        per_sub.setdefault(row[sub], {}).setdefault("kinds", {})[row["kind"]] = row["n"]
-    for model, prefix, key in ((Grid, "community", "grids"), (Courtyard, "grid__community", "courtyards")):
-        group = subunit_path(unit, prefix)
-        for row in (
-            model.objects.filter(in_unit(unit, prefix)).values(group).annotate(n=Count("pk")).order_by()
-        ):
-            per_sub.setdefault(row[group], {})[key] = row["n"]
-    if level == DISTRICT:
-        area = Subdistrict.objects.filter(district=unit).aggregate(
-            area=Sum("area_km2"), population=Sum("population")
-        )
-    elif level == SUBDISTRICT:
-        area = {"area": unit.area_km2, "population": unit.population}
-    else:
-        area = {"area": None, "population": unit.population}
-    return per_sub, area
-
-
-def _party_organizations(unit, end):
-    """Party organisations by kind and by sub-unit; those serving a community counted apart (1 query)."""
-    level = unit_level(unit)
-    where = {
-        DISTRICT: Q(subdistrict__district_id=unit.pk),
-        SUBDISTRICT: Q(subdistrict_id=unit.pk),
-        COMMUNITY: Q(community_id=unit.pk),
-    }[level]
-    group = {DISTRICT: "subdistrict_id", SUBDISTRICT: "community_id", COMMUNITY: "community_id"}[level]
-    rows = (
-        PartyOrganization.objects.filter(where, Q(founded_on__isnull=True) | Q(founded_on__lte=end))
-        .values(group, "kind")
-        .annotate(n=Count("pk"), in_community=Count("pk", filter=Q(community__isnull=False)))
-        .order_by()
-    )
-    by_kind: dict = {}
-    by_sub: dict = {}
-    for row in rows:
-        kind = by_kind.setdefault(row["kind"], {"all": 0, "in_community": 0})
-        kind["all"] += row["n"]
-        kind["in_community"] += row["in_community"]
-        by_sub[row[group]] = by_sub.get(row[group], 0) + row["n"]
-    return by_kind, by_sub
-
-
-def _partners(unit, end):
-    """Partner organisations with a partnership in the unit signed by the period's end (2 queries).
-
-    A partner of several communities counts once in the unit (distinct), and once in each sub-unit.
-    """
-    partnerships = Partnership.objects.filter(in_unit(unit), signed_on__lte=end)
-    figures = {
-        "partners": Count("partner", distinct=True),
-        "co_building": Count("partner", distinct=True, filter=Q(partner__has_party_organization=True)),
-        "social": Count("partner", distinct=True, filter=Q(partner__kind__in=SOCIAL_KINDS)),
-        "social_in_centres": Count(
-            "partner", distinct=True, filter=Q(partner__kind__in=SOCIAL_KINDS, in_service_centre=True)
-        ),
-        "social_workers": Coalesce(Sum("social_workers"), 0),
-    }
-    by_kind = {
-        row["partner__kind"]: row
-        for row in partnerships.values("partner__kind").annotate(**figures).order_by()
-    }
-    group = subunit_path(unit)
-    by_sub = {row[group]: row for row in partnerships.values(group).annotate(**figures).order_by()}
-    return by_kind, by_sub
-
-
-def _age_on(date_field: str, birth_field: str):
-    """Whole years from ``birth_field`` to ``date_field``, by the database (same on SQLite and PostgreSQL)."""
-    before_birthday = Case(
-        When(
-            Q(**{f"{date_field}__month__lt": ExtractMonth(birth_field)})
-            | Q(
-                **{
-                    f"{date_field}__month": ExtractMonth(birth_field),
-                    f"{date_field}__day__lt": ExtractDay(birth_field),
-                }
-            ),
-            then=Value(1),
-        ),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    return ExtractYear(date_field) - ExtractYear(birth_field) - before_birthday
-
-
-def _committee(unit, start, end):
-    """The two committees of the latest term elected in the period (4 queries).
-
-    Members are people (someone holding two roles, 交叉任职, counts once); the role breakdown counts roles.
-    Ages are whole years on the election date, averaged over the people.
-    """
-    elected = CommitteeMember.objects.filter(in_unit(unit), elected_on__gte=start, elected_on__lte=end)
-    term = elected.aggregate(term=Max("term"))["term"]
-    if term is None:
-        return None, {}, {"people": 0, "with_age": 0, "age_total": 0, "college": 0}, {}
-    members = elected.filter(term=term)
-    roles = dict(members.values("role").annotate(n=Count("pk")).values_list("role", "n").order_by())
-    college = Person.COLLEGE_OR_ABOVE
-    per_person = members.values("person", "community_id").annotate(
-        person_age=Max(_age_on("elected_on", "person__birth_date")),
-        person_college=Max(Case(When(person__education__in=college, then=Value(1)), default=Value(0))),
-    )
-    # The person's community is the committee's (CommitteeMember.clean), so grouping people by sub-unit
-    # reads the person's community path.
-    people = Person.objects.filter(pk__in=members.values("person"))
-    group = subunit_path(unit)
-    by_sub = {
-        row[group]: row
-        for row in people.values(group)
-        .annotate(
-            people=Count("pk", distinct=True),
-            college=Count("pk", distinct=True, filter=Q(education__in=college)),
-        )
-        .order_by()
-    }
-    totals = per_person.aggregate(
-        people=Count("person"),
-        with_age=Count("person_age"),
-        age_total=Sum("person_age"),
-        college=Sum("person_college"),
-    )
-    return term, roles, totals, by_sub
-
-
-def _ratio(part, whole, digits=1):
-    if not whole:
-        return None
-    return round(Decimal(part or 0) * 100 / Decimal(whole), digits)
-
-
-def _average(total, count, digits=1):
-    if not count:
-        return None
-    return round(Decimal(total or 0) / Decimal(count), digits)
-
-
-# --- activities and venues beyond what their stats modules give -----------------------------------------
-
-
-def _activity_extras(unit, start, end):
-    """Activities, lecture sessions and partner-organised activities by sub-unit and month, activities by
-    venue (3 queries; activities.stats has the totals, kinds and programmes). The sub-unit figures are
-    written here: activities.stats.activities_by_subunit annotates "activities" on Community, which
-    clashes with Community.activities (ValueError), at the time of writing."""
-    log = Activity.objects.filter(in_unit(unit)).between(start, end).order_by()
-    lecture = Q(type__kind=ActivityType.Kind.LECTURE)
-    figures = {
-        "activity_count": Count("pk"),
-        "participant_sum": Coalesce(Sum("participants"), 0),
-        "lectures": Count("pk", filter=lecture),
-        "lecture_participants": Coalesce(Sum("participants", filter=lecture), 0),
-        "partner_activities": Count("pk", filter=Q(partner__isnull=False)),
-        "volunteer_service": Count("pk", filter=Q(type__kind=ActivityType.Kind.VOLUNTEER_SERVICE)),
-    }
-    group = subunit_path(unit)
-    by_sub = {row[group]: row for row in log.values(group).annotate(**figures)}
-    by_month = {}
-    for row in log.annotate(month=TruncMonth("start")).values("month").annotate(**figures):
-        month = row["month"]
-        by_month[month.date() if isinstance(month, datetime.datetime) else month] = row
-    by_venue = {
-        row["venue"]: row
-        for row in log.filter(venue__isnull=False)
-        .values("venue")
-        .annotate(activity_count=Count("pk"), participant_sum=Coalesce(Sum("participants"), 0))
-    }
-    return by_sub, by_month, by_venue
-
-
-def _venue_list(unit, start, end):
-    """The unit's venues with their sections and receptions in the period (2 queries)."""
-    venues = list(
-        Venue.objects.filter(in_unit(unit))
-        .annotate(section_count=Count("sections"))
-        .values("pk", "name", "kind", "community__name", "floor", "area_m2", "opened_on", "section_count")
-        .order_by("community__name", "name")
-    )
-    receptions = {
-        row["venue"]: row
-        for row in VisitRecord.objects.filter(in_unit(unit), visited_on__gte=start, visited_on__lte=end)
-        .values("venue")
-        .annotate(receptions=Count("pk"), visitors=Coalesce(Sum("visitors"), 0))
-        .order_by()
-    }
-    return venues, receptions
-
-
-def _receptions_by_kind(unit, start, end):
-    return {
-        row["venue__kind"]: row
-        for row in VisitRecord.objects.filter(in_unit(unit), visited_on__gte=start, visited_on__lte=end)
-        .values("venue__kind")
-        .annotate(receptions=Count("pk"), visitors=Coalesce(Sum("visitors"), 0))
-        .order_by()
-    }
-
-
-def _lecturers(unit):
-    """The lecturer pool and the docents, standing figures (2 queries)."""
-    group = subunit_path(unit)
-    pool = {
-        row[group]: row
-        for row in Lecturer.objects.filter(in_unit(unit), active=True)
-        .values(group)
-        .annotate(
-            lecturers=Count("pk"),
-            volunteer_lecturers=Count("pk", filter=Q(category=Lecturer.Category.VOLUNTEER)),
-        )
-        .order_by()
-    }
-    docents = Docent.objects.filter(in_unit(unit), active=True).aggregate(
-        docents=Count("pk"), volunteer_docents=Count("pk", filter=Q(is_volunteer=True))
-    )
-    return pool, docents
-
-
-def _teams(unit, end):
-    """The unit's volunteer teams with their members at the period's end (1 query)."""
-    return list(
-        VolunteerTeam.objects.filter(in_unit(unit))
-        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=end))
-        .annotate(
-            member_count=Count(
-                "memberships",
-                filter=Q(memberships__joined_on__isnull=True) | Q(memberships__joined_on__lte=end),
-            )
-        )
-        .values(
-            "pk",
-            "name",
-            "service_area",
-            "community__name",
-            "founded_on",
-            "is_party_member_team",
-            "member_count",
-        )
-        .order_by("community__name", "name")
-    )
-
-
 # --- composition ---------------------------------------------------------------------------------------
 
 
@@ -453,10 +197,10 @@ def build(unit, start: datetime.date, end: datetime.date) -> Dashboard:
         return communities_of_sub.get(sub.pk, []) if level == DISTRICT else [sub.pk]
 
     # Queries: each helper says how many.
-    profile_by_sub, area = _profile(unit)
-    party_by_kind, party_by_sub = _party_organizations(unit, end)
-    partners_by_kind, partners_by_sub = _partners(unit, end)
-    term, roles, committee, committee_by_sub = _committee(unit, start, end)
+    profile_by_sub, area = aggregates.profile(unit)
+    party_by_kind, party_by_sub = aggregates.party_organizations(unit, end)
+    partners_by_kind, partners_by_sub = aggregates.partners(unit, end)
+    term, roles, committee, committee_by_sub = aggregates.committee(unit, start, end)
     volunteers = volunteer_stats.volunteer_totals(unit, start, end)
     volunteers_by_sub = {
         row["unit"].pk: row for row in volunteer_stats.volunteer_totals_by_subunit(unit, start, end)
@@ -469,14 +213,14 @@ def build(unit, start: datetime.date, end: datetime.date) -> Dashboard:
     activities_by_kind = activity_stats.activities_by_kind(unit, start, end)
     programmes = activity_stats.activities_by_programme(unit, start, end)
     lectures = activity_stats.lecture_totals(unit, start, end)
-    extras_by_sub, extras_by_month, activities_by_venue = _activity_extras(unit, start, end)
+    extras_by_sub, extras_by_month, activities_by_venue = aggregates.activity_extras(unit, start, end)
     receptions = venue_stats.totals(unit, start, end)
     venue_kinds = venue_stats.venues_by_kind(unit)
-    receptions_by_kind = _receptions_by_kind(unit, start, end)
+    receptions_by_kind = aggregates.receptions_by_kind(unit, start, end)
     receptions_by_month = {row["month"]: row for row in venue_stats.by_month(unit, start, end)}
-    venues, receptions_by_venue = _venue_list(unit, start, end)
-    pool_by_sub, docents = _lecturers(unit)
-    teams = _teams(unit, end)
+    venues, receptions_by_venue = aggregates.venue_list(unit, start, end)
+    pool_by_sub, docents = aggregates.lecturers(unit)
+    teams = aggregates.teams(unit, end)
     sub_programmes: dict = {}
     for parent_id, pk in Programme.objects.filter(parent_id__in=[p["id"] for p in programmes]).values_list(
         "parent_id", "pk"
@@ -542,9 +286,9 @@ def build(unit, start: datetime.date, end: datetime.date) -> Dashboard:
         "committee_term": term,
         "committee_members": committee["people"] or 0,
         "committee_roles": sum(roles.values()),
-        "committee_average_age": _average(committee["age_total"], committee["with_age"]),
+        "committee_average_age": aggregates.average(committee["age_total"], committee["with_age"]),
         "committee_college": committee["college"] or 0,
-        "committee_college_share": _ratio(committee["college"], committee["people"]),
+        "committee_college_share": aggregates.ratio(committee["college"], committee["people"]),
     }
     total_links = {
         "communities": Links.url(Community, **({"id__in": ",".join(map(str, community_ids)) or "0"})),
@@ -620,7 +364,7 @@ def build(unit, start: datetime.date, end: datetime.date) -> Dashboard:
             "receptions": rec.get("receptions", 0),
             "visitors": rec.get("visitors", 0),
             "committee_members": com.get("people", 0),
-            "committee_college_share": _ratio(com.get("college"), com.get("people")),
+            "committee_college_share": aggregates.ratio(com.get("college"), com.get("people")),
         }
         row["_links"] = {
             "teams": links.teams(ids),
@@ -884,95 +628,3 @@ def build(unit, start: datetime.date, end: datetime.date) -> Dashboard:
         ),
     ]
     return Dashboard(unit, start, end, tables, totals, months, breakdown)
-
-
-LEVEL_NAMES = {
-    DISTRICT: pgettext_lazy("report", "district"),
-    SUBDISTRICT: pgettext_lazy("report", "subdistrict"),
-    COMMUNITY: pgettext_lazy("report", "community"),
-}
-
-# The headline figures, in the order of the page and of the "totals" sheet.
-FIGURES = [
-    ("area_km2", pgettext_lazy("report", "area (km²)")),
-    ("population", pgettext_lazy("report", "resident population")),
-    ("subdistricts", pgettext_lazy("report", "subdistricts")),
-    ("communities", pgettext_lazy("report", "communities")),
-    ("urban_communities", pgettext_lazy("report", "urban communities")),
-    ("village_converted_communities", pgettext_lazy("report", "village-converted communities")),
-    ("villages", pgettext_lazy("report", "administrative villages")),
-    ("grids", pgettext_lazy("report", "grids")),
-    ("courtyards", pgettext_lazy("report", "courtyards")),
-    ("party_organizations", pgettext_lazy("report", "Party organisations")),
-    ("partners", pgettext_lazy("report", "partner organisations")),
-    ("co_building", pgettext_lazy("report", "co-building Party organisations")),
-    ("social_organizations", pgettext_lazy("report", "social organisations")),
-    ("social_in_centres", pgettext_lazy("report", "social organisations in service centres")),
-    ("social_workers", pgettext_lazy("report", "social workers placed")),
-    ("teams", pgettext_lazy("report", "volunteer teams")),
-    ("party_member_teams", pgettext_lazy("report", "Party-member volunteer teams")),
-    ("members", pgettext_lazy("report", "team members")),
-    ("party_member_members", pgettext_lazy("report", "Party members in teams")),
-    ("visits", pgettext_lazy("report", "home visits (person-times served)")),
-    ("recipients_visited", pgettext_lazy("report", "people visited at home")),
-    ("volunteer_person_times", pgettext_lazy("report", "volunteer person-times on home visits")),
-    ("volunteers", pgettext_lazy("report", "volunteers who made home visits")),
-    ("party_member_volunteers", pgettext_lazy("report", "Party members who made home visits")),
-    ("volunteer_hours", pgettext_lazy("report", "volunteer hours")),
-    ("activities", pgettext_lazy("report", "activities")),
-    ("participants", pgettext_lazy("report", "participants (person-times)")),
-    ("volunteer_service_activities", pgettext_lazy("report", "volunteer service activities")),
-    ("partner_activities", pgettext_lazy("report", "activities organised by partner organisations")),
-    ("lecture_sessions", pgettext_lazy("report", "lecture sessions")),
-    ("lecture_participants", pgettext_lazy("report", "lecture participants (person-times)")),
-    ("lecturers_taught", pgettext_lazy("report", "lecturers who gave sessions")),
-    ("lecturers", pgettext_lazy("report", "lecturers in the pool")),
-    ("volunteer_lecturers", pgettext_lazy("report", "volunteer lecturers")),
-    ("lecture_halls", pgettext_lazy("report", "lecture halls")),
-    ("venues", pgettext_lazy("report", "venues")),
-    ("receptions", pgettext_lazy("report", "venue receptions")),
-    ("visitors", pgettext_lazy("report", "venue visitors")),
-    ("docents", pgettext_lazy("report", "docents")),
-    ("volunteer_docents", pgettext_lazy("report", "volunteer docents")),
-    ("committee_term", pgettext_lazy("report", "committee term (year elected)")),
-    ("committee_members", pgettext_lazy("report", "committee members (people)")),
-    ("committee_roles", pgettext_lazy("report", "committee roles held")),
-    ("committee_average_age", pgettext_lazy("report", "average age on the election date")),
-    ("committee_college", pgettext_lazy("report", "committee members with junior college or above")),
-    ("committee_college_share", pgettext_lazy("report", "share with junior college or above (%)")),
-]
-
-BREAKDOWN_FIGURES = [
-    ("communities", pgettext_lazy("report", "communities")),
-    ("grids", pgettext_lazy("report", "grids")),
-    ("courtyards", pgettext_lazy("report", "courtyards")),
-    ("party_organizations", pgettext_lazy("report", "Party organisations")),
-    ("partners", pgettext_lazy("report", "partner organisations")),
-    ("teams", pgettext_lazy("report", "volunteer teams")),
-    ("party_member_teams", pgettext_lazy("report", "Party-member volunteer teams")),
-    ("members", pgettext_lazy("report", "team members")),
-    ("party_member_volunteers", pgettext_lazy("report", "Party members who made home visits")),
-    ("visits", pgettext_lazy("report", "home visits (person-times served)")),
-    ("volunteer_hours", pgettext_lazy("report", "volunteer hours")),
-    ("activities", pgettext_lazy("report", "activities")),
-    ("participants", pgettext_lazy("report", "participants (person-times)")),
-    ("lecture_sessions", pgettext_lazy("report", "lecture sessions")),
-    ("lecturers", pgettext_lazy("report", "lecturers in the pool")),
-    ("venues", pgettext_lazy("report", "venues")),
-    ("receptions", pgettext_lazy("report", "venue receptions")),
-    ("visitors", pgettext_lazy("report", "venue visitors")),
-    ("committee_members", pgettext_lazy("report", "committee members (people)")),
-    ("committee_college_share", pgettext_lazy("report", "share with junior college or above (%)")),
-]
-
-MONTH_FIGURES = [
-    ("activities", pgettext_lazy("report", "activities")),
-    ("participants", pgettext_lazy("report", "participants (person-times)")),
-    ("lecture_sessions", pgettext_lazy("report", "lecture sessions")),
-    ("lecture_participants", pgettext_lazy("report", "lecture participants (person-times)")),
-    ("visits", pgettext_lazy("report", "home visits (person-times served)")),
-    ("volunteer_person_times", pgettext_lazy("report", "volunteer person-times on home visits")),
-    ("volunteer_hours", pgettext_lazy("report", "volunteer hours")),
-    ("receptions", pgettext_lazy("report", "venue receptions")),
-    ("visitors", pgettext_lazy("report", "venue visitors")),
-]

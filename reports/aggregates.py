@@ -1,0 +1,281 @@
+"""The aggregates the dashboard needs beyond what the apps' stats modules give, each computed by the
+database in a fixed number of queries (each function says how many): the units registers (communities),
+Party organisations, partners, the committee's make-up, and a few activity and venue breakdowns."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Case, Count, IntegerField, Max, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
+
+from activities.models import Activity, ActivityType, Lecturer
+from communities.models import (
+    CommitteeMember,
+    Community,
+    Courtyard,
+    Grid,
+    PartnerOrganization,
+    Partnership,
+    PartyOrganization,
+    Person,
+    Subdistrict,
+)
+from communities.scoping import COMMUNITY, DISTRICT, SUBDISTRICT, unit_level
+from venues.models import Docent, Venue, VisitRecord
+from volunteers.models import VolunteerTeam
+
+from .units import NEXT_LEVEL, in_unit, path_to, subunit_path
+
+SOCIAL_KINDS = (PartnerOrganization.Kind.SOCIAL_ORGANIZATION, PartnerOrganization.Kind.SOCIAL_WORK_AGENCY)
+
+
+# --- the unit's own registers (communities app) ---------------------------------------------------------
+
+
+def profile(unit):
+    """Area, population, communities by kind, grids and courtyards, for the unit and by sub-unit (4 queries)."""
+    level = unit_level(unit)
+    sub = path_to(NEXT_LEVEL[level], "")
+    per_sub: dict = {}
+    for row in (
+        Community.objects.filter(in_unit(unit, "")).values(sub, "kind").annotate(n=Count("pk")).order_by()
+    ):
+        per_sub.setdefault(row[sub], {}).setdefault("kinds", {})[row["kind"]] = row["n"]
+    for model, prefix, key in ((Grid, "community", "grids"), (Courtyard, "grid__community", "courtyards")):
+        group = subunit_path(unit, prefix)
+        for row in (
+            model.objects.filter(in_unit(unit, prefix)).values(group).annotate(n=Count("pk")).order_by()
+        ):
+            per_sub.setdefault(row[group], {})[key] = row["n"]
+    if level == DISTRICT:
+        area = Subdistrict.objects.filter(district=unit).aggregate(
+            area=Sum("area_km2"), population=Sum("population")
+        )
+    elif level == SUBDISTRICT:
+        area = {"area": unit.area_km2, "population": unit.population}
+    else:
+        area = {"area": None, "population": unit.population}
+    return per_sub, area
+
+
+def party_organizations(unit, end):
+    """Party organisations by kind and by sub-unit; those serving a community counted apart (1 query)."""
+    level = unit_level(unit)
+    where = {
+        DISTRICT: Q(subdistrict__district_id=unit.pk),
+        SUBDISTRICT: Q(subdistrict_id=unit.pk),
+        COMMUNITY: Q(community_id=unit.pk),
+    }[level]
+    group = {DISTRICT: "subdistrict_id", SUBDISTRICT: "community_id", COMMUNITY: "community_id"}[level]
+    rows = (
+        PartyOrganization.objects.filter(where, Q(founded_on__isnull=True) | Q(founded_on__lte=end))
+        .values(group, "kind")
+        .annotate(n=Count("pk"), in_community=Count("pk", filter=Q(community__isnull=False)))
+        .order_by()
+    )
+    by_kind: dict = {}
+    by_sub: dict = {}
+    for row in rows:
+        kind = by_kind.setdefault(row["kind"], {"all": 0, "in_community": 0})
+        kind["all"] += row["n"]
+        kind["in_community"] += row["in_community"]
+        by_sub[row[group]] = by_sub.get(row[group], 0) + row["n"]
+    return by_kind, by_sub
+
+
+def partners(unit, end):
+    """Partner organisations with a partnership in the unit signed by the period's end (2 queries).
+
+    A partner of several communities counts once in the unit (distinct), and once in each sub-unit.
+    """
+    partnerships = Partnership.objects.filter(in_unit(unit), signed_on__lte=end)
+    figures = {
+        "partners": Count("partner", distinct=True),
+        "co_building": Count("partner", distinct=True, filter=Q(partner__has_party_organization=True)),
+        "social": Count("partner", distinct=True, filter=Q(partner__kind__in=SOCIAL_KINDS)),
+        "social_in_centres": Count(
+            "partner", distinct=True, filter=Q(partner__kind__in=SOCIAL_KINDS, in_service_centre=True)
+        ),
+        "social_workers": Coalesce(Sum("social_workers"), 0),
+    }
+    by_kind = {
+        row["partner__kind"]: row
+        for row in partnerships.values("partner__kind").annotate(**figures).order_by()
+    }
+    group = subunit_path(unit)
+    by_sub = {row[group]: row for row in partnerships.values(group).annotate(**figures).order_by()}
+    return by_kind, by_sub
+
+
+def age_on(date_field: str, birth_field: str):
+    """Whole years from ``birth_field`` to ``date_field``, by the database (same on SQLite and PostgreSQL)."""
+    before_birthday = Case(
+        When(
+            Q(**{f"{date_field}__month__lt": ExtractMonth(birth_field)})
+            | Q(
+                **{
+                    f"{date_field}__month": ExtractMonth(birth_field),
+                    f"{date_field}__day__lt": ExtractDay(birth_field),
+                }
+            ),
+            then=Value(1),
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return ExtractYear(date_field) - ExtractYear(birth_field) - before_birthday
+
+
+def committee(unit, start, end):
+    """The two committees of the latest term elected in the period (4 queries).
+
+    Members are people (someone holding two roles, 交叉任职, counts once); the role breakdown counts roles.
+    Ages are whole years on the election date, averaged over the people.
+    """
+    elected = CommitteeMember.objects.filter(in_unit(unit), elected_on__gte=start, elected_on__lte=end)
+    term = elected.aggregate(term=Max("term"))["term"]
+    if term is None:
+        return None, {}, {"people": 0, "with_age": 0, "age_total": 0, "college": 0}, {}
+    members = elected.filter(term=term)
+    roles = dict(members.values("role").annotate(n=Count("pk")).values_list("role", "n").order_by())
+    college = Person.COLLEGE_OR_ABOVE
+    per_person = members.values("person", "community_id").annotate(
+        person_age=Max(age_on("elected_on", "person__birth_date")),
+        person_college=Max(Case(When(person__education__in=college, then=Value(1)), default=Value(0))),
+    )
+    # The person's community is the committee's (CommitteeMember.clean), so grouping people by sub-unit
+    # reads the person's community path.
+    people = Person.objects.filter(pk__in=members.values("person"))
+    group = subunit_path(unit)
+    by_sub = {
+        row[group]: row
+        for row in people.values(group)
+        .annotate(
+            people=Count("pk", distinct=True),
+            college=Count("pk", distinct=True, filter=Q(education__in=college)),
+        )
+        .order_by()
+    }
+    totals = per_person.aggregate(
+        people=Count("person"),
+        with_age=Count("person_age"),
+        age_total=Sum("person_age"),
+        college=Sum("person_college"),
+    )
+    return term, roles, totals, by_sub
+
+
+def ratio(part, whole, digits=1):
+    if not whole:
+        return None
+    return round(Decimal(part or 0) * 100 / Decimal(whole), digits)
+
+
+def average(total, count, digits=1):
+    if not count:
+        return None
+    return round(Decimal(total or 0) / Decimal(count), digits)
+
+
+# --- activities and venues beyond what their stats modules give -----------------------------------------
+
+
+def activity_extras(unit, start, end):
+    """Activities, lecture sessions and partner-organised activities by sub-unit and month, activities by
+    venue (3 queries; activities.stats has the totals, kinds and programmes). The sub-unit figures are
+    written here: activities.stats.activities_by_subunit annotates "activities" on Community, which
+    clashes with Community.activities (ValueError), at the time of writing."""
+    log = Activity.objects.filter(in_unit(unit)).between(start, end).order_by()
+    lecture = Q(type__kind=ActivityType.Kind.LECTURE)
+    figures = {
+        "activity_count": Count("pk"),
+        "participant_sum": Coalesce(Sum("participants"), 0),
+        "lectures": Count("pk", filter=lecture),
+        "lecture_participants": Coalesce(Sum("participants", filter=lecture), 0),
+        "partner_activities": Count("pk", filter=Q(partner__isnull=False)),
+        "volunteer_service": Count("pk", filter=Q(type__kind=ActivityType.Kind.VOLUNTEER_SERVICE)),
+    }
+    group = subunit_path(unit)
+    by_sub = {row[group]: row for row in log.values(group).annotate(**figures)}
+    by_month = {}
+    for row in log.annotate(month=TruncMonth("start")).values("month").annotate(**figures):
+        month = row["month"]
+        by_month[month.date() if isinstance(month, datetime.datetime) else month] = row
+    by_venue = {
+        row["venue"]: row
+        for row in log.filter(venue__isnull=False)
+        .values("venue")
+        .annotate(activity_count=Count("pk"), participant_sum=Coalesce(Sum("participants"), 0))
+    }
+    return by_sub, by_month, by_venue
+
+
+def venue_list(unit, start, end):
+    """The unit's venues with their sections and receptions in the period (2 queries)."""
+    venues = list(
+        Venue.objects.filter(in_unit(unit))
+        .annotate(section_count=Count("sections"))
+        .values("pk", "name", "kind", "community__name", "floor", "area_m2", "opened_on", "section_count")
+        .order_by("community__name", "name")
+    )
+    receptions = {
+        row["venue"]: row
+        for row in VisitRecord.objects.filter(in_unit(unit), visited_on__gte=start, visited_on__lte=end)
+        .values("venue")
+        .annotate(receptions=Count("pk"), visitors=Coalesce(Sum("visitors"), 0))
+        .order_by()
+    }
+    return venues, receptions
+
+
+def receptions_by_kind(unit, start, end):
+    return {
+        row["venue__kind"]: row
+        for row in VisitRecord.objects.filter(in_unit(unit), visited_on__gte=start, visited_on__lte=end)
+        .values("venue__kind")
+        .annotate(receptions=Count("pk"), visitors=Coalesce(Sum("visitors"), 0))
+        .order_by()
+    }
+
+
+def lecturers(unit):
+    """The lecturer pool and the docents, standing figures (2 queries)."""
+    group = subunit_path(unit)
+    pool = {
+        row[group]: row
+        for row in Lecturer.objects.filter(in_unit(unit), active=True)
+        .values(group)
+        .annotate(
+            lecturers=Count("pk"),
+            volunteer_lecturers=Count("pk", filter=Q(category=Lecturer.Category.VOLUNTEER)),
+        )
+        .order_by()
+    }
+    docents = Docent.objects.filter(in_unit(unit), active=True).aggregate(
+        docents=Count("pk"), volunteer_docents=Count("pk", filter=Q(is_volunteer=True))
+    )
+    return pool, docents
+
+
+def teams(unit, end):
+    """The unit's volunteer teams with their members at the period's end (1 query)."""
+    return list(
+        VolunteerTeam.objects.filter(in_unit(unit))
+        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=end))
+        .annotate(
+            member_count=Count(
+                "memberships",
+                filter=Q(memberships__joined_on__isnull=True) | Q(memberships__joined_on__lte=end),
+            )
+        )
+        .values(
+            "pk",
+            "name",
+            "service_area",
+            "community__name",
+            "founded_on",
+            "is_party_member_team",
+            "member_count",
+        )
+        .order_by("community__name", "name")
+    )
