@@ -81,6 +81,10 @@ def prepare(venue, slot_start):
 
 def check(outcomes, sizes, references_in_db, booked_places):
     kinds = [kind for kind, _ in outcomes]
+    print(
+        f"\n{len(sizes)} concurrent requests: {kinds.count('booked')} booked, {kinds.count('full')} full, "
+        f"{len(sizes) - kinds.count('booked') - kinds.count('full')} other; booked places {booked_places}/{CAPACITY}"
+    )
     assert kinds.count("error") == 0 and kinds.count("other") == 0, [o for o in outcomes if o[0] != "booked"][
         :5
     ]
