@@ -10,11 +10,21 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_check(**env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
-    env.update(env_overrides)
+def clean_environment(**overrides):
+    """Only what a shell on a server would have: nothing the test run itself set."""
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
+    env.update(overrides)
+    return env
+
+
+def run_check(*args, **env_overrides):
     return subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "manage.py", "check", *args],
+        cwd=ROOT,
+        env=clean_environment(**env_overrides),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -30,24 +40,14 @@ def test_starts_with_a_development_key_when_debug_is_on():
 
 
 def test_deploy_check_is_clean_with_production_settings():
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT"}
-    }
-    env.update(
+    result = run_check(
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         DEBUG="false",
         SECRET_KEY="a-production-like-key-" + "x7Qp2" * 10,
         ALLOWED_HOSTS="shequ.example.org",
         DATABASE_URL="sqlite:////tmp/settings-test.sqlite3",
-    )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
