@@ -85,6 +85,9 @@ class VolunteerTeamAdmin(ScopedAdmin):
 @admin.register(CareRecipient)
 class CareRecipientAdmin(ScopedAdmin):
     resource_classes = [CareRecipientResource]
+    change_list_template = (
+        "admin/volunteers/carerecipient/change_list.html"  # its base: + the printable due list
+    )
     form = CareRecipientAdminForm
     list_display = [
         "name",
@@ -205,6 +208,9 @@ class CareRecipientAdmin(ScopedAdmin):
 @admin.register(HomeVisit)
 class HomeVisitAdmin(ScopedAdmin):
     resource_classes = [HomeVisitResource]
+    change_list_template = (
+        "admin/volunteers/homevisit/change_list.html"  # its base: + the service records page
+    )
     form = HomeVisitAdminForm
     list_display = [
         "visited_on",

@@ -91,3 +91,13 @@ def test_the_due_page_is_printable(client, staff, community):
     assert "volunteers/print.css" in page
     assert "window.print()" in page
     assert response.context["unit"] == community
+
+
+def test_the_admin_lists_link_to_the_pages(client, staff):
+    from volunteers.models import CareRecipient, HomeVisit
+
+    from .conftest import admin_url
+
+    sign_in(client, staff)
+    assert reverse("volunteers:due") in client.get(admin_url(CareRecipient)).content.decode()
+    assert reverse("volunteers:service_records") in client.get(admin_url(HomeVisit)).content.decode()
