@@ -481,16 +481,27 @@ class HomeVisit(models.Model):
 
     def clean(self):
         errors = {}
-        if self.recipient_id:
-            if not self.recipient.active:
-                errors["recipient"] = _(
-                    "%(name)s is no longer visited (%(reason)s): a visit cannot be recorded."
-                ) % {"name": self.recipient, "reason": self.recipient.get_inactive_reason_display()}
+        if self.recipient_id and not self.recipient.active and not self._recorded_for_same_recipient():
+            errors["recipient"] = _(
+                "%(name)s is no longer visited (%(reason)s): a visit cannot be recorded."
+            ) % {
+                "name": self.recipient,
+                "reason": self.recipient.get_inactive_reason_display(),
+            }
         if self.visited_on and self.visited_on > timezone.localdate():
             # (Not the generic validate_not_future validator: this message says what is refused.)
             errors["visited_on"] = _("A visit cannot be recorded for a day in the future.")
         if errors:
             raise ValidationError(errors)
+
+    def _recorded_for_same_recipient(self) -> bool:
+        """An existing visit already recorded for this recipient: correcting it stays possible after the
+        recipient stops being visited (moved away, deceased)."""
+        return (
+            self.pk is not None
+            and not self._state.adding
+            and HomeVisit.objects.filter(pk=self.pk, recipient_id=self.recipient_id).exists()
+        )
 
     def volunteer_errors(self, volunteers) -> list[str]:
         """Why these volunteers cannot be recorded on this visit (empty when they can)."""

@@ -200,3 +200,18 @@ def test_assigned_volunteers_must_be_in_the_assigned_team(client, staff, recipie
     response = client.post(url, data)
     assert response.status_code == 200
     assert "赵小明" in str(response.context["adminform"].form.errors["assigned_volunteers"])
+
+
+def test_an_old_visit_of_a_recipient_no_longer_visited_can_still_be_corrected(
+    client, staff, recipient, team, volunteer
+):
+    visit = add_visit(recipient, team, [volunteer], datetime.date(2018, 2, 6), minutes=30)
+    CareRecipient.objects.filter(pk=recipient.pk).update(active=False, inactive_reason="deceased")
+    sign_in(client, staff)
+    response = client.post(
+        admin_url(HomeVisit, "change", visit.pk),
+        visit_form(recipient, team, [volunteer], "2018-02-06", minutes="50"),
+    )
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.minutes == 50
