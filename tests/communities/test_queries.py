@@ -9,6 +9,7 @@ from communities.models import (
     CommitteeMember,
     Community,
     Courtyard,
+    District,
     Grid,
     Honour,
     PartnerOrganization,
@@ -85,6 +86,7 @@ def build(community, count):
         ]
     )
     Community.objects.bulk_create([Community(subdistrict=subdistrict, name=f"社区{i}") for i in range(count)])
+    District.objects.bulk_create([District(name=f"区{i}") for i in range(count)])
 
 
 REGISTERS = [
@@ -98,6 +100,7 @@ REGISTERS = [
     Honour,
     Community,
     Subdistrict,
+    District,
 ]
 
 
@@ -186,6 +189,7 @@ def build_more(community):
         ]
     )
     Community.objects.bulk_create([Community(subdistrict=subdistrict, name=f"新社区{i}") for i in range(57)])
+    District.objects.bulk_create([District(name=f"新区{i}") for i in range(57)])
 
 
 @pytest.mark.postgres
