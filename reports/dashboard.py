@@ -209,7 +209,6 @@ def build(unit, start: datetime.date, end: datetime.date) -> Dashboard:
         row["month"]: row for row in volunteer_stats.volunteer_totals_by_month(unit, start, end)
     }
     activities = activity_stats.activity_totals(unit, start, end)
-    activities_by_month = {row["month"]: row for row in activity_stats.activities_by_month(unit, start, end)}
     activities_by_kind = activity_stats.activities_by_kind(unit, start, end)
     programmes = activity_stats.activities_by_programme(unit, start, end)
     lectures = activity_stats.lecture_totals(unit, start, end)
@@ -386,16 +385,15 @@ def build(unit, start: datetime.date, end: datetime.date) -> Dashboard:
     # --- by month -----------------------------------------------------------------------------------------
     months = []
     for month in _months(start, end):
-        act = activities_by_month.get(month, {})
-        extra = extras_by_month.get(month, {})
+        act = extra = extras_by_month.get(month, {})
         vol = volunteers_by_month.get(month, {})
         rec = receptions_by_month.get(month, {})
         months.append(
             {
                 "_key": month.strftime("%Y-%m"),
                 "month": month.strftime("%Y-%m"),
-                "activities": act.get("activities", 0),
-                "participants": act.get("participants", 0),
+                "activities": act.get("activity_count", 0),
+                "participants": act.get("participant_sum", 0),
                 "lecture_sessions": extra.get("lectures", 0),
                 "lecture_participants": extra.get("lecture_participants", 0),
                 "visits": vol.get("visits", 0),
