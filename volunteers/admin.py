@@ -166,6 +166,14 @@ class CareRecipientAdmin(ScopedAdmin):
             excluded += self.sensitive_fields
         return excluded
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # A querystring filter on care categories or health notes would reveal them one yes/no at a time.
+        if lookup.split("__")[0] in self.sensitive_fields and not (
+            request and can_see_sensitive(request.user)
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
@@ -243,6 +251,12 @@ class HomeVisitAdmin(ScopedAdmin):
             # Visit notes may mention health despite the help text: shown like the health notes.
             excluded.append("notes")
         return excluded
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # A querystring filter on the notes would reveal them one yes/no at a time.
+        if lookup.split("__")[0] == "notes" and not (request and can_see_sensitive(request.user)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk and obj.notes and can_see_sensitive(request.user):

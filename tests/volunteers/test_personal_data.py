@@ -144,3 +144,28 @@ def test_visit_notes_are_shown_only_with_the_permission(
     sign_in(client, sensitive_staff)
     assert "血压偏高" in client.get(url).content.decode()
     assert "血压偏高" in str(exported_rows(export(client, HomeVisit, HomeVisitResource)))
+
+
+def test_plain_staff_cannot_filter_by_sensitive_fields_in_the_querystring(
+    client, staff, sensitive_staff, recipient
+):
+    from volunteers.models import HomeVisit
+
+    sign_in(client, staff)
+    for url in (
+        admin_url(CareRecipient) + "?categories__code=disabled",
+        admin_url(CareRecipient) + "?health_notes__contains=高血压",
+        admin_url(HomeVisit) + "?notes__contains=血压",
+    ):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "陈秀兰" not in response.content.decode()
+    from volunteers.models import CareCategory
+
+    disabled = CareCategory.objects.get(code="disabled")
+    sign_in(client, staff)
+    assert client.get(admin_url(CareRecipient) + f"?categories__id__exact={disabled.pk}").status_code == 400
+    sign_in(client, sensitive_staff)
+    response = client.get(admin_url(CareRecipient) + f"?categories__id__exact={disabled.pk}")
+    assert response.status_code == 200
+    assert [r.person.name for r in response.context["cl"].result_list] == ["陈秀兰"]
