@@ -7,7 +7,7 @@ Data: ``manage.py generate_load --seed 1`` (2,000 communities in 10 districts, 1
 5,000,000 home visits, 500,000 bookings), built on first run (a few minutes).
 
 1. The dashboard of district 1 (200 communities) for 2018: its number of queries, then side by side
-   (median of 5 runs after a warm-up, same connection):
+   (median of 5 interleaved runs after a warm-up, same connection):
    - floor: the bare SQL of the aggregate queries the dashboard runs (captured from one run, executed
      again with a plain cursor, every row fetched);
    - ``reports.dashboard.build`` (the composition: ORM, merging, links);
@@ -52,7 +52,7 @@ settings.STORAGES = {
 import xlsxwriter  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
@@ -67,14 +67,18 @@ YEAR = (timezone.datetime(2018, 1, 1).date(), timezone.datetime(2018, 12, 31).da
 ALL = (timezone.datetime(2016, 1, 1).date(), timezone.datetime(2018, 12, 31).date())
 
 
-def median_time(fn, runs=RUNS):
-    fn()  # warm-up
-    times = []
+def side_by_side(runs=RUNS, **fns):
+    """Median seconds of each function, runs interleaved (a, b, c, a, b, c …) so that the shared
+    machine's changing load weighs on all of them alike."""
+    for fn in fns.values():
+        fn()  # warm-up
+    times = {name: [] for name in fns}
     for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for name, fn in fns.items():
+            started = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - started)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def ensure_data(rebuild: bool):
@@ -117,9 +121,12 @@ def dashboard(district, client):
         )
     ):
         client.get(url)
-    floor = median_time(bare_sql_runner(queries))
-    composed = median_time(lambda: build(district, start, end))
-    page = median_time(lambda: client.get(url))
+    medians = side_by_side(
+        floor=bare_sql_runner(queries),
+        composed=lambda: build(district, start, end),
+        page=lambda: client.get(url),
+    )
+    floor, composed, page = medians["floor"], medians["composed"], medians["page"]
     print(f"\n1. dashboard of {district} ({start} … {end})")
     print(f"   queries: build() {len(queries)}, whole page {len(page_queries)}")
     print(f"   bare SQL of the aggregates : {floor * 1000:8.1f} ms")
@@ -169,14 +176,14 @@ def export(district, client):
         assert response.status_code == 200
         size["bytes"] = sum(len(chunk) for chunk in response.streaming_content)
 
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("BEGIN")  # a named (server-side) cursor needs a transaction
-    rows = direct_xlsx(district, start, end)
-    floor = median_time(lambda: direct_xlsx(district, start, end), runs=3)
-    with connection.cursor() as cursor:
-        cursor.execute("COMMIT")
-    ours = median_time(through_view, runs=3)
+    rows = {}
+
+    def floor_run():
+        with transaction.atomic():  # a named (server-side) cursor lives in a transaction
+            rows["n"] = direct_xlsx(district, start, end)
+
+    medians = side_by_side(runs=3, floor=floor_run, ours=through_view)
+    floor, ours, rows = medians["floor"], medians["ours"], rows["n"]
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
     through_view()
