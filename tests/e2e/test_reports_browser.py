@@ -30,13 +30,20 @@ def test_dashboard_charts_bulletin_and_print(live_server, browser, office, artif
     context = browser.new_context(viewport=DESKTOP, permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     problems = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" and "favicon" not in m.text else None)
+    page.on(
+        "console",
+        lambda m: problems.append(m.text) if m.type == "error" and "favicon" not in m.text else None,
+    )
     page.on("pageerror", lambda e: problems.append(str(e)))
     failed = []
-    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and "favicon" not in r.url else None)
+    page.on(
+        "response", lambda r: failed.append(r.url) if r.status >= 400 and "favicon" not in r.url else None
+    )
 
     page.goto(f"{live_server.url}/reports/?start=2017-01-01&end=2017-12-31")
-    expect(page).to_have_url(f"{live_server.url}/admin/login/?next=/reports/%3Fstart%3D2017-01-01%26end%3D2017-12-31")
+    expect(page).to_have_url(
+        f"{live_server.url}/admin/login/?next=/reports/%3Fstart%3D2017-01-01%26end%3D2017-12-31"
+    )
     page.locator("#id_username").fill("xiguan-browser")
     page.locator("#id_password").fill("pw-for-tests-only")
     page.locator("input[type=submit]").click()
