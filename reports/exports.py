@@ -133,7 +133,7 @@ def csv_response(
     writer = csv.writer(_Echo())
 
     def lines():
-        yield "\ufeff" + writer.writerow([f"{period_title(unit, start, end)} · {title}"])
+        yield "\ufeff" + writer.writerow([escape_formula(f"{period_title(unit, start, end)} · {title}")])
         yield writer.writerow([str(column.label) for column in columns])
         for row in rows:
             yield writer.writerow([_csv_cell(row.get(c.key), c.kind) for c in columns])

@@ -15,8 +15,8 @@
       // SVG prints sharply and scales with the page; Chinese labels use the page's fonts.
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
       tooltip: { trigger: "axis" },
-      legend: { top: 28 },
-      grid: { left: 56, right: 56, top: 80, bottom: 40, containLabel: true },
+      legend: { top: 40 },
+      grid: { left: 56, right: 56, top: 96, bottom: 40, containLabel: true },
       animation: false
     };
   }
@@ -26,7 +26,7 @@
     if (!node || typeof echarts === "undefined") { return; }
     var chart = echarts.init(node, null, { renderer: "svg" });
     var option = baseOption();
-    option.title = { text: data.labels.months_title, left: "center", textStyle: { fontSize: 15 } };
+    option.title = { text: data.labels.months_title, left: "center", top: 8, textStyle: { fontSize: 15 } };
     option.xAxis = { type: "category", data: data.months };
     option.yAxis = [
       { type: "value", name: data.labels.activities, minInterval: 1 },
@@ -46,7 +46,7 @@
     if (!node || typeof echarts === "undefined") { return; }
     var chart = echarts.init(node, null, { renderer: "svg" });
     var option = baseOption();
-    option.title = { text: data.labels.subunits_title, left: "center", textStyle: { fontSize: 15 } };
+    option.title = { text: data.labels.subunits_title, left: "center", top: 8, textStyle: { fontSize: 15 } };
     option.xAxis = { type: "category", data: data.subunits, axisLabel: { interval: 0, rotate: data.subunits.length > 6 ? 30 : 0 } };
     option.yAxis = [
       { type: "value", name: data.labels.activities, minInterval: 1 },

@@ -114,3 +114,15 @@ def test_exports_are_scoped_like_the_page(client, staff, records, other_communit
     response, body = download(client, staff, format="xlsx", table="activities")
     rows = sheet_rows(workbook(body), "活动台账")
     assert {row[3] for row in rows[2:]} == {"环西社区"}
+
+
+def test_a_unit_name_that_looks_like_a_formula_is_escaped_in_csv(client, subdistrict, records):
+    from communities.models import Community
+    from communities.roles import COMMUNITY_STAFF
+    from tests.conftest import make_staff
+
+    evil = Community.objects.create(subdistrict=subdistrict, name="=1+1社区")
+    user = make_staff("evil-staff", evil, COMMUNITY_STAFF)
+    response, body = download(client, user, format="csv", table="totals")
+    first = next(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert first[0].startswith("'=1+1社区")
