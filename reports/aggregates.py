@@ -182,9 +182,9 @@ def average(total, count, digits=1):
 
 def activity_extras(unit, start, end):
     """Activities, lecture sessions and partner-organised activities by sub-unit and month, activities by
-    venue (3 queries; activities.stats has the totals, kinds and programmes). The sub-unit figures are
-    written here: activities.stats.activities_by_subunit annotates "activities" on Community, which
-    clashes with Community.activities (ValueError), at the time of writing."""
+    venue (3 queries; activities.stats has the totals, kinds and programmes). Activities and participants
+    by sub-unit and month come from these same grouped queries rather than from activities.stats'
+    activities_by_subunit / activities_by_month, which would cost two more queries for the same numbers."""
     log = Activity.objects.filter(in_unit(unit)).between(start, end).order_by()
     lecture = Q(type__kind=ActivityType.Kind.LECTURE)
     figures = {

@@ -352,6 +352,7 @@ def build(unit, start: datetime.date, end: datetime.date) -> Dashboard:
             "teams": vol.get("teams", 0),
             "party_member_teams": vol.get("party_member_teams", 0),
             "members": vol.get("members", 0),
+            "volunteers": vol.get("volunteers", 0),
             "party_member_volunteers": vol.get("party_member_volunteers", 0),
             "visits": vol.get("visits", 0),
             "volunteer_hours": vol.get("volunteer_hours", 0),

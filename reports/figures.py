@@ -70,6 +70,7 @@ BREAKDOWN_FIGURES = [
     ("teams", pgettext_lazy("report", "volunteer teams")),
     ("party_member_teams", pgettext_lazy("report", "Party-member volunteer teams")),
     ("members", pgettext_lazy("report", "team members")),
+    ("volunteers", pgettext_lazy("report", "volunteers who made home visits")),
     ("party_member_volunteers", pgettext_lazy("report", "Party members who made home visits")),
     ("visits", pgettext_lazy("report", "home visits (person-times served)")),
     ("volunteer_hours", pgettext_lazy("report", "volunteer hours")),
