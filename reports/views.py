@@ -86,6 +86,7 @@ def dashboard(request):
         "home": home,
         "report": report,
         "unit": unit,
+        "unit_key": unit_key(unit),
         "start": start,
         "end": end,
         "presets": _presets(form.today, unit),

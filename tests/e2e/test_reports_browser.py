@@ -69,6 +69,12 @@ def test_dashboard_charts_bulletin_and_print(live_server, browser, office, artif
     page.screenshot(path=str(artifacts / "reports-dashboard-print.png"), full_page=True)
     page.screenshot(path=str(artifacts / "reports-dashboard-print-top.png"))
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
+    # A quarter from the period forms: 环西 has one activity a month, 金业路 one a month until July.
+    page.emulate_media(media="screen")
+    page.locator('input[name="quarter"]').fill("2017-Q1")
+    page.locator('input[name="quarter"]').press("Enter")
+    expect(page.locator("#report-period")).to_contain_text("2017-01-01 至 2017-03-31")
+    expect(page.locator('table[data-table="totals"] tr[data-row="activities"] td.num')).to_have_text("6")
     assert not failed, failed
     assert not [p for p in problems if "Failed to load resource" not in p], problems
     context.close()

@@ -252,3 +252,10 @@ def test_english_page_and_bulletin(client, subdistrict_staff, records):
     assert "home visits (person-times served)" in content
     text = re.search(r'<p id="bulletin-text">(.*?)</p>', content, re.S)[1]
     assert "西关办事处 has formed 2 Party-member volunteer teams" in text
+
+
+def test_the_page_offers_year_quarter_month_and_since_forms(client, subdistrict_staff, records, subdistrict):
+    content = page(client, subdistrict_staff).content.decode()
+    for name in ("year", "quarter", "month", "since"):
+        assert f'name="{name}"' in content
+    assert f'<input type="hidden" name="unit" value="subdistrict:{subdistrict.pk}">' in content
