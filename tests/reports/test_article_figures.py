@@ -266,3 +266,15 @@ def test_the_bulletin_of_xiguan_reads_like_the_article(db, client, demo):
     assert text.startswith(
         "2016年1月1日至2018年12月31日，西关办事处共组建党员志愿服务队47支，319名党员开展上门服务1880人次"
     )
+
+
+def test_reports_demo_loader_is_idempotent(db, demo):
+    from reports import demo as reports_demo
+    from venues.models import Venue
+
+    out = io.StringIO()
+    reports_demo.load(out)
+    assert "+0 (353 in all)" in out.getvalue()
+    halls = Venue.objects.filter(kind=Venue.Kind.LECTURE_HALL, community__subdistrict__district__name="宜阳县")
+    assert halls.count() == 353
+    assert halls.values("community").distinct().count() == 353  # one per village
