@@ -180,11 +180,11 @@ def build(unit, start: datetime.date, end: datetime.date) -> Dashboard:
     level = unit_level(unit)
     subs = subunits(unit)
     pairs = list(
-        Community.objects.filter(in_unit(unit, "")).values_list("pk", "subdistrict_id", "name").order_by("pk")
+        Community.objects.filter(in_unit(unit, "")).values_list("pk", "subdistrict_id").order_by("pk")
     )
-    community_ids = [pk for pk, _sub, _name in pairs]
+    community_ids = [pk for pk, _sub in pairs]
     communities_of_sub: dict = {}
-    for pk, sub_id, _name in pairs:
+    for pk, sub_id in pairs:
         communities_of_sub.setdefault(sub_id, []).append(pk)
     if level == DISTRICT:
         subdistrict_ids = [s.pk for s in subs]
