@@ -93,6 +93,7 @@ def test_activity_rows_export_in_xlsx_and_csv(client, subdistrict_staff, records
     )
     response, body = download(client, subdistrict_staff, format="xlsx", table="activities")
     assert response.status_code == 200
+    assert response.streaming  # written to a temporary file, then streamed from it
     rows = sheet_rows(workbook(body), "活动台账")
     assert rows[0][0] == "西关办事处 · 2017-01-01 – 2017-12-31 · 活动台账"
     assert rows[1][0] == "开始时间"
@@ -101,6 +102,7 @@ def test_activity_rows_export_in_xlsx_and_csv(client, subdistrict_staff, records
     assert formula_row[6] == 7
     assert formula_row[0].hour == 14  # local wall-clock time
     response, body = download(client, subdistrict_staff, format="csv", table="activities")
+    assert response.streaming  # row by row from a server-side cursor
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert len(rows) == 2 + 6
     assert any(row[1] == '\'=HYPERLINK("http://x")' for row in rows[2:])  # escaped for spreadsheets
