@@ -14,8 +14,13 @@ from django.utils.translation import pgettext
 
 def _clauses(t: dict) -> list[str]:
     clauses = []
-    if t.get("party_member_teams"):
+    if t.get("party_member_teams") and t["party_member_teams"] == t.get("teams"):
         clauses.append(_("has formed %(n)s Party-member volunteer teams") % {"n": t["party_member_teams"]})
+    elif t.get("party_member_teams"):
+        clauses.append(
+            _("has formed %(n)s volunteer teams (%(p)s of them Party-member teams)")
+            % {"n": t["teams"], "p": t["party_member_teams"]}
+        )
     elif t.get("teams"):
         clauses.append(_("has formed %(n)s volunteer teams") % {"n": t["teams"]})
     if t.get("visits"):

@@ -275,6 +275,8 @@ def test_reports_demo_loader_is_idempotent(db, demo):
     out = io.StringIO()
     reports_demo.load(out)
     assert "+0 (353 in all)" in out.getvalue()
-    halls = Venue.objects.filter(kind=Venue.Kind.LECTURE_HALL, community__subdistrict__district__name="宜阳县")
+    halls = Venue.objects.filter(
+        kind=Venue.Kind.LECTURE_HALL, community__subdistrict__district__name="宜阳县"
+    )
     assert halls.count() == 353
     assert halls.values("community").distinct().count() == 353  # one per village

@@ -259,3 +259,16 @@ def test_the_page_offers_year_quarter_month_and_since_forms(client, subdistrict_
     for name in ("year", "quarter", "month", "since"):
         assert f'name="{name}"' in content
     assert f'<input type="hidden" name="unit" value="subdistrict:{subdistrict.pk}">' in content
+
+
+def test_bulletin_counts_all_teams_when_some_are_not_party_member_teams(
+    client, subdistrict_staff, records, community
+):
+    from volunteers.models import VolunteerTeam
+
+    VolunteerTeam.objects.create(
+        name="环西社区文艺志愿服务队", community=community, is_party_member_team=False
+    )
+    content = page(client, subdistrict_staff, start="2017-01-01", end="2017-12-31").content.decode()
+    text = re.search(r'<p id="bulletin-text">(.*?)</p>', content, re.S)[1]
+    assert "西关办事处共组建志愿服务队3支（其中党员志愿服务队2支）" in text
