@@ -389,7 +389,20 @@ def _load_yiyang() -> int:
         )
         for i, name in enumerate(YIYANG_SQUARES)
     ]
-    created = _new_venues([*stations, *centres, *squares])
+    # "依托党群服务中心建设新时代“三新”讲习所353个": one lecture hall in each village's service centre.
+    lecture_halls = [
+        Venue(
+            slug=f"yiyang-lecture-hall-{i + 1:03d}",
+            kind=Venue.Kind.LECTURE_HALL,
+            community=village,
+            name=f"{village.name}新时代“三新”讲习所",
+            address=f"洛阳市宜阳县 {village.subdistrict.name} {village.name}党群服务中心",
+            capacity=40,
+            public_bookable=False,
+        )
+        for i, village in enumerate(villages)
+    ]
+    created = _new_venues([*stations, *centres, *squares, *lecture_halls])
     _hours([v for v in created if v.kind == Venue.Kind.CULTURAL_SQUARE], weekdays=range(7),
            spans=((time(8), time(12)), (time(15), time(21))))  # fmt: skip
     return len(created)

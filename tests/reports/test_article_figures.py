@@ -18,7 +18,6 @@ from django.db import transaction
 from django.urls import reverse
 
 from communities import demo as units
-from communities.management.commands.load_demo import LOADERS
 from communities.roles import SUPERVISORS
 from tests.conftest import make_staff
 
@@ -163,12 +162,6 @@ def demo(django_db_setup, django_db_blocker):
     """The demo loaded once for the module, inside a transaction rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", stdout=io.StringIO())
-        if "reports.demo" not in LOADERS:
-            # reports.demo adds what the other loaders leave out (宜阳's lecture halls); until load_demo runs
-            # it itself (asked of the lead), run it here.
-            from reports import demo as reports_demo
-
-            reports_demo.load(io.StringIO())
         supervisors = {
             name: make_staff(f"supervisor-{i}", units.district(name), SUPERVISORS)
             for i, name in enumerate(("老城区", "涧西区", "宜阳县"))
@@ -266,17 +259,3 @@ def test_the_bulletin_of_xiguan_reads_like_the_article(db, client, demo):
     assert text.startswith(
         "2016年1月1日至2018年12月31日，西关办事处共组建党员志愿服务队47支，319名党员开展上门服务1880人次"
     )
-
-
-def test_reports_demo_loader_is_idempotent(db, demo):
-    from reports import demo as reports_demo
-    from venues.models import Venue
-
-    out = io.StringIO()
-    reports_demo.load(out)
-    assert "+0 (353 in all)" in out.getvalue()
-    halls = Venue.objects.filter(
-        kind=Venue.Kind.LECTURE_HALL, community__subdistrict__district__name="宜阳县"
-    )
-    assert halls.count() == 353
-    assert halls.values("community").distinct().count() == 353  # one per village

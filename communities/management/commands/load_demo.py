@@ -10,24 +10,13 @@ from django.db import transaction
 LOADERS = ("communities.demo", "venues.demo", "volunteers.demo", "activities.demo")
 
 
-def _missing(error: ModuleNotFoundError, module: str) -> bool:
-    """True when ``module`` itself (or its package) does not exist, not when something it imports is missing."""
-    return error.name is not None and (module == error.name or module.startswith(error.name + "."))
-
-
 class Command(BaseCommand):
     help = "Create the units, organisations and records of the articles (running it again changes nothing)."
 
     def handle(self, *args, **options):
         started = time.perf_counter()
         for module_name in LOADERS:
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as error:
-                if not _missing(error, module_name):
-                    raise
-                self.stdout.write(self.style.WARNING(f"{module_name}: not written yet, skipped"))
-                continue
+            module = importlib.import_module(module_name)
             load = getattr(module, "load", None)
             if not callable(load):
                 raise CommandError(f"{module_name} has no load(stdout) function.")
