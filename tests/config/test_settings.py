@@ -76,3 +76,10 @@ def test_english_can_be_chosen_and_sticks(client, db):
     response = client.get("/admin/login/")
     assert "Username" in response.content.decode()
     assert response["Content-Language"] == "en"
+
+
+def test_the_site_header_and_language_names_are_translated(client, superuser):
+    client.force_login(superuser)
+    content = client.get("/admin/").content.decode()
+    assert "登记簿" in content
+    assert "社区服务" in content
