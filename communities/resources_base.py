@@ -32,6 +32,9 @@ from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.results import Error, Result, RowResult
 
+from audit.access import log_sensitive_access_many
+from audit.history import BulkImportHistoryMixin  # history for rows imported with use_bulk
+
 from .scoping import is_scoped, unit_of
 
 # A cell starting with one of these runs as a formula in Excel, WPS or LibreOffice.
@@ -280,7 +283,7 @@ class ScopedResult(Result):
         super().append_invalid_row(number + 1, row, validation_error)
 
 
-class ScopedModelResource(resources.ModelResource):
+class ScopedModelResource(BulkImportHistoryMixin, resources.ModelResource):
     """Updates only records inside the account's unit; every exported cell is formula-safe.
 
     Subclasses declare ``natural_key``: the resource field names that identify a record when the file has no
@@ -375,6 +378,16 @@ class ScopedModelResource(resources.ModelResource):
     def get_queryset(self):
         queryset = super().get_queryset()
         return queryset.for_user(self.user) if self.user is not None else queryset
+
+    def after_export(self, queryset, dataset, **kwargs):
+        super().after_export(queryset, dataset, **kwargs)
+        if (
+            self.masked_fields
+            and self.user is not None
+            and self.user.has_perm("communities.view_sensitive_personal_data")
+        ):
+            # The file holds these fields in full: the access log records who exported which records.
+            log_sensitive_access_many(self.user, queryset, list(self.masked_fields))
 
     def after_save_instance(self, instance, row, **kwargs):
         super().after_save_instance(instance, row, **kwargs)

@@ -128,8 +128,9 @@ def test_record_bulk_create_is_one_query(staff, community, django_assert_num_que
         record_bulk_create(Person, people, staff)
 
 
-class BulkPersonResource(BulkImportHistoryMixin, PersonResource):
-    """A register imported in bulk (like activities): the mixin gives its rows their history."""
+class BulkPersonResource(PersonResource):
+    """A register imported in bulk (like activities): ScopedModelResource's BulkImportHistoryMixin gives its
+    rows their history."""
 
     class Meta(PersonResource.Meta):
         use_bulk = True
@@ -142,6 +143,10 @@ def bulk_import(user, rows, dry_run=False):
     return BulkPersonResource(user=user).import_data(
         dataset, dry_run=dry_run, use_transactions=True, raise_errors=True
     )
+
+
+def test_every_register_resource_has_the_bulk_history(staff):
+    assert issubclass(PersonResource, BulkImportHistoryMixin)
 
 
 def test_a_bulk_import_writes_one_entry_per_row_with_the_importer(staff, community):
