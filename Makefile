@@ -28,8 +28,9 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Each app's catalogue (<app>/locale) holds its Python and template strings, edited by hand; locale/ holds
+# config/'s. (A project-wide makemessages would move template strings out of the app catalogues.)
 messages: venv
-	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --ignore=.venv
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 clean:
