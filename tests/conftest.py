@@ -19,6 +19,14 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)
+    # A transactional test ends by emptying every table, the groups that data migrations created included;
+    # serialized rollback puts the migrations' rows back for the tests that follow.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction"):
+            item.add_marker(
+                pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False
+            )
 
 
 @pytest.fixture

@@ -85,18 +85,13 @@ def test_the_admin_runs_under_the_policy(live_server, browser, superuser, commun
     assert violations == []
 
 
-@pytest.mark.xfail(
-    reason="templates/volunteers/due_list.html has an inline onclick (window.print()): the volunteers app "
-    "must move it to a static script; remove this mark then",
-    strict=False,
-)
-def test_the_due_visits_list_runs_under_the_policy(live_server, browser, superuser):
+def test_the_due_visits_list_runs_under_the_policy(live_server, browser, superuser, community):
     page = signed_in_page(live_server, browser, superuser)
     violations = watch_violations(page)
     page.goto(live_server.url + reverse("volunteers:due"))
     page.wait_for_load_state("networkidle")
     page.evaluate("() => { window.print = () => { window.printed = true; }; }")
-    page.locator("button.button").first.click()  # the "Print" button
+    page.locator("[data-print]").click()
     page.wait_for_timeout(200)
     assert violations == []
     assert page.evaluate("() => window.printed") is True
