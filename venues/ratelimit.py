@@ -15,6 +15,8 @@ DEFAULT_LIMITS = {
     "booking_phone": (5, 3600),
     "cancel_ip": (20, 3600),
     "cancel_reference": (5, 3600),
+    # Looking bookings up by reference (status page, calendar file): guessing references is slowed down.
+    "lookup_ip": (120, 3600),
 }
 
 

@@ -201,6 +201,8 @@ def _booking_by_reference(reference):
 
 @require_http_methods(["GET", "POST"])
 def booking_status(request, reference):
+    if ratelimit.hit("lookup_ip", ratelimit.client_ip(request)):
+        return _too_many(request, _("Too many look-ups from this address. Please try again in an hour."))
     booking = _booking_by_reference(reference)
     form = CancelForm()
     if request.method == "POST":
@@ -238,6 +240,8 @@ def _ics_text(value: str) -> str:
 
 
 def booking_ics(request, reference):
+    if ratelimit.hit("lookup_ip", ratelimit.client_ip(request)):
+        return _too_many(request, _("Too many look-ups from this address. Please try again in an hour."))
     booking = _booking_by_reference(reference)
     venue = booking.venue
     fmt = "%Y%m%dT%H%M%SZ"

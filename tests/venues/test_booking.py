@@ -278,3 +278,14 @@ def test_places_freed_by_a_cancellation_can_be_booked_again(client, venue, slot_
 @pytest.mark.parametrize("reference", ["x" * 40, "../admin", "%00"])
 def test_odd_references_are_404(client, db, reference):
     assert client.get(f"/bookings/{reference}/").status_code == 404
+
+
+@override_settings(VENUES_RATE_LIMITS={"lookup_ip": (3, 3600)})
+def test_guessing_references_is_slowed_down(client, venue, slot_start):
+    booking = made(client, venue, slot_start)
+    for guess in ("ABCDEFGHJKLM", "ABCDEFGHJKLN", "ABCDEFGHJKLP"):
+        assert client.get(f"/bookings/{guess}/").status_code == 404
+    response = client.get(f"/bookings/{booking.reference}/")
+    assert response.status_code == 429
+    assert "Too many look-ups from this address" in response.content.decode()
+    assert "张三" not in response.content.decode()
