@@ -19,12 +19,13 @@ def _community_id(obj):
         return None
     if path == "pk":
         return obj.pk
+    *related, last = path.split("__")
     value = obj
-    for part in path.split("__"):
+    for part in related:
         value = getattr(value, part, None)
         if value is None:
             return None
-    return value.pk
+    return getattr(value, f"{last}_id", None)  # the id already loaded, no query for the community
 
 
 def log_sensitive_access(user, obj, fields: Iterable[str]) -> AccessLog | None:

@@ -4,7 +4,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from audit.access import log_sensitive_access, log_sensitive_access_many
+from audit.admin_logging import LogsSensitiveViewsMixin
 
 from . import resources
 from .admin_base import ScopedAdmin, ScopedInline, can_see_sensitive
@@ -111,7 +111,7 @@ def _is_autocomplete_for(request, model, field_name) -> bool:
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdmin):
+class PersonAdmin(LogsSensitiveViewsMixin, ScopedAdmin):
     resource_classes = [resources.PersonResource]
     # Adds "export / erase personal data" for personal data officers (audit app, docs/privacy.md).
     change_form_template = "admin/communities/person/change_form.html"
@@ -158,26 +158,6 @@ class PersonAdmin(ScopedAdmin):
         if obj is not None and not can_see_sensitive(request.user):
             readonly.append("masked_phone")
         return readonly
-
-    # Every page that shows phones in full is written to the access log (audit.access).
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        person = getattr(response, "context_data", {}).get("original")
-        if (
-            request.method == "GET"
-            and person is not None
-            and person.phone
-            and can_see_sensitive(request.user)
-        ):
-            log_sensitive_access(request.user, person, ["phone"])
-        return response
-
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None and can_see_sensitive(request.user):
-            log_sensitive_access_many(request.user, [p for p in changelist.result_list if p.phone], ["phone"])
-        return response
 
 
 @admin.register(CommitteeMember)

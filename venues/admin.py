@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.admin_logging import LogsSensitiveViewsMixin
 from communities.admin_base import ScopedAdmin, ScopedInline, can_see_sensitive
 
 from . import services
@@ -234,7 +235,7 @@ class BookingVisitInline(ScopedInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(ScopedAdmin):
+class BookingAdmin(LogsSensitiveViewsMixin, ScopedAdmin):
     resource_classes = [BookingResource]
     list_display = ["reference", "venue", "starts_at", "visitor", "size", "status", "docent", "contact_phone"]
     list_select_related = ["venue", "slot", "docent__person"]

@@ -348,3 +348,26 @@ def test_venues_import_into_the_accounts_own_community_only(staff, community, ot
     result = VenueResource(user=staff).import_data(foreign, dry_run=False)
     assert result.has_errors() or result.has_validation_errors()
     assert not Venue.objects.filter(slug="jinye-reading").exists()
+
+
+def test_officers_see_full_phones_and_each_view_is_access_logged(client, sensitive_staff, venue, slot_start):
+    from audit.models import AccessLog
+
+    booking = make_booking(venue, slot_start)
+    client.force_login(sensitive_staff)
+    assert "13812345678" in client.get(CHANGELIST).content.decode()
+    assert "13812345678" in client.get(f"/admin/venues/booking/{booking.pk}/change/").content.decode()
+    logged = AccessLog.objects.filter(user=sensitive_staff, object_id=str(booking.pk))
+    assert logged.count() == 2
+    assert {row.community_id for row in logged} == {venue.community_id}
+    assert {row.fields for row in logged} == {"phone"}
+
+
+def test_masked_views_write_no_access_log(client, staff, venue, slot_start):
+    from audit.models import AccessLog
+
+    booking = make_booking(venue, slot_start)
+    client.force_login(staff)
+    client.get(CHANGELIST)
+    client.get(f"/admin/venues/booking/{booking.pk}/change/")
+    assert not AccessLog.objects.exists()
