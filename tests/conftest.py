@@ -4,6 +4,8 @@ Units: district 老城区 → subdistrict 西关 → communities 环西 (home) a
 涧西区 → 湖北路 → 上海市场 for outsiders from elsewhere.
 """
 
+import importlib
+
 import pytest
 from django.contrib.auth.models import Group, User
 
@@ -19,14 +21,31 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)
-    # A transactional test ends by emptying every table, the groups that data migrations created included;
-    # serialized rollback puts the migrations' rows back for the tests that follow.
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker is not None and marker.kwargs.get("transaction"):
-            item.add_marker(
-                pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False
-            )
+
+
+# The data migrations: staff groups and their permissions, the fixed lists (activity types, care categories).
+DATA_MIGRATIONS = (
+    "communities.migrations.0002_staff_groups",
+    "volunteers.migrations.0002_defaults_and_staff_groups",
+    "activities.migrations.0002_default_types_and_groups",
+    "venues.migrations.0003_staff_groups",
+    "audit.migrations.0002_staff_groups",
+)
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_after_a_flush(request):
+    """A transactional test ends by emptying every table, the data migrations' rows included; put them back
+    before the next one (pytest-django runs transactional tests last, so only they can meet an empty table)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    if not Group.objects.exists():
+        from django.apps import apps
+
+        for module in DATA_MIGRATIONS:
+            importlib.import_module(module).forward(apps, None)
 
 
 @pytest.fixture
