@@ -90,3 +90,36 @@ class ScopedQuerySet(models.QuerySet):
 
 def is_scoped(model) -> bool:
     return hasattr(model, "scope_paths")
+
+
+def unit_key(unit) -> str:
+    """How a unit is named in URLs: ``district:3``, ``subdistrict:12``, ``community:40``."""
+    return f"{unit_level(unit)}:{unit.pk}"
+
+
+def contains(outer, inner) -> bool:
+    """Whether ``inner`` is ``outer`` or lies inside it."""
+    outer_level, inner_level = unit_level(outer), unit_level(inner)
+    if LEVELS.index(inner_level) < LEVELS.index(outer_level):
+        return False
+    return unit_ancestor(inner, outer_level).pk == outer.pk
+
+
+def split_unit_key(value: str) -> tuple[str, int] | None:
+    """``"subdistrict:12"`` → ("subdistrict", 12); None when it is not of that form."""
+    level, _sep, pk = (value or "").partition(":")
+    return (level, int(pk)) if level in LEVELS and pk.isdigit() else None
+
+
+def visible_unit(user, level: str, pk: int):
+    """The unit at ``level`` with ``pk`` if the account may see it (its own unit or inside it), else None:
+    a unit outside the account's unit and one that does not exist look the same."""
+    from django.apps import apps
+
+    model = apps.get_model("communities", level)
+    ancestors = {COMMUNITY: ["subdistrict__district"], SUBDISTRICT: ["district"], DISTRICT: []}[level]
+    unit = model.objects.select_related(*ancestors).filter(pk=pk).first()
+    if unit is None or user.is_superuser:
+        return unit
+    own = unit_of(user)
+    return unit if own is not None and contains(own, unit) else None

@@ -5,9 +5,17 @@ from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
 from communities.models import Community, District, Subdistrict
-from communities.scoping import COMMUNITY, DISTRICT, LEVELS, SUBDISTRICT, unit_ancestor, unit_level, unit_of
+from communities.scoping import (
+    COMMUNITY,
+    DISTRICT,
+    SUBDISTRICT,
+    split_unit_key,
+    unit_key,
+    unit_level,
+    unit_of,
+    visible_unit,
+)
 
-MODELS = {DISTRICT: District, SUBDISTRICT: Subdistrict, COMMUNITY: Community}
 NEXT_LEVEL = {DISTRICT: SUBDISTRICT, SUBDISTRICT: COMMUNITY, COMMUNITY: COMMUNITY}
 LEVEL_LABELS = {
     DISTRICT: pgettext_lazy("report", "district"),
@@ -18,18 +26,6 @@ LEVEL_LABELS = {
 
 class UnitError(ValueError):
     """The ``unit`` parameter names no unit the account may report on; the message says why."""
-
-
-def unit_key(unit) -> str:
-    return f"{unit_level(unit)}:{unit.pk}"
-
-
-def contains(outer, inner) -> bool:
-    """Whether ``inner`` is ``outer`` or lies inside it."""
-    outer_level, inner_level = unit_level(outer), unit_level(inner)
-    if LEVELS.index(inner_level) < LEVELS.index(outer_level):
-        return False
-    return unit_ancestor(inner, outer_level).pk == outer.pk
 
 
 def home_unit(user):
@@ -46,19 +42,18 @@ def parse_unit(value: str, user):
     A unit that does not exist and one outside the account's unit get the same answer, as everywhere in
     the project (a record that is not yours and one that does not exist look the same).
     """
-    level, _sep, pk = (value or "").partition(":")
-    if level not in MODELS or not pk.isdigit():
+    key = split_unit_key(value)
+    if key is None:
         raise UnitError(
             pgettext_lazy(
                 "report", "“%(value)s” is not a unit. Choose one from the list (e.g. subdistrict:12)."
             )
             % {"value": value}
         )
-    model = MODELS[level]
-    related = {COMMUNITY: ["subdistrict__district"], SUBDISTRICT: ["district"], DISTRICT: []}[level]
-    unit = model.objects.select_related(*related).filter(pk=int(pk)).first()
-    home = unit_of(user)
-    if unit is None or not (user.is_superuser or (home is not None and contains(home, unit))):
+    level, pk = key
+    unit = visible_unit(user, level, pk)
+    if unit is None:
+        home = unit_of(user)
         raise UnitError(
             pgettext_lazy("report", "There is no %(level)s number %(pk)s in your unit (%(home)s).")
             % {"level": LEVEL_LABELS[level], "pk": pk, "home": home or pgettext_lazy("report", "none")}

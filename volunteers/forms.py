@@ -2,8 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community, District, Subdistrict
-from communities.scoping import LEVELS, unit_ancestor, unit_level, unit_of
+from communities.scoping import split_unit_key, unit_of, visible_unit
 
 from .models import CareRecipient, HomeVisit
 
@@ -72,33 +71,13 @@ class CareRecipientAdminForm(forms.ModelForm):
         return cleaned
 
 
-UNIT_MODELS = {"district": District, "subdistrict": Subdistrict, "community": Community}
-
-
 def parse_unit(value: str, user):
     """``community:12`` → that unit, when the account may see it; the account's own unit when empty.
-
-    A unit may be picked at or below the account's own unit: a community's staff cannot widen the page to
-    their subdistrict. A unit outside the account's unit and one that does not exist both give None (the
-    view answers 404).
-    """
-    own = unit_of(user)
+    A unit outside the account's unit and one that does not exist both give None (the view answers 404)."""
     if not value:
-        return own
-    level, _sep, pk = value.partition(":")
-    model = UNIT_MODELS.get(level)
-    if model is None or not pk.isdigit():
-        return None
-    unit = model.objects.filter(pk=int(pk)).first()
-    if unit is None or user.is_superuser:
-        return unit
-    if own is None or LEVELS.index(level) < LEVELS.index(unit_level(own)):
-        return None
-    return unit if unit_ancestor(unit, unit_level(own)) == own else None
-
-
-def unit_key(unit) -> str:
-    return f"{unit._meta.model_name}:{unit.pk}"
+        return unit_of(user)
+    key = split_unit_key(value)
+    return visible_unit(user, *key) if key is not None else None
 
 
 class MonthField(forms.DateField):

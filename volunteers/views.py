@@ -15,11 +15,11 @@ from audit.access import log_sensitive_access_many
 from communities.admin_base import can_see_sensitive
 from communities.models import Community, District, Subdistrict
 from communities.resources_base import escape_formula
-from communities.scoping import unit_level, unit_of
+from communities.scoping import unit_key, unit_level, unit_of
 from communities.validators import mask_phone
 
 from . import stats
-from .forms import DueListForm, PeriodForm, parse_unit, unit_key
+from .forms import DueListForm, PeriodForm, parse_unit
 from .models import month_bounds
 
 DUE_PAGE_SIZE = 500
