@@ -22,27 +22,37 @@ def _label(model, name):
 
 
 def _changes(entry, model):
-    try:
-        display = entry.changes_display_dict
-    except Exception:  # a field that no longer exists: show the stored text
-        display = entry.changes_dict
-    rows = []
-    for name, values in display.items():
-        if isinstance(
-            values, dict
-        ):  # many-to-many: {"type": "m2m", "operation": "add"|"delete", "objects": [...]}
-            verb = _("added") if values.get("operation") == "add" else _("removed")
-            rows.append((_label(model, name), verb, ", ".join(map(str, values.get("objects", [])))))
-        else:
-            old, new = (list(values) + ["", ""])[:2]
-            rows.append(
-                (
-                    _label(model, name),
-                    "" if old in (None, "None") else old,
-                    "" if new in (None, "None") else new,
-                )
+    """(label, old, new) rows; for a many-to-many entry (auditlog keeps one per add or removal),
+    (label, "added"/"removed", the related records' names)."""
+    raw = entry.changes_dict
+    if raw and all(isinstance(values, dict) for values in raw.values()):
+        return [
+            (
+                _label(model, name),
+                _("added") if values.get("operation") == "add" else _("removed"),
+                ", ".join(map(str, values.get("objects", []))),
             )
+            for name, values in raw.items()
+        ]
+    try:
+        display = entry.changes_display_dict  # keyed by the fields' verbose names
+    except Exception:  # a field that no longer exists: show the stored text
+        display = raw
+    # In the model's field order (PostgreSQL's jsonb keeps the keys in its own order).
+    order = {str(getattr(field, "verbose_name", field.name)): i for i, field in enumerate(model._meta.fields)}
+    rows = []
+    for name, values in sorted(display.items(), key=lambda item: order.get(str(item[0]), len(order))):
+        old, new = (list(values) + ["", ""])[:2]
+        rows.append(
+            (_label(model, name), "" if old in (None, "None") else old, "" if new in (None, "None") else new)
+        )
     return rows
+
+
+def _imported_from(entry):
+    """The file a bulk import brought the record in from (audit.history.record_created_in_database)."""
+    data = entry.additional_data
+    return data.get("import") if isinstance(data, dict) else None
 
 
 @register.simple_tag
@@ -57,6 +67,7 @@ def record_history(obj):
             "entry": entry,
             "actor": entry.actor.get_username() if entry.actor else None,
             "changes": _changes(entry, model),
+            "imported_from": _imported_from(entry),
         }
         for entry in entries[:HISTORY_LIMIT]
     ]
