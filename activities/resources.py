@@ -465,9 +465,13 @@ class ActivityResource(ScopedModelResource):
         self._save_lecturers(pending, replace=True)
 
     def record_created(self, objs):
+        pks = [a.pk for a in objs if a.pk is not None]
+        if not pks:
+            return
+        # This import's rows in the batch's id range are the batch: two parameters, not a thousand.
         record_created_in_database(
             Activity,
-            Activity.objects.filter(pk__in=[a.pk for a in objs if a.pk is not None]),
+            Activity.objects.filter(import_log=self.import_log, pk__range=(min(pks), max(pks))),
             self.user,
             name=F("title"),
             note={"import": self.import_log.file_name or "-"},

@@ -3,16 +3,13 @@ from django.db.models import Count, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.access import log_sensitive_access, log_sensitive_access_many
+from audit.admin_logging import LogsSensitiveViewsMixin
 from communities.admin_base import ScopedAdmin, ScopedInline, can_see_sensitive
 from communities.validators import mask_phone
 
 from .forms import CareRecipientAdminForm, HomeVisitAdminForm
 from .models import CareRecipient, HomeVisit, Membership, VolunteerTeam, month_bounds
 from .resources import CareRecipientResource, HomeVisitResource, VolunteerTeamResource
-
-LIST_SENSITIVE_FIELDS = ("phone", "categories")
-CHANGE_SENSITIVE_FIELDS = ("phone", "categories", "health_notes")
 
 
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
@@ -83,7 +80,7 @@ class VolunteerTeamAdmin(ScopedAdmin):
 
 
 @admin.register(CareRecipient)
-class CareRecipientAdmin(ScopedAdmin):
+class CareRecipientAdmin(LogsSensitiveViewsMixin, ScopedAdmin):
     resource_classes = [CareRecipientResource]
     change_list_template = (
         "admin/volunteers/carerecipient/change_list.html"  # its base: + the printable due list
@@ -111,7 +108,11 @@ class CareRecipientAdmin(ScopedAdmin):
     ]
     autocomplete_fields = ["person", "assigned_team", "assigned_volunteers"]
     readonly_fields = ["phone"]
-    sensitive_fields = ["categories", "health_notes"]
+    # Shown in full to accounts with the permission (and then written to the access log) ...
+    sensitive_fields = ("phone", "categories", "health_notes")
+    sensitive_list_fields = ("phone", "categories")
+    # ... and left out of the pages altogether for the others (the phone is shown masked).
+    hidden_without_permission = ("categories", "health_notes")
     fieldsets = [
         (None, {"fields": ["person", "phone", "categories", "health_notes"]}),
         (
@@ -156,37 +157,32 @@ class CareRecipientAdmin(ScopedAdmin):
         if can_see_sensitive(request.user):
             return super().get_fieldsets(request, obj)
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f not in self.sensitive_fields]})
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f for f in options["fields"] if f not in self.hidden_without_permission],
+                },
+            )
             for name, options in super().get_fieldsets(request, obj)
         ]
 
     def get_exclude(self, request, obj=None):
         excluded = list(super().get_exclude(request, obj) or [])
         if not can_see_sensitive(request.user):
-            excluded += self.sensitive_fields
+            excluded += self.hidden_without_permission
         return excluded
 
     def lookup_allowed(self, lookup, value, request=None):
         # A querystring filter on care categories or health notes would reveal them one yes/no at a time.
-        if lookup.split("__")[0] in self.sensitive_fields and not (
+        if lookup.split("__")[0] in self.hidden_without_permission and not (
             request and can_see_sensitive(request.user)
         ):
             return False
         return super().lookup_allowed(lookup, value, request)
 
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None and can_see_sensitive(request.user):
-            # Full phones and care categories were shown: recorded in the access log (who, which records;
-            # never the values).
-            log_sensitive_access_many(request.user, changelist.result_list, LIST_SENSITIVE_FIELDS)
-        return response
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and obj.pk and can_see_sensitive(request.user):
-            log_sensitive_access(request.user, obj, CHANGE_SENSITIVE_FIELDS)
-        return super().render_change_form(request, context, add, change, form_url, obj)
+    def sensitive_value(self, recipient, name):
+        return recipient.person.phone if name == "phone" else super().sensitive_value(recipient, name)
 
     @admin.display(description=_("name"), ordering="person__name")
     def name(self, recipient):
@@ -214,7 +210,7 @@ class CareRecipientAdmin(ScopedAdmin):
 
 
 @admin.register(HomeVisit)
-class HomeVisitAdmin(ScopedAdmin):
+class HomeVisitAdmin(LogsSensitiveViewsMixin, ScopedAdmin):
     resource_classes = [HomeVisitResource]
     change_list_template = (
         "admin/volunteers/homevisit/change_list.html"  # its base: + the service records page
@@ -241,6 +237,8 @@ class HomeVisitAdmin(ScopedAdmin):
     ]
     autocomplete_fields = ["recipient", "team", "volunteers"]
     exclude = ["community"]
+    sensitive_fields = ("notes",)  # shown on the change page only
+    sensitive_list_fields = ()
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("volunteers", "services")
@@ -257,11 +255,6 @@ class HomeVisitAdmin(ScopedAdmin):
         if lookup.split("__")[0] == "notes" and not (request and can_see_sensitive(request.user)):
             return False
         return super().lookup_allowed(lookup, value, request)
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and obj.pk and obj.notes and can_see_sensitive(request.user):
-            log_sensitive_access(request.user, obj, ["notes"])
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("volunteers"))
     def volunteer_names(self, visit):

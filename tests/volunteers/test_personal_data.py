@@ -16,6 +16,7 @@ from .conftest import (
     admin_url,
     export,
     exported_rows,
+    make_recipient,
     sign_in,
 )
 
@@ -169,3 +170,26 @@ def test_plain_staff_cannot_filter_by_sensitive_fields_in_the_querystring(
     response = client.get(admin_url(CareRecipient) + f"?categories__id__exact={disabled.pk}")
     assert response.status_code == 200
     assert [r.person.name for r in response.context["cl"].result_list] == ["陈秀兰"]
+
+
+def test_the_access_log_names_only_what_a_record_showed(client, sensitive_staff, recipient, community, team):
+    """A row with no phone and no categories showed nothing sensitive: not logged; a visit's notes are
+    logged when the change page shows some, not when the visit has none."""
+    from audit.models import AccessLog
+    from volunteers.models import HomeVisit
+
+    quiet = make_recipient(community, "王淑珍", phone="", team=team, categories=())
+    sign_in(client, sensitive_staff)
+    client.get(admin_url(CareRecipient))
+    logged = dict(AccessLog.objects.values_list("object_id", "fields"))
+    assert logged == {str(recipient.pk): "categories, phone"}, "not the quiet row"
+
+    AccessLog.objects.all().delete()
+    visit = add_visit(recipient, team, [], datetime.date(2018, 2, 6))
+    client.get(admin_url(HomeVisit, "change", visit.pk))
+    assert not AccessLog.objects.exists(), "no notes, nothing shown"
+    HomeVisit.objects.filter(pk=visit.pk).update(notes="血压偏高")
+    client.get(admin_url(HomeVisit, "change", visit.pk))
+    assert list(AccessLog.objects.values_list("object_id", "fields")) == [(str(visit.pk), "notes")]
+    client.get(admin_url(CareRecipient, "change", quiet.pk))
+    assert AccessLog.objects.get(object_id=str(quiet.pk)).fields == "health_notes"
