@@ -23,6 +23,7 @@ def personal_data_fields_exist(app_configs=None, **kwargs):
     errors = []
     tables = [
         (personal_data.MASKED_IN_HISTORY, lambda spec: spec),
+        (personal_data.HIDDEN_IN_HISTORY, lambda spec: spec),
         (personal_data.RELATED_ERASURE, lambda spec: [spec[0], *spec[1]]),
         (personal_data.ERASURE_BY_PHONE, lambda spec: [spec[0], *spec[1]]),
         (personal_data.RETENTION, lambda spec: [spec[0], *spec[1]]),

@@ -60,6 +60,8 @@ def register_registers() -> None:
         m2m = [f.name for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]
         auditlog.register(
             model,
+            # The columns only: auditlog would list reverse relations too, as empty changes.
+            include_fields=[f.name for f in model._meta.concrete_fields if not f.primary_key],
             m2m_fields=m2m,
             mask_fields=masked_fields(model),
             mask_callable="audit.history.mask_value",

@@ -22,6 +22,12 @@ MASKED_IN_HISTORY = {
     "volunteers.homevisit": ["notes"],
 }
 
+# Many-to-many fields with sensitive data: auditlog stores their changes unmasked, so the history page
+# shows them only to accounts with communities.view_sensitive_personal_data (and logs that view).
+HIDDEN_IN_HISTORY = {
+    "volunteers.carerecipient": ["categories"],
+}
+
 # Erasure on request: the person's own fields and the values they become. Community, Party membership
 # and the links to teams, visits and roles stay, so every count stays the same.
 PERSON_ERASURE = {"name": ERASED, "gender": "", "birth_date": None, "phone": "", "education": ""}
@@ -52,6 +58,10 @@ def get_model(label: str):
         return apps.get_model(app_label, model_name)
     except LookupError:
         return None
+
+
+def hidden_in_history(model) -> list[str]:
+    return HIDDEN_IN_HISTORY.get(model._meta.label_lower, [])
 
 
 def masked_fields(model) -> list[str]:

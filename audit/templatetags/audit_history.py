@@ -1,51 +1,112 @@
-"""{% record_history object %}: the change history of a record for its admin "History" page."""
+"""{% record_history object %}: the change history of a record for its admin "History" page.
+
+The values are shown from what auditlog stored, in a fixed number of queries: the names of the records a
+foreign key pointed to are fetched once per field for the whole page (auditlog's own display fetches each
+one by itself). Many-to-many fields that hold sensitive data (auditlog stores them unmasked) are shown only
+to accounts with the permission, and that view is written to the access log.
+"""
+
+import datetime
+from collections import defaultdict
 
 from auditlog.models import LogEntry
+from dateutil import parser
 from django import template
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from communities.admin_base import can_see_sensitive
+
+from ..access import log_sensitive_access
+from ..personal_data import hidden_in_history
 
 register = template.Library()
 
 HISTORY_LIMIT = 200
+HIDDEN = "***"
 
 
-def _label(model, name):
+def _field(model, name):
     try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return name
-    try:
-        return str(field.verbose_name)
-    except AttributeError:  # a reverse relation
-        return str(field.related_model._meta.verbose_name_plural)
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:  # a field removed since: its stored text is shown
+        return None
 
 
-def _changes(entry, model):
-    """(label, old, new) rows; for a many-to-many entry (auditlog keeps one per add or removal),
-    (label, "added"/"removed", the related records' names)."""
-    raw = entry.changes_dict
-    if raw and all(isinstance(values, dict) for values in raw.values()):
-        return [
-            (
-                _label(model, name),
-                _("added") if values.get("operation") == "add" else _("removed"),
-                ", ".join(map(str, values.get("objects", []))),
-            )
-            for name, values in raw.items()
-        ]
-    try:
-        display = entry.changes_display_dict  # keyed by the fields' verbose names
-    except Exception:  # a field that no longer exists: show the stored text
-        display = raw
-    # In the model's field order (PostgreSQL's jsonb keeps the keys in its own order).
-    order = {str(getattr(field, "verbose_name", field.name)): i for i, field in enumerate(model._meta.fields)}
+def _label(field, name):
+    return str(field.verbose_name) if field is not None else name
+
+
+def _is_relation_name_needed(field):
+    return field is not None and (field.many_to_one or field.one_to_one) and field.concrete
+
+
+def _related_names(model, entries) -> dict:
+    """{(field name, stored id): the related record's name} for every foreign key value on the page."""
+    wanted = defaultdict(set)
+    for entry in entries:
+        for name, values in entry.changes_dict.items():
+            field = _field(model, name)
+            if _is_relation_name_needed(field) and isinstance(values, list):
+                wanted[field].update(v for v in values if v not in (None, "None", ""))
+    names = {}
+    for field, stored in wanted.items():
+        related = field.related_model
+        pks = set()
+        for value in stored:
+            try:
+                pks.add(related._meta.pk.to_python(value))
+            except ValidationError:
+                continue
+        parents = [f.name for f in related._meta.concrete_fields if f.many_to_one]
+        found = related._default_manager.select_related(*parents).in_bulk(pks)
+        names.update({(field.name, str(pk)): str(obj) for pk, obj in found.items()})
+    return names
+
+
+def _shown(field, text, names) -> str:
+    if text in (None, "None"):
+        return ""
+    text = str(text)
+    if field is None or text == HIDDEN:
+        return text
+    if _is_relation_name_needed(field):
+        return names.get((field.name, text), text)  # a record deleted since: its id
+    if field.choices:
+        return str({str(key): label for key, label in field.flatchoices}.get(text, text))
+    if isinstance(field, models.BooleanField):
+        return {"True": _("Yes"), "False": _("No")}.get(text, text)
+    if isinstance(field, (models.DateTimeField, models.DateField)):
+        try:
+            value = parser.parse(text)
+        except (ValueError, OverflowError):
+            return text
+        if isinstance(field, models.DateTimeField):
+            value = value if timezone.is_aware(value) else timezone.make_aware(value, datetime.timezone.utc)
+            return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        return date_format(value.date(), "DATE_FORMAT")
+    return text
+
+
+def _changes(entry, model, names, hidden) -> list[tuple[str, str, str]]:
+    """(label, old, new) rows in the model's field order; for a many-to-many entry (auditlog keeps one
+    per add or removal), (label, "added"/"removed", the related records' names)."""
     rows = []
-    for name, values in sorted(display.items(), key=lambda item: order.get(str(item[0]), len(order))):
-        old, new = (list(values) + ["", ""])[:2]
-        rows.append(
-            (_label(model, name), "" if old in (None, "None") else old, "" if new in (None, "None") else new)
-        )
+    order = {field.name: i for i, field in enumerate(model._meta.get_fields())}
+    for name, values in sorted(entry.changes_dict.items(), key=lambda item: order.get(item[0], len(order))):
+        field = _field(model, name)
+        if field is not None and field.auto_created and not field.concrete:
+            continue  # a reverse relation (early entries listed them, always empty)
+        if isinstance(values, dict):
+            verb = _("added") if values.get("operation") == "add" else _("removed")
+            shown = HIDDEN if name in hidden else ", ".join(map(str, values.get("objects", [])))
+            rows.append((_label(field, name), verb, shown))
+        elif isinstance(values, list):
+            old, new = (list(values) + [None, None])[:2]
+            rows.append((_label(field, name), _shown(field, old, names), _shown(field, new, names)))
     return rows
 
 
@@ -55,19 +116,27 @@ def _imported_from(entry):
     return data.get("import") if isinstance(data, dict) else None
 
 
-@register.simple_tag
-def record_history(obj):
+@register.simple_tag(takes_context=True)
+def record_history(context, obj):
     """The latest entries (who, when, what changed) for ``obj``, newest first."""
     model = type(obj)
-    entries = (
-        LogEntry.objects.get_for_object(obj).select_related("actor", "content_type").order_by("-timestamp")
+    user = context["request"].user
+    entries = list(
+        LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp")[:HISTORY_LIMIT]
     )
-    return [
+    sensitive = set(hidden_in_history(model))
+    hidden = set() if can_see_sensitive(user) else sensitive
+    names = _related_names(model, entries)
+    history = [
         {
             "entry": entry,
             "actor": entry.actor.get_username() if entry.actor else None,
-            "changes": _changes(entry, model),
+            "changes": _changes(entry, model, names, hidden),
             "imported_from": _imported_from(entry),
         }
-        for entry in entries[:HISTORY_LIMIT]
+        for entry in entries
     ]
+    shown = {name for entry in entries for name in entry.changes_dict if name in sensitive - hidden}
+    if shown:
+        log_sensitive_access(user, obj, shown)
+    return history

@@ -195,3 +195,65 @@ def test_the_history_page_costs_the_same_queries_for_many_entries(client, sensit
         return len(queries)
 
     assert queries_after(2) == queries_after(30)
+
+
+def test_the_history_page_names_related_records_in_fixed_queries(client, sensitive_staff, person, community):
+    """Foreign keys read as the records' names, choices and yes/no as words, whatever the number of
+    entries: the names are fetched once per field for the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from communities.models import PartyOrganization
+
+    branches = [
+        PartyOrganization.objects.create(
+            name=f"环西第{i}支部",
+            kind=PartyOrganization.Kind.BRANCH,
+            subdistrict=community.subdistrict,
+            community=community,
+        )  # fmt: skip
+        for i in range(2)
+    ]
+    client.force_login(sensitive_staff)
+    client.cookies["django_language"] = "en"
+    url = reverse("admin:communities_person_history", args=[person.pk])
+
+    def queries_after(edits):
+        for i in range(edits):
+            person.party_branch = branches[i % 2]
+            person.is_party_member = bool(i % 2)
+            person.gender = "M" if i % 2 else "F"
+            person.save()
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url)
+        assert page.status_code == 200
+        return len(queries), page.content.decode()
+
+    few, page = queries_after(2)
+    many, _page = queries_after(30)
+    assert few == many
+    assert "环西第0支部 → 环西第1支部" in page
+    assert "No → Yes" in page and "female → male" in page
+    assert "HomeVisit.None" not in page and "person.None" not in page, "no reverse relations"
+
+
+def test_care_categories_in_the_history_are_for_staff_with_the_permission(
+    client, staff, sensitive_staff, community
+):
+    from audit.models import AccessLog
+    from volunteers.models import CareCategory, CareRecipient
+
+    person = Person.objects.create(name="陈秀兰", community=community)
+    recipient = CareRecipient.objects.create(person=person, community=community)
+    recipient.categories.set(CareCategory.objects.filter(code="seriously_ill"))
+    category = str(CareCategory.objects.get(code="seriously_ill"))
+    url = reverse("admin:volunteers_carerecipient_history", args=[recipient.pk])
+
+    client.force_login(staff)
+    page = client.get(url).content.decode()
+    assert category not in page and "***" in page
+    assert not AccessLog.objects.exists()
+
+    client.force_login(sensitive_staff)
+    assert category in client.get(url).content.decode()
+    assert AccessLog.objects.get().fields == "categories"
