@@ -82,12 +82,16 @@ def test_phone_is_masked_without_the_sensitive_permission(client, staff, venue, 
 def test_export_masks_phones_unless_the_account_may_see_them(
     staff, sensitive_staff, outsider, venue, slot_start
 ):
+    from audit.models import AccessLog
     from venues.resources import BookingResource
 
     booking = make_booking(venue, slot_start)
     masked = BookingResource(user=staff).export().csv
     assert booking.reference in masked and "138****5678" in masked and "13812345678" not in masked
+    assert not AccessLog.objects.exists(), "a masked export shows nothing in full"
     assert "13812345678" in BookingResource(user=sensitive_staff).export().csv
+    logged = AccessLog.objects.get()
+    assert (logged.user, logged.object_id, logged.fields) == (sensitive_staff, str(booking.pk), "phone")
     assert booking.reference not in BookingResource(user=outsider).export().csv
 
 
