@@ -17,6 +17,7 @@ from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, router
@@ -31,8 +32,11 @@ from .personal_data import ERASED, masked_fields
 
 # The apps whose models are registers.
 REGISTER_APPS = ("communities", "volunteers", "activities", "venues")
-# Models that are not registers (or change on every booking as a counter): not tracked.
-NOT_TRACKED = {"communities.staffprofile"}
+# Models that are not registers: not tracked.
+NOT_TRACKED: set[str] = set()
+# Staff accounts: who may do what (groups, permissions, superuser) and in which unit (the StaffProfile,
+# a register model above) is part of what an office must be able to trace. Never the password.
+ACCOUNT_FIELDS = ["username", "first_name", "last_name", "email", "is_active", "is_staff", "is_superuser"]
 # Fields that change as side effects of other changes (counters kept by the services): not tracked.
 NOT_TRACKED_FIELDS = {"venues.slot": ["booked_places"]}
 
@@ -54,6 +58,11 @@ def tracked_models():
 
 
 def register_registers() -> None:
+    user_model = get_user_model()
+    if not auditlog.contains(user_model):
+        auditlog.register(
+            user_model, include_fields=ACCOUNT_FIELDS, m2m_fields=["groups", "user_permissions"]
+        )
     for model in tracked_models():
         if auditlog.contains(model):
             continue

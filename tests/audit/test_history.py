@@ -48,7 +48,7 @@ def test_every_register_model_is_tracked():
         "volunteers.homevisit",
     } <= labels
     assert {"activities.activity", "venues.visitrecord", "communities.committeemember"} <= labels
-    assert "communities.staffprofile" not in labels
+    assert "communities.staffprofile" in labels, "a staff account's unit is traced too"
 
 
 def test_an_admin_edit_is_kept_with_who_and_what(client, sensitive_staff, person):
@@ -257,3 +257,25 @@ def test_care_categories_in_the_history_are_for_staff_with_the_permission(
     client.force_login(sensitive_staff)
     assert category in client.get(url).content.decode()
     assert AccessLog.objects.get().fields == "categories"
+
+
+def test_a_change_to_a_staff_account_is_kept_without_the_password(client, superuser, staff, community):
+    from django.contrib.auth.models import Group
+
+    from communities.models import StaffProfile
+    from communities.roles import SUPERVISORS
+
+    client.force_login(superuser)
+    staff.groups.add(Group.objects.get(name=SUPERVISORS))
+    staff.set_password("a-new-password-2026")
+    staff.save()
+    profile = StaffProfile.objects.get(user=staff)
+    profile.community, profile.subdistrict = None, community.subdistrict
+    profile.save()
+    entries = LogEntry.objects.get_for_object(staff)
+    assert entries.filter(changes__has_key="groups").exists()
+    assert not any("password" in entry.changes for entry in entries)
+    page = client.get(reverse("admin:auth_user_history", args=[staff.pk])).content.decode()
+    assert SUPERVISORS in page and "a-new-password" not in page
+    moved = LogEntry.objects.get_for_object(profile).get(action=LogEntry.Action.UPDATE)
+    assert moved.changes["community"] == [str(community.pk), "None"]
