@@ -12,7 +12,7 @@ or ``record_bulk_change`` in the same transaction.
 import json
 
 from auditlog.cid import get_cid
-from auditlog.context import set_actor
+from auditlog.context import auditlog_value
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
@@ -78,6 +78,14 @@ def register_registers() -> None:
         )
 
 
+def _actor(user):
+    """``user``, or else the account of the request being served (auditlog's middleware puts it in the
+    context; ``bulk_create`` skips the signal that would read it); None for a visitor or a command."""
+    if user is None:
+        user = auditlog_value.get({}).get("actor")
+    return user if user is not None and user.is_authenticated else None
+
+
 def _entry(obj, content_type, action, changes, actor) -> LogEntry:
     pk = obj.pk
     return LogEntry(
@@ -87,7 +95,7 @@ def _entry(obj, content_type, action, changes, actor) -> LogEntry:
         object_repr=smart_str(obj)[:200],
         action=action,
         changes=changes,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=_actor(actor),
     )
 
 
@@ -189,7 +197,7 @@ def record_created_in_database(model, queryset, user, name=None, note=None) -> i
     if name is None:
         name = Concat(Value(f"{smart_str(model._meta.verbose_name)} "), Cast("pk", models.TextField()))
     integer_pk = isinstance(model._meta.pk, (models.AutoField, models.BigAutoField, models.IntegerField))
-    actor = user.pk if user is not None and user.is_authenticated else None
+    actor = getattr(_actor(user), "pk", None)
     columns = {  # LogEntry's columns; constants typed, as PostgreSQL does not guess a NULL's type
         "content_type_id": _typed(ContentType.objects.get_for_model(model).pk, models.IntegerField()),
         "object_pk": Cast("pk", models.TextField()),
@@ -274,7 +282,7 @@ def record_bulk_change_by_pk(model, pks, changes: dict, user=None) -> int:
         return 0
     content_type = ContentType.objects.get_for_model(model)
     name = smart_str(model._meta.verbose_name)
-    actor = user if user is not None and user.is_authenticated else None
+    actor = _actor(user)
     LogEntry.objects.bulk_create(
         [
             LogEntry(
@@ -389,5 +397,4 @@ __all__ = [
     "record_bulk_create",
     "scrub_history",
     "scrub_text",
-    "set_actor",
 ]
