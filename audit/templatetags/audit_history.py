@@ -85,7 +85,7 @@ def _shown(field, text, names) -> str:
         except (ValueError, OverflowError):
             return text
         if isinstance(field, models.DateTimeField):
-            value = value if timezone.is_aware(value) else timezone.make_aware(value, datetime.timezone.utc)
+            value = value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
             return date_format(timezone.localtime(value), "DATETIME_FORMAT")
         return date_format(value.date(), "DATE_FORMAT")
     return text
