@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from .sessions import LAST_SEEN, session_expired
-from .two_factor import has_confirmed_device, requires_two_factor
+from .two_factor import has_confirmed_device, uses_two_factor
 
 
 class RealClientAddressMiddleware:
@@ -68,7 +69,8 @@ def _exempt_paths():
 
 
 class TwoFactorMiddleware:
-    """An account that may see sensitive data gets nothing but the second-factor pages until verified.
+    """An account that may see sensitive data, or that turned two-factor sign-in on, gets nothing but the
+    second-factor pages until verified.
 
     Runs after django-otp's OTPMiddleware, which sets ``request.user.is_verified()`` from the session.
     """
@@ -81,9 +83,9 @@ class TwoFactorMiddleware:
         if (
             user.is_authenticated
             and not user.is_verified()
-            and requires_two_factor(user)
             and not request.path.startswith(_exempt_paths())
+            and uses_two_factor(request)
         ):
             target = "audit:verify" if has_confirmed_device(user) else "audit:two_factor"
-            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -9,16 +9,37 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 RECOVERY_CODE_COUNT = 10
-SENSITIVE_PERMISSION = "communities.view_sensitive_personal_data"
+# Either permission lets an account see residents' data in full: the sensitive fields, or a resident's
+# whole record (export, erasure).
+SENSITIVE_PERMISSIONS = ("communities.view_sensitive_personal_data", "audit.handle_personal_data_requests")
 
 
 def requires_two_factor(user) -> bool:
     """Accounts that may see sensitive personal data (and superusers, who may see everything)."""
-    return user.is_authenticated and (user.is_superuser or user.has_perm(SENSITIVE_PERMISSION))
+    return user.is_authenticated and (
+        user.is_superuser or any(user.has_perm(permission) for permission in SENSITIVE_PERMISSIONS)
+    )
 
 
 def has_confirmed_device(user) -> bool:
     return any(True for _device in devices_for_user(user, confirmed=True))
+
+
+# Set at sign-in when the account has no second factor, so that its pages cost no device lookup. A
+# second factor turned on later applies from the account's next sign-in (the enrolling session is verified).
+OFF_AT_SIGN_IN = "audit.two_factor_off"
+
+
+def note_two_factor_at_sign_in(request, user) -> None:
+    request.session[OFF_AT_SIGN_IN] = not has_confirmed_device(user)
+
+
+def uses_two_factor(request) -> bool:
+    """Whether the signed-in account must give its second factor: required, or turned on by its owner."""
+    user = request.user
+    if requires_two_factor(user):
+        return True
+    return request.session.get(OFF_AT_SIGN_IN) is not True and has_confirmed_device(user)
 
 
 def pending_totp_device(user) -> TOTPDevice:

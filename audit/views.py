@@ -11,11 +11,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from communities.admin_base import can_see_sensitive
 from communities.models import Person
 
 from . import personal_data
@@ -109,7 +110,7 @@ def qr_code(request):
 def verify(request):
     """The second step of signing in: a code from the authenticator or a recovery code."""
     if not otp.has_confirmed_device(request.user):
-        return redirect(f"{reverse('audit:two_factor')}?next={_next_url(request)}")
+        return redirect(f"{reverse('audit:two_factor')}?{urlencode({'next': _next_url(request)})}")
     form = TokenForm(request.POST or None)
     if form.is_bound and form.is_valid():
         if otp.verify_token(request, form.cleaned_data["token"]):
@@ -117,12 +118,19 @@ def verify(request):
         form.add_error(
             "token", _("That code is not right, or was already used. Wait for a new code and try again.")
         )
-    context = {**_admin_context(request, _("Two-factor sign-in")), "form": form, "next": _next_url(request)}
+    context = {
+        **_admin_context(request, _("Two-factor sign-in")),
+        "form": form,
+        "next": _next_url(request),
+        "required": otp.requires_two_factor(request.user),
+    }
     return TemplateResponse(request, "audit/verify.html", context)
 
 
 def _person_for_request(request, pk):
-    if not request.user.has_perm("audit.handle_personal_data_requests"):
+    """A resident's data goes out in full (phones unmasked): only to officers who may see sensitive data."""
+    user = request.user
+    if not (user.has_perm("audit.handle_personal_data_requests") and can_see_sensitive(user)):
         raise PermissionDenied
     return get_object_or_404(Person.objects.for_user(request.user), pk=pk)
 

@@ -194,6 +194,7 @@ AUTHENTICATION_BACKENDS = [
 # (audit.throttling.cool_off), never a permanent lockout. Failures during a lockout do not extend it.
 AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "audit.throttling.TieredLockoutHandler"  # a lock lasts until its expiry, whoever signs in
 AXES_COOLOFF_TIME = "audit.throttling.cool_off"
 AXES_USE_ATTEMPT_EXPIRATION = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

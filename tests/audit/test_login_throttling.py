@@ -1,5 +1,6 @@
 """Login throttling: tiered cool-offs per username and per address, never a permanent lockout."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -40,10 +41,11 @@ def test_the_right_password_is_refused_during_the_lockout(client, staff):
     assert not signed_in(client, staff)
 
 
-def test_the_first_lockout_ends_after_15_minutes(client, staff):
+def test_the_first_lockout_ends_after_15_minutes(client, staff, outsider):
     fail(client, "huanxi", 5)
     move_back(timedelta(minutes=14))
-    assert sign_in(client, "huanxi").status_code == 429
+    assert sign_in(client, "jinye", "wrong-password", ip="10.0.7.7").status_code == 200
+    assert [sign_in(client, "huanxi").status_code for _ in range(2)] == [429, 429]
     move_back(timedelta(minutes=2))
     assert sign_in(client, "huanxi").status_code == 302
     assert signed_in(client, staff)
@@ -129,3 +131,79 @@ def test_a_forwarded_address_from_an_untrusted_peer_is_ignored(client, staff):
             HTTP_X_FORWARDED_FOR=f"203.0.113.{i}",
         )
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"10.9.9.9"}
+
+
+# ---- how long a lockout lasts, whoever else signs in meanwhile ------------------------------------------
+
+
+def test_the_two_hour_lockout_lasts_two_hours(client, staff, outsider):
+    """The 10th failure of the day locks for 2 hours from that failure: not 15 minutes, and not until the
+    first refused attempt after 15 minutes."""
+    fail(client, "huanxi", 5)
+    move_back(timedelta(minutes=16))
+    fail(client, "huanxi", 5)
+    move_back(timedelta(minutes=16))
+    assert [sign_in(client, "huanxi").status_code for _ in range(2)] == [429, 429]
+    move_back(timedelta(minutes=103))  # 119 minutes after the 10th failure
+    assert [sign_in(client, "huanxi").status_code for _ in range(2)] == [429, 429]
+    assert not signed_in(client, staff)
+    move_back(timedelta(minutes=2))
+    assert sign_in(client, "huanxi").status_code == 302
+    assert signed_in(client, staff)
+
+
+def test_someone_elses_typo_does_not_end_a_lockout(client, staff, outsider):
+    fail(client, "huanxi", 5, ip="10.0.6.6")
+    move_back(timedelta(minutes=16))
+    fail(client, "huanxi", 5, ip="10.0.6.6")
+    move_back(timedelta(minutes=30))
+    assert sign_in(client, "jinye", "wrong-password", ip="10.0.7.7").status_code == 200
+    assert sign_in(client, "huanxi", ip="10.0.6.6").status_code == 429
+    assert sign_in(client, "huanxi", ip="10.0.8.8").status_code == 429  # the account, from anywhere
+    move_back(timedelta(minutes=91))
+    assert sign_in(client, "jinye", "wrong-password", ip="10.0.7.7").status_code == 200
+    assert sign_in(client, "huanxi", ip="10.0.6.6").status_code == 302
+
+
+def test_a_lockout_from_several_addresses_lasts_from_the_last_failure(client, staff):
+    """Guesses at one account from five addresses, a minute apart: the pause starts at the fifth."""
+    for i in range(5):
+        sign_in(client, "huanxi", "wrong-password", ip=f"10.0.9.{i}")
+        move_back(timedelta(minutes=1))
+    move_back(timedelta(minutes=12))  # 13 minutes after the fifth failure, 17 after the first
+    assert sign_in(client, "huanxi", ip="10.0.9.9").status_code == 429
+    move_back(timedelta(minutes=3))
+    assert sign_in(client, "huanxi", ip="10.0.9.9").status_code == 302
+
+
+# ---- what the lockout page says -------------------------------------------------------------------------
+
+
+def minutes_left(response) -> int:
+    """The wait the lockout page announces, in Chinese (the default) or English."""
+    found = re.search(r"请在 (\d+) 分钟后|try again in (\d+) minutes? ", response.content.decode())
+    return int(found.group(1) or found.group(2))
+
+
+def test_the_lockout_page_shows_the_minutes_left(client, staff):
+    assert minutes_left(fail(client, "huanxi", 5)[-1]) == 15
+    move_back(timedelta(minutes=10, seconds=30))
+    response = sign_in(client, "huanxi")
+    assert response.status_code == 429
+    assert minutes_left(response) == 5  # 4.5 minutes, rounded up
+
+
+def test_the_lockout_page_shows_the_minutes_left_in_english(client, staff):
+    client.cookies["django_language"] = "en"
+    fail(client, "huanxi", 5)
+    move_back(timedelta(minutes=14, seconds=30))
+    text = sign_in(client, "huanxi").content.decode()
+    assert "Sign-in is paused: try again in 1 minute with the right password." in text
+
+
+def test_the_lockout_page_counts_down_the_two_hours(client, staff):
+    fail(client, "huanxi", 5)
+    move_back(timedelta(minutes=16))
+    assert minutes_left(fail(client, "huanxi", 5)[-1]) == 120
+    move_back(timedelta(minutes=45))
+    assert minutes_left(sign_in(client, "huanxi")) == 75

@@ -4,22 +4,31 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.testing import verified_device
+from communities.models import Person
+from communities.roles import COMMUNITY_STAFF
+from tests.conftest import make_staff
 
 from .conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
-def code_for(device) -> str:
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+def code_for(device, steps_ahead=0) -> str:
+    """The app's code now, or ``steps_ahead`` codes later (a code that was used once is refused)."""
+    drift = device.drift + steps_ahead
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, drift):06d}"
 
 
 def enrol(client):
@@ -165,3 +174,124 @@ def test_force_login_in_other_apps_tests_counts_as_verified(client, sensitive_st
 def test_every_admin_page_links_to_the_two_factor_page(client, staff):
     client.force_login(staff)
     assert reverse("audit:two_factor") in client.get(reverse("admin:index")).content.decode()
+
+
+# ---- optional two-factor sign-in is asked for too -------------------------------------------------------
+
+
+def test_optional_two_factor_is_asked_at_the_next_sign_in(client, staff):
+    sign_in(client, "huanxi")
+    enrol(client)
+    client.post(reverse("admin:logout"))
+    signed_in = sign_in(client, "huanxi")
+    assert signed_in.status_code == 302
+    to_verify = client.get(signed_in["Location"])
+    assert to_verify.status_code == 302
+    assert to_verify["Location"].startswith(reverse("audit:verify"))
+    assert client.get(reverse("admin:communities_person_changelist")).status_code == 302
+    page = client.get(to_verify["Location"])
+    assert page.status_code == 200 and page.context["required"] is False
+    device = TOTPDevice.objects.get(user=staff)
+    answer = {"token": code_for(device, steps_ahead=1), "next": page.context["next"]}
+    right = client.post(to_verify["Location"], answer)
+    assert right.status_code == 302 and right["Location"] == reverse("admin:index")
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_pages_of_staff_without_two_factor_look_up_no_device(client, staff):
+    """Whether an account has two-factor sign-in on is looked up at sign-in, not on every page."""
+    sign_in(client, "huanxi")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("admin:communities_person_changelist")).status_code == 200
+    assert not [query["sql"] for query in queries if "otp_" in query["sql"]]
+
+
+def test_staff_who_turned_two_factor_off_sign_in_with_a_password_again(client, staff):
+    sign_in(client, "huanxi")
+    enrol(client)
+    client.post(reverse("audit:two_factor"), {"action": "remove"})
+    client.post(reverse("admin:logout"))
+    sign_in(client, "huanxi")
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+# ---- answering residents' requests needs the second factor and the sensitive-data permission -----------
+
+
+@pytest.fixture
+def requests_only(community):
+    """Community staff who may answer residents' requests, without the permission to see sensitive data."""
+    user = make_staff("huanxi-requests", community, COMMUNITY_STAFF)
+    user.user_permissions.add(Permission.objects.get(codename="handle_personal_data_requests"))
+    return user
+
+
+@pytest.fixture
+def resident(community):
+    return Person.objects.create(name="陈秀兰", community=community, phone="13811112222")
+
+
+def test_an_account_that_answers_residents_requests_needs_the_second_factor(client, requests_only, resident):
+    sign_in(client, "huanxi-requests")
+    response = client.get(reverse("audit:person_export", args=[resident.pk, "json"]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("audit:two_factor"))
+    assert b"13811112222" not in response.content
+
+
+def test_without_the_sensitive_data_permission_no_export_or_erasure(client, requests_only, resident):
+    client.force_login(requests_only)  # verified: see the project's conftest.py
+    for fmt in ("json", "xlsx"):
+        response = client.get(reverse("audit:person_export", args=[resident.pk, fmt]))
+        assert response.status_code == 403, fmt
+        assert b"13811112222" not in response.content
+    erase = reverse("audit:person_erase", args=[resident.pk])
+    assert client.get(erase).status_code == 403
+    assert client.post(erase, {"confirm": "陈秀兰"}).status_code == 403
+    assert Person.objects.get(pk=resident.pk).phone == "13811112222"
+    page = client.get(reverse("admin:communities_person_change", args=[resident.pk]))
+    assert page.status_code == 200
+    assert reverse("audit:person_erase", args=[resident.pk]) not in page.content.decode()
+
+
+def test_an_officer_still_sees_the_links_to_export_and_erase(client, sensitive_staff, resident):
+    client.force_login(sensitive_staff)
+    page = client.get(reverse("admin:communities_person_change", args=[resident.pk])).content.decode()
+    assert reverse("audit:person_erase", args=[resident.pk]) in page
+    response = client.get(reverse("audit:person_export", args=[resident.pk, "json"]))
+    assert response.status_code == 200 and b"13811112222" in response.content
+
+
+# ---- after the second factor, the page that was asked for ----------------------------------------------
+
+
+def test_after_the_code_the_filtered_list_opens_as_asked(client, sensitive_staff, community):
+    device = verified_device(sensitive_staff)
+    sign_in(client, "huanxi-care")
+    wanted = f"/admin/communities/person/?q=a&community__id__exact={community.pk}"
+    to_verify = client.get(wanted)
+    assert to_verify["Location"] == f"{reverse('audit:verify')}?{urlencode({'next': wanted})}"
+    page = client.get(to_verify["Location"])
+    assert page.context["next"] == wanted
+    right = client.post(to_verify["Location"], {"token": code_for(device), "next": page.context["next"]})
+    assert right["Location"] == wanted
+    assert client.get(wanted).status_code == 200
+
+
+def test_enrolment_keeps_the_filtered_list_to_open_next(client, sensitive_staff, community):
+    sign_in(client, "huanxi-care")
+    wanted = f"/admin/communities/person/?q=a&community__id__exact={community.pk}"
+    to_enrol = client.get(wanted)
+    assert to_enrol["Location"] == f"{reverse('audit:two_factor')}?{urlencode({'next': wanted})}"
+    assert client.get(to_enrol["Location"]).context["next"] == wanted
+    # the verify page, opened without a device, passes the address on to enrolment whole
+    from_verify = client.get(f"{reverse('audit:verify')}?{urlencode({'next': wanted})}")
+    assert from_verify["Location"] == to_enrol["Location"]
+
+
+def test_an_encoded_outside_next_address_is_still_refused(client, sensitive_staff):
+    device = verified_device(sensitive_staff)
+    sign_in(client, "huanxi-care")
+    url = f"{reverse('audit:verify')}?{urlencode({'next': 'https://evil.example/?a=1&b=2'})}"
+    assert client.get(url).context["next"] == reverse("admin:index")
+    assert client.post(url, {"token": code_for(device)})["Location"] == reverse("admin:index")
