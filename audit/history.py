@@ -12,7 +12,6 @@ or ``record_bulk_change`` in the same transaction.
 import json
 
 from auditlog.cid import get_cid
-from auditlog.context import auditlog_value
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
@@ -79,10 +78,8 @@ def register_registers() -> None:
 
 
 def _actor(user):
-    """``user``, or else the account of the request being served (auditlog's middleware puts it in the
-    context; ``bulk_create`` skips the signal that would read it); None for a visitor or a command."""
-    if user is None:
-        user = auditlog_value.get({}).get("actor")
+    # Not auditlog's context actor: its middleware never resets it, so outside a request (a command, a
+    # test) it still holds the last request's account.
     return user if user is not None and user.is_authenticated else None
 
 
