@@ -1,9 +1,11 @@
 """The admin base every register uses: scoping to the account's unit, 404 for records outside it,
 scoped foreign-key choices, filters and autocomplete, import/export with the account's scope, bounded counts."""
 
+import logging
+
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
-from django.db import models
+from django.db import IntegrityError, models
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
@@ -11,9 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
+from .formats import CSV
 from .forms import LimitedImportForm
 from .pagination import LargeTablePaginator
 from .scoping import LEVELS, is_scoped, unit_ancestor, unit_level, unit_of
+
+logger = logging.getLogger(__name__)
 
 
 def can_see_sensitive(user) -> bool:
@@ -74,13 +79,67 @@ def _scoped_list_filter(model, list_filter):
     return scoped
 
 
+def _violated_constraint(error: IntegrityError, model):
+    """The constraint of ``model`` (or the unique field) the database names in ``error``, or None.
+
+    PostgreSQL names the constraint (``diag.constraint_name``); SQLite names the columns of a unique one
+    ("UNIQUE constraint failed: communities_grid.community_id, communities_grid.name") or the name of a
+    check ("CHECK constraint failed: subdistrict_area_positive")."""
+    meta = model._meta
+    diag = getattr(error.__cause__, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    columns = None
+    text = str(error)
+    if name is None and text.startswith("UNIQUE constraint failed: "):
+        names = [part.strip() for part in text.removeprefix("UNIQUE constraint failed: ").split(",")]
+        if names and all(part.startswith(meta.db_table + ".") for part in names):
+            columns = {part.removeprefix(meta.db_table + ".") for part in names}
+        elif len(names) == 1 and names[0].startswith("index '"):
+            name = names[0].removeprefix("index '").removesuffix("'")
+    elif name is None and text.startswith("CHECK constraint failed: "):
+        name = text.removeprefix("CHECK constraint failed: ").strip()
+    for constraint in meta.constraints:
+        fields = getattr(constraint, "fields", ())
+        if constraint.name == name or (
+            columns and fields and {meta.get_field(f).column for f in fields} == columns
+        ):
+            return constraint
+    for field in meta.concrete_fields:
+        if field.unique and not field.primary_key and columns == {field.column}:
+            return field
+    return None
+
+
+def integrity_error_message(error: IntegrityError, models_) -> str:
+    """What the user reads when the database refused a save that the form's checks let through: the
+    violated rule's own message (the one the form shows when it sees the clash itself), or a sentence."""
+    for model in models_:
+        rule = _violated_constraint(error, model)
+        if isinstance(rule, models.UniqueConstraint) and rule.fields:
+            if rule.violation_error_message != rule.default_violation_error_message:
+                return rule.get_violation_error_message()
+            return model().unique_error_message(model, tuple(rule.fields))
+        if isinstance(rule, models.BaseConstraint):
+            return rule.get_violation_error_message()
+        if isinstance(rule, models.Field):
+            return model().unique_error_message(model, (rule.name,))
+    return gettext(
+        "This record could not be saved: another change to the same records was saved at the same moment. "
+        "Nothing was saved; check the form and save again."
+    )
+
+
 class ScopedFormMixin:
-    """Refuses to save a record that would land outside the account's unit (e.g. moved to another community)."""
+    """Refuses to save a record that would land outside the account's unit (e.g. moved to another community),
+    and shows why the database refused the last attempt to save it (``refusal``, see ScopedAdminMixin)."""
 
     scope_user = None
+    refusal = None
 
     def _post_clean(self):
         super()._post_clean()
+        if self.refusal and self.refusal not in self.non_field_errors():
+            self.add_error(None, self.refusal)
         if self.scope_user is None or self.errors or not is_scoped(type(self.instance)):
             return
         if not record_in_scope(self.instance, self.scope_user):
@@ -119,7 +178,26 @@ class ScopedAdminMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        return type(form.__name__, (ScopedFormMixin, form), {"scope_user": request.user})
+        attributes = {"scope_user": request.user, "refusal": getattr(request, "_save_refused", None)}
+        return type(form.__name__, (ScopedFormMixin, form), attributes)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Two people saving clashing records at the same moment (the same name in the same community): both
+        forms pass their checks, the database's constraint keeps the first and refuses the second. The
+        second gets the form back, as typed, with the rule's message, and nothing of it is saved (Django's
+        own transaction around the save is rolled back) — not a server error."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError as error:
+            if request.method != "POST" or getattr(request, "_save_refused", None):
+                raise
+            models_ = [self.model, *(inline.model for inline in self.get_inline_instances(request))]
+            request._save_refused = integrity_error_message(error, models_)
+            logger.info(
+                "%s: save refused by the database (%s)", self.model._meta.label, type(error.__cause__)
+            )
+        # The same view again: the form, now invalid with the refusal, is shown instead of being saved.
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -134,7 +212,8 @@ class ScopedAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     """A register: scoped, searchable, importable (with preview, all-or-nothing) and exportable."""
 
     # Spreadsheets only (the library's defaults also offer JSON, YAML, HTML …). The order is the UI's order.
-    import_formats = [base_formats.CSV, base_formats.XLSX]
+    # CSV keeps the file's empty lines, so that a bad row's number is its line in the file (formats.CSV).
+    import_formats = [CSV, base_formats.XLSX]
     export_formats = [base_formats.XLSX, base_formats.CSV]
     import_form_class = LimitedImportForm
     import_template_name = "communities/admin/import.html"
@@ -217,5 +296,6 @@ __all__ = [
     "ScopedInline",
     "ScopedRelatedFieldListFilter",
     "can_see_sensitive",
+    "integrity_error_message",
     "record_in_scope",
 ]

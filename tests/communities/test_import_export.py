@@ -481,6 +481,63 @@ def test_blank_rows_in_a_sheet_are_passed_over(en, staff, grid):
     assert sorted(Courtyard.objects.values_list("name", flat=True)) == ["乙院", "甲院"]
 
 
+def blank_lines_then_bad_rows():
+    """A sheet as a spreadsheet program shows it: empty lines 2, 4 and 5, bad households on lines 6 and 8."""
+    return [
+        COURTYARD_HEADER,  # line 1
+        [],  # line 2
+        ["环西社区", "第一网格", "甲院", "", "1"],  # line 3
+        [],  # line 4
+        [],  # line 5
+        ["环西社区", "第一网格", "乙院", "", "四"],  # line 6
+        ["环西社区", "第一网格", "丙院", "", "2"],  # line 7
+        ["环西社区", "第一网格", "丁院", "", "2.5"],  # line 8
+    ]
+
+
+def test_csv_bad_rows_are_numbered_by_their_line_in_the_file_counting_empty_lines(en, staff, grid):
+    login(en, staff)
+    content = csv_bytes(blank_lines_then_bad_rows())
+    assert content.count(b"\r\n\r\n") == 2  # the empty lines really are empty lines of the file
+    response = upload(en, Courtyard, content)
+    assert invalid_rows(response) == {
+        6: ["Households: “四” is not a whole number."],
+        8: ["Households: “2.5” is not a whole number."],
+    }
+    assert not Courtyard.objects.exists()
+
+
+def test_a_line_break_inside_a_quoted_csv_cell_does_not_shift_the_numbers(en, staff, grid):
+    login(en, staff)
+    content = (
+        "community,grid,name,address,households\r\n"
+        '环西社区,第一网格,甲院,"西大街\r\n\r\n2号",1\r\n'  # row 2: one row over three lines of text
+        "\r\n"  # row 3: empty
+        "环西社区,第一网格,乙院,,四\r\n"  # row 4
+    ).encode()
+    response = upload(en, Courtyard, content)
+    assert invalid_rows(response) == {4: ["Households: “四” is not a whole number."]}
+
+
+def test_xlsx_bad_rows_are_numbered_by_their_sheet_row_counting_empty_rows(en, staff, grid):
+    login(en, staff)
+    rows = [row or [None] * 5 for row in blank_lines_then_bad_rows()]
+    response = upload(en, Courtyard, xlsx_bytes(rows), "sheet.xlsx", XLSX)
+    assert invalid_rows(response) == {
+        6: ["Households: “四” is not a whole number."],
+        8: ["Households: “2.5” is not a whole number."],
+    }
+    assert not Courtyard.objects.exists()
+
+
+def test_a_csv_with_empty_lines_imports_its_rows_once_fixed(en, staff, grid):
+    login(en, staff)
+    rows = blank_lines_then_bad_rows()
+    rows[5][4], rows[7][4] = "4", "3"
+    assert import_file(en, Courtyard, csv_bytes(rows)).status_code == 302
+    assert sorted(Courtyard.objects.values_list("name", flat=True)) == ["丁院", "丙院", "乙院", "甲院"]
+
+
 def test_the_import_preview_does_not_show_a_full_phone_to_staff_without_the_permission(en, staff, person):
     login(en, staff)
     content = csv_bytes([["name", "community", "education"], ["张秀英", "环西社区", "junior college"]])
