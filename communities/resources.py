@@ -147,6 +147,10 @@ class PersonResource(ScopedModelResource):
     class Meta:
         model = Person
         name = _("people")
+        # A people sheet runs to thousands of rows: written in batches (see resources_base), each with its
+        # change history (audit.history.BulkImportHistoryMixin), so that it imports within a request.
+        use_bulk = True
+        batch_size = 500
         fields = (
             "id",
             "name",

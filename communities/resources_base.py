@@ -10,6 +10,13 @@ Every app's resources inherit from ``ScopedModelResource`` and get, without writ
   (bad number, bad date, unknown choice, unit not found in your unit …), never library internals;
 - a re-import updating instead of duplicating: by the id column when present, else by ``natural_key``;
 - every exported cell passed through ``escape_formula`` (and the escape undone on import).
+
+Cost per row. The records a file names are looked up for the whole file before its rows are imported
+(one query per 500 rows, by id or by natural key), and a foreign key found by a ScopedForeignKeyWidget is
+not looked up a second time by Django's ``full_clean``. A register that sets ``use_bulk = True`` in its Meta
+(people) also writes its rows in batches: one INSERT, one UPDATE and the change history (audit.history's
+BulkImportHistoryMixin) per batch instead of several statements per row; every row is still checked before
+anything is written, and a batch the database refuses is saved again row by row to name the rows at fault.
 """
 
 from datetime import date, datetime
@@ -22,13 +29,15 @@ from django.core.exceptions import (
     ObjectDoesNotExist,
     ValidationError,
 )
-from django.db import models
+from django.db import DatabaseError, models, transaction
+from django.db.models import Q
 from django.utils import translation
 from django.utils.formats import sanitize_separators
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
+from import_export.exceptions import ImportError as ImportExportImportError
 from import_export.fields import Field
 from import_export.results import Error, Result, RowResult
 
@@ -39,6 +48,11 @@ from .scoping import is_scoped, unit_of
 
 # A cell starting with one of these runs as a formula in Excel, WPS or LibreOffice.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Records of a file looked up per query (ids or natural keys): few queries, and well under SQLite's limit
+# of variables per statement.
+LOOKUP_CHUNK = 500
+# A natural key that names several records.
+AMBIGUOUS = object()
 
 
 def escape_formula(value):
@@ -212,7 +226,12 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
         self.row_columns = {}  # lookup -> that field's column header, bound by ScopedModelResource
         self.user = None  # bound by ScopedModelResource to the importing account
         self._found = {}
+        self._found_ids = set()  # id() of every record this widget found (see found())
         super().__init__(model, field=field, **kwargs)
+
+    def found(self, record) -> bool:
+        """Whether ``record`` is one this widget looked up (so it exists and is inside the account's unit)."""
+        return id(record) in self._found_ids
 
     def get_queryset(self, value, row, *args, **kwargs):
         queryset = super().get_queryset(value, row, *args, **kwargs)
@@ -258,6 +277,7 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
                 % {"model": self.model._meta.verbose_name, "value": text}
             ) from None
         self._found[key] = found
+        self._found_ids.add(id(found))
         return found
 
 
@@ -324,6 +344,7 @@ class ScopedModelResource(BulkImportHistoryMixin, resources.ModelResource):
         self.user = user
         self._file_has_id = False
         self._saved_rows = {}  # pk -> (row number, row) of the rows saved by this import
+        self._reset_lookups()
         for field in self.fields.values():
             # Headers in the user's language, fixed for this import/export ("households" -> "Households").
             field.column_name = "ID" if field.column_name == "id" else capfirst(str(field.column_name))
@@ -392,8 +413,12 @@ class ScopedModelResource(BulkImportHistoryMixin, resources.ModelResource):
     def after_save_instance(self, instance, row, **kwargs):
         super().after_save_instance(instance, row, **kwargs)
         saved = kwargs.get("using_transactions") or not kwargs.get("dry_run")
-        if self.user is not None and saved and instance.pk is not None and is_scoped(type(instance)):
-            self._saved_rows[instance.pk] = (kwargs.get("row_number"), row)
+        if saved and instance.pk is not None:  # (rows created in bulk: once written, see bulk_create)
+            self._in_scope_check(instance, (kwargs.get("row_number"), row))
+
+    def _in_scope_check(self, instance, number_and_row):
+        if self.user is not None and is_scoped(type(instance)):
+            self._saved_rows[instance.pk] = number_and_row
 
     def after_import(self, dataset, result, **kwargs):
         """A saved row whose record is no longer inside the account's unit is a bad row (and, being one,
@@ -499,6 +524,11 @@ class ScopedModelResource(BulkImportHistoryMixin, resources.ModelResource):
         return super().import_data(dataset, *args, **kwargs)
 
     # Finding the record a row updates ---------------------------------------------------------------
+    #
+    # The records a file names are read before its rows are imported, ``LOOKUP_CHUNK`` ids or natural keys
+    # per query, into ``_by_pk`` and ``_by_key`` (a key -> its record, None for no record, or AMBIGUOUS).
+    # Each record is one object however it was found, and a row's save updates the index, so a later row
+    # naming the same record (or a record an earlier row created) finds it as a query would have.
 
     def get_import_id_fields(self):
         """The id column when the file has one, else ``natural_key``, else the Meta's ``import_id_fields``."""
@@ -506,14 +536,158 @@ class ScopedModelResource(BulkImportHistoryMixin, resources.ModelResource):
             return list(self.natural_key)
         return super().get_import_id_fields()
 
-    def get_instance(self, instance_loader, row):
-        queryset = self.get_queryset()
+    def _reset_lookups(self):
+        self._by_pk, self._by_key = {}, {}
+        self._pks_read = set()  # ids looked up (found or not)
+        self._key_of = {}  # id(record) -> the key it is indexed under
+        self._pending = {}  # id(record) -> (row number, row) of records waiting for the next bulk write
+        self._stored = {}  # pk -> {column: value} as the database holds it (for bulk updates)
+        self._update_columns = None  # the columns of the bulk update being written
+
+    def _by_id_column(self):
         id_field = self.fields.get("id")
         by_id = id_field is not None and "id" in super().get_import_id_fields()
-        if by_id and _text(row.get(id_field.column_name)):
+        return id_field if by_id else None
+
+    def _key_fields(self):
+        """The fields that find a row's record when it has no id (None: such a row is a new record)."""
+        if self.natural_key:
+            return [self.fields[name] for name in self.natural_key]
+        if self._by_id_column() is None:
+            return [self.fields[name] for name in super().get_import_id_fields()]
+        return None
+
+    def _model_field(self, field):
+        try:
+            return self._meta.model._meta.get_field(field.attribute)
+        except Exception:
+            return None
+
+    def _key_part(self, model_field, value):
+        if model_field is None:  # an attribute across a relation: compared as read
+            return value
+        if model_field.is_relation:
+            return value.pk if isinstance(value, models.Model) else value
+        if value is None:
+            return None
+        try:
+            return model_field.to_python(value)  # "12" and 12 name the same year, as in a query
+        except ValidationError:
+            return value
+
+    def _row_key(self, row, key_fields):
+        """The natural key a row names, or None when a column is missing or a value cannot be read (the
+        row's import reports it)."""
+        parts = []
+        for field in key_fields:
+            if field.column_name not in row:
+                return None
+            try:
+                value = field.clean(row)
+            except ValueError:
+                return None
+            parts.append(self._key_part(self._model_field(field), value))
+        return tuple(parts)
+
+    def _record_key(self, record, key_fields):
+        parts = []
+        for field in key_fields:
+            model_field = self._model_field(field)
+            value = getattr(record, model_field.attname if model_field.is_relation else model_field.name)
+            parts.append(self._key_part(model_field, value))
+        return tuple(parts)
+
+    def _indexable(self, key_fields):
+        return key_fields is not None and all(
+            (f := self._model_field(field)) is not None and f.concrete for field in key_fields
+        )
+
+    def _one_object(self, record):
+        """The object already standing for this record, if any: one object per record in an import."""
+        if record.pk not in self._by_pk:
+            self._by_pk[record.pk] = record
+            self._stored[record.pk] = self._columns(record)
+        return self._by_pk[record.pk]
+
+    @staticmethod
+    def _columns(record):
+        return {field.attname: getattr(record, field.attname) for field in record._meta.concrete_fields}
+
+    def _remember(self, record):
+        """After a row saved (or queued) ``record``: later rows find it under its key, and no longer under
+        the key it had."""
+        if record.pk is not None:
+            self._by_pk[record.pk] = record
+        key_fields = self._key_fields()
+        if not self._indexable(key_fields):
+            return
+        key, old = self._record_key(record, key_fields), self._key_of.get(id(record))
+        if old is not None and old != key and self._by_key.get(old) is record:
+            self._by_key[old] = None
+        present = self._by_key.get(key)
+        same = present is None or present is record or (record.pk is not None and present.pk == record.pk)
+        self._by_key[key] = record if same else AMBIGUOUS
+        self._key_of[id(record)] = key
+
+    def before_import(self, dataset, **kwargs):
+        """Read the records the file names: by id, and by natural key for the rows without one."""
+        super().before_import(dataset, **kwargs)
+        self._reset_lookups()
+        id_field, key_fields = self._by_id_column(), self._key_fields()
+        indexable = self._indexable(key_fields)
+        pks, keys = set(), set()
+        for values in dataset:
+            row = self._clean_cells(dict(zip(dataset.headers, values, strict=False)))
+            if not any(_text(value) for value in row.values()):
+                continue
+            if id_field is not None and _text(row.get(id_field.column_name)):
+                try:
+                    pks.add(IntegerWidget().clean(row[id_field.column_name]))
+                except ValueError:
+                    pass  # reported by the row
+            elif indexable:
+                key = self._row_key(row, key_fields)
+                if key is not None:
+                    keys.add(key)
+        queryset = self.get_queryset()
+        if self.select_related:  # the preview's before/after columns name them
+            queryset = queryset.select_related(*self.select_related)
+        pks = sorted(pks)
+        for start in range(0, len(pks), LOOKUP_CHUNK):
+            chunk = pks[start : start + LOOKUP_CHUNK]
+            self._pks_read.update(chunk)
+            for record in queryset.filter(pk__in=chunk):
+                self._one_object(record)
+        keys = list(keys)
+        for start in range(0, len(keys), LOOKUP_CHUNK):
+            chunk = set(keys[start : start + LOOKUP_CHUNK])
+            condition = Q()
+            for position, field in enumerate(key_fields):
+                model_field = self._model_field(field)
+                wanted = {key[position] for key in chunk}
+                matches = Q(**{f"{model_field.attname}__in": [v for v in wanted if v is not None]})
+                if None in wanted:
+                    matches |= Q(**{f"{model_field.attname}__isnull": True})
+                condition &= matches
+            for key in chunk:
+                self._by_key[key] = None
+            for record in queryset.filter(condition):
+                key = self._record_key(record, key_fields)
+                if key in chunk:
+                    record = self._one_object(record)
+                    self._by_key[key] = record if self._by_key[key] is None else AMBIGUOUS
+                    self._key_of[id(record)] = key
+
+    def get_instance(self, instance_loader, row):
+        id_field = self._by_id_column()
+        if id_field is not None and _text(row.get(id_field.column_name)):
             try:
                 pk = IntegerWidget().clean(row[id_field.column_name])
-                return queryset.get(pk=pk)
+                if pk in self._pks_read:
+                    if pk not in self._by_pk:
+                        raise ObjectDoesNotExist
+                    return self._by_pk[pk]
+                return self._one_object(self.get_queryset().get(pk=pk))
             except (ValueError, ObjectDoesNotExist):
                 raise ValidationError(
                     {
@@ -523,36 +697,193 @@ class ScopedModelResource(BulkImportHistoryMixin, resources.ModelResource):
                         % {"id": _text(row[id_field.column_name])}
                     }
                 ) from None
-        if self.natural_key:
-            key_fields = [self.fields[name] for name in self.natural_key]
-        elif not by_id:
-            key_fields = [self.fields[name] for name in super().get_import_id_fields()]
-        else:
+        key_fields = self._key_fields()
+        if key_fields is None:
             return None  # no id on this row and no natural key: a new record
-        params = {}
-        for field in key_fields:
-            if field.column_name not in row:
-                return None
+        key = self._row_key(row, key_fields)
+        if key is None:
+            return None  # import_instance() reports the bad value on this row
+        if key not in self._by_key:  # not read beforehand (e.g. its unit is created by an earlier row)
+            params = {field.attribute: field.clean(row) for field in key_fields}
             try:
-                params[field.attribute] = field.clean(row)
-            except ValueError:
-                return None  # import_instance() reports the bad value on this row
-        try:
-            return queryset.get(**params)
-        except ObjectDoesNotExist:
-            return None
-        except MultipleObjectsReturned:
+                found = self._one_object(self.get_queryset().get(**params))
+            except ObjectDoesNotExist:
+                found = None
+            except MultipleObjectsReturned:
+                found = AMBIGUOUS
+            if self._indexable(key_fields):
+                self._by_key[key] = found
+                if found is not None and found is not AMBIGUOUS:
+                    self._key_of[id(found)] = key
+        else:
+            found = self._by_key[key]
+        if found is AMBIGUOUS:
             raise ValidationError(
                 gettext(
                     "Several records match this row; add the id column (export the register first) to choose one."
                 )
-            ) from None
+            )
+        return found
+
+    # Checking and saving a row -----------------------------------------------------------------------
+
+    def _foreign_keys_found(self, instance) -> set[str]:
+        """Foreign keys of ``instance`` set from a ScopedForeignKeyWidget in this import: the widget read the
+        record from the account's own records, so Django's check that it exists (one query per key and
+        row in ``full_clean``) would only read it again."""
+        names = set()
+        for field in self.fields.values():
+            widget = field.widget.inner if isinstance(field.widget, MaskedWidget) else field.widget
+            if not isinstance(widget, ScopedForeignKeyWidget) or not field.attribute:
+                continue
+            model_field = self._model_field(field)
+            if model_field is None or not model_field.many_to_one or not model_field.is_cached(instance):
+                continue
+            related = model_field.get_cached_value(instance)
+            if (
+                related is not None
+                and widget.found(related)
+                and getattr(instance, model_field.attname) == related.pk
+            ):
+                names.add(model_field.name)
+        return names
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Model.full_clean() (field checks, clean(), unique fields and constraints), less the existence
+        query of the foreign keys found by the widgets."""
+        errors = dict(import_validation_errors or {})
+        if not self._meta.clean_model_instances:
+            if errors:
+                raise ValidationError(errors)
+            return
+        exclude = set(errors)
+        try:
+            instance.clean_fields(exclude=exclude | self._foreign_keys_found(instance))
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            instance.clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        # As full_clean(): the unique and constraint checks only for the fields that passed.
+        exclude |= {name for name in errors if name != NON_FIELD_ERRORS}
+        checks = [instance.validate_unique] if validate_unique else []
+        for check in [*checks, instance.validate_constraints]:
+            try:
+                check(exclude=exclude)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if not self._meta.use_bulk:
+            super().save_instance(instance, is_create, row, **kwargs)
+        elif id(instance) in self._pending:
+            # A later row of the file names a record an earlier row queued: it is written once, as it
+            # stands after the last of them.
+            self.before_save_instance(instance, row, **kwargs)
+            self.after_save_instance(instance, row, **kwargs)
+        else:
+            # Queued for the batch's INSERT or UPDATE; a record queued by an earlier row has no id yet
+            # but is created, not updated.
+            super().save_instance(instance, instance.pk is None, row, **kwargs)
+        if self._meta.use_bulk:
+            self._pending[id(instance)] = (kwargs.get("row_number"), row)
+        self._remember(instance)
+
+    def get_bulk_update_fields(self):
+        """The model columns the file's fields write (not the id, not read-only or derived columns); while a
+        batch is written, only those that any of its rows changes."""
+        fields = []
+        for field in self.fields.values():
+            model_field = self._model_field(field) if field.attribute else None
+            if field.readonly or model_field is None or not model_field.concrete or model_field.primary_key:
+                continue
+            fields.append(model_field)
+        if self._update_columns is not None:
+            fields = [field for field in fields if field.attname in self._update_columns] or fields
+        return [field.name for field in fields]
+
+    def _changed_columns(self, records):
+        """Columns some of ``records`` changes: a bulk UPDATE writes these only (Django builds a CASE per
+        row and column, the import's largest cost when all of them are written; and columns nobody changed
+        are not written back over someone else's change)."""
+        changed = set()
+        for record in records:
+            stored = self._stored.get(record.pk)
+            for name, value in self._columns(record).items():
+                if stored is None or stored.get(name) != value:
+                    changed.add(name)
+        return changed
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        pending = list(self.create_instances)
+        write = super().bulk_create  # with BulkImportHistoryMixin: the batch's history as well
+        self._write_batch(write, pending, True, using_transactions, dry_run, raise_errors, batch_size, result)
+        for record in pending:
+            number_and_row = self._pending.pop(id(record), None)
+            if record.pk is not None and number_and_row is not None:
+                self._stored[record.pk] = self._columns(record)
+                self._remember(record)
+                self._in_scope_check(record, number_and_row)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        pending = list(self.update_instances)
+        write = super().bulk_update
+        self._update_columns = self._changed_columns(pending)
+        try:
+            self._write_batch(
+                write, pending, False, using_transactions, dry_run, raise_errors, batch_size, result
+            )
+        finally:
+            self._update_columns = None
+        for record in pending:
+            self._pending.pop(id(record), None)
+            self._stored[record.pk] = self._columns(record)
+
+    def _write_batch(
+        self, write, pending, create, using_transactions, dry_run, raise_errors, batch_size, result
+    ):
+        if not pending:
+            return
+        using = self.get_db_connection_name()
+        try:
+            with transaction.atomic(using=using):
+                write(using_transactions, dry_run, True, batch_size=batch_size, result=None)
+        except ImportExportImportError:
+            if raise_errors:
+                raise
+            # The database refused the batch (e.g. a name saved by someone else meanwhile): save its rows
+            # one by one to name the rows at fault; auditlog's signals write the history of the others.
+            for record in pending:
+                if create:
+                    record.pk, record._state.adding = None, True
+                try:
+                    with transaction.atomic(using=using):
+                        record.save(force_insert=create)
+                except DatabaseError:
+                    if create:
+                        record.pk = None
+                    number, row = self._pending.get(id(record), (None, None))
+                    result.append_invalid_row(number, row, ValidationError(self.not_saved_message()))
+
+    @staticmethod
+    def not_saved_message():
+        return gettext(
+            "This row could not be saved; check it against the other rows and the existing records."
+        )
 
     # Rows -------------------------------------------------------------------------------------------
 
-    def import_row(self, row, instance_loader, **kwargs):
+    @staticmethod
+    def _clean_cells(row):
         for key, value in row.items():
             row[key] = unescape_formula(value.strip() if isinstance(value, str) else value)
+        return row
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self._clean_cells(row)
         if not any(_text(value) for value in row.values()):
             # A blank line between records (spreadsheets keep them): nothing to import, nothing wrong.
             row_result = self.get_row_result_class()()
@@ -565,11 +896,7 @@ class ScopedModelResource(BulkImportHistoryMixin, resources.ModelResource):
             # the user gets a sentence, not an exception class.
             row_result.errors = []
             row_result.import_type = RowResult.IMPORT_TYPE_INVALID
-            row_result.validation_error = ValidationError(
-                gettext(
-                    "This row could not be saved; check it against the other rows and the existing records."
-                )
-            )
+            row_result.validation_error = ValidationError(self.not_saved_message())
         if row_result.validation_error is not None:
             row_result.validation_error = self._with_column_names(row_result.validation_error)
         return row_result
