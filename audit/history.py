@@ -9,8 +9,6 @@ itself (audit.personal_data.MASKED_IN_HISTORY), so the history never becomes a s
 or ``record_bulk_change`` in the same transaction.
 """
 
-import json
-
 from auditlog.cid import get_cid
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
@@ -27,7 +25,7 @@ from django.utils.encoding import smart_str
 
 from communities.validators import PHONE_RE, mask_phone, normalize_phone
 
-from .personal_data import ERASED, masked_fields
+from .personal_data import ERASED, masked_fields, replace_name
 
 # The apps whose models are registers.
 REGISTER_APPS = ("communities", "volunteers", "activities", "venues")
@@ -310,14 +308,15 @@ def scrub_history(model, pks, fields, new_repr=None) -> int:
     """Remove the values of ``fields`` from the stored history of these rows (erasure, retention).
 
     The entries stay (who changed the record and when); only the erased values become "已删除".
-    ``new_repr`` (a callable pk -> str) replaces the stored name of the record as well.
+    ``new_repr`` (a callable pk -> str) replaces the stored name of the record as well. Only the entries
+    that change are written again.
     """
     content_type = ContentType.objects.get_for_model(model)
-    entries = list(
-        LogEntry.objects.filter(content_type=content_type, object_pk__in=[smart_str(pk) for pk in pks])
-    )
+    entries = LogEntry.objects.filter(content_type=content_type, object_pk__in=[smart_str(pk) for pk in pks])
+    changed = []
     for entry in entries:
-        changes = entry.changes if isinstance(entry.changes, dict) else {}
+        before = (entry.changes, entry.changes_text, entry.object_repr)
+        changes = dict(entry.changes) if isinstance(entry.changes, dict) else {}
         for field in fields:
             if field in changes and isinstance(changes[field], list):
                 changes[field] = [
@@ -327,8 +326,10 @@ def scrub_history(model, pks, fields, new_repr=None) -> int:
         entry.changes_text = ""
         if new_repr is not None:
             entry.object_repr = new_repr(entry.object_pk)
-    _rewrite(entries)
-    return len(entries)
+        if (entry.changes, entry.changes_text, entry.object_repr) != before:
+            changed.append(entry)
+    _rewrite(changed)
+    return len(changed)
 
 
 class BulkImportHistoryMixin:
@@ -369,21 +370,23 @@ class BulkImportHistoryMixin:
 
 
 def scrub_text(model, pks, text: str) -> int:
-    """Replace ``text`` (an erased person's name) wherever it appears in the history of these rows."""
+    """Replace ``text`` (an erased person's name) in the history of these rows where it stands as a whole
+    name: a value or list item equal to it, a name in a many-to-many list ({"objects": ["王芳"]}), a record's
+    name that shows it ("王芳 · 2018-05-01"). Never inside another name: 王芳华 stays."""
     if not pks or not text:
         return 0
     content_type = ContentType.objects.get_for_model(model)
-    entries = list(
-        LogEntry.objects.filter(content_type=content_type, object_pk__in=[smart_str(pk) for pk in pks])
-    )
     changed = []
-    for entry in entries:
-        dumped = json.dumps(entry.changes, ensure_ascii=False)
-        if text in dumped or text in entry.object_repr or text in (entry.changes_text or ""):
-            entry.changes = json.loads(dumped.replace(text, ERASED))
-            entry.object_repr = entry.object_repr.replace(text, ERASED)
-            entry.changes_text = (entry.changes_text or "").replace(text, ERASED)
-            changed.append(entry)
+    keys = [smart_str(pk) for pk in pks]
+    for start in range(0, len(keys), 1000):  # SQLite limits the number of values in one IN (...)
+        for entry in LogEntry.objects.filter(
+            content_type=content_type, object_pk__in=keys[start : start + 1000]
+        ):
+            before = (entry.changes, entry.object_repr, entry.changes_text or "")
+            after = tuple(replace_name(value, text) for value in before)
+            if after != before:
+                entry.changes, entry.object_repr, entry.changes_text = after
+                changed.append(entry)
     _rewrite(changed)
     return len(changed)
 

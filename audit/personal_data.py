@@ -5,14 +5,21 @@ no longer exists, so a renamed field cannot silently escape erasure or retention
 """
 
 import json
+import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Cast
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext
+
+from communities.validators import normalize_phone
 
 ERASED = "已删除"
 
@@ -35,19 +42,22 @@ PERSON_ERASURE = {"name": ERASED, "gender": "", "birth_date": None, "phone": "",
 # Records about the person elsewhere: model -> (lookup from the model to the Person, {field: value}).
 RELATED_ERASURE = {
     "volunteers.carerecipient": ("person", {"health_notes": ""}),
-    "volunteers.homevisit": ("recipient__person", {"notes": ""}),
+    "volunteers.homevisit": ("recipient__person", {"notes": "", "other_services": ""}),
 }
 
 # Records that name the person only by phone number (a public booking): model -> (phone field, {field: value}).
 ERASURE_BY_PHONE = {
-    "venues.booking": ("phone", {"contact_name": ERASED, "phone": "", "purpose": ""}),
+    "venues.booking": ("phone", {"contact_name": ERASED, "phone": "", "purpose": "", "reject_reason": ""}),
 }
 
 # Retention: after settings.PERSONAL_DATA_RETENTION_DAYS, model -> (date or datetime lookup, {field: value}).
 RETENTION = {
-    "venues.booking": ("slot__starts_at", {"contact_name": ERASED, "phone": "", "purpose": ""}),
+    "venues.booking": (
+        "slot__starts_at",
+        {"contact_name": ERASED, "phone": "", "purpose": "", "reject_reason": ""},
+    ),
     "venues.visitrecord": ("visited_on", {"note": ""}),
-    "volunteers.homevisit": ("visited_on", {"notes": ""}),
+    "volunteers.homevisit": ("visited_on", {"notes": "", "other_services": ""}),
 }
 
 
@@ -96,24 +106,52 @@ def _anonymise(model, queryset, values: dict, *, by=None, reason: str) -> int:
     return len(pks)
 
 
-# ---- export -----------------------------------------------------------------------------------------
+# ---- what is held about a person, inside the staff member's unit -------------------------------------
 
 
-def _row(obj) -> dict:
-    row = {}
-    for field in obj._meta.concrete_fields:
-        value = getattr(obj, field.attname)
-        if field.is_relation and value is not None:
-            value = str(getattr(obj, field.name))
-        row[str(field.verbose_name)] = value
-    for field in obj._meta.many_to_many:
-        row[str(field.verbose_name)] = ", ".join(str(o) for o in getattr(obj, field.name).all())
-    return row
+def _inside(queryset, user, outside: dict):
+    """The part of ``queryset`` inside ``user``'s unit; the primary keys of the rest go into ``outside``
+    ({model: set of primary keys}).
+
+    Without a user (a command, the shell) or for a superuser, all of it. A request reaches only what the
+    officer's unit holds: a booking at another unit's venue is that unit's to answer for.
+    """
+    if user is None or user.is_superuser or not hasattr(queryset, "for_user"):
+        return queryset
+    inside = queryset.for_user(user)
+    elsewhere = queryset.exclude(pk__in=inside.values("pk")).values_list("pk", flat=True)
+    if elsewhere := set(elsewhere):
+        outside.setdefault(queryset.model, set()).update(elsewhere)
+    return inside
+
+
+def _counts(outside: dict) -> dict[str, int]:
+    """{kind (plural): number of records} for the records left outside the unit."""
+    counts = {}
+    for model, pks in outside.items():
+        kind = str(model._meta.verbose_name_plural)
+        counts[kind] = counts.get(kind, 0) + len(pks)
+    return counts
+
+
+def phone_variants(person) -> list[str]:
+    """The person's number as typed on their record and as the booking form stores it (normalised):
+    "138 1234 5678" on the person is "13812345678" on their bookings."""
+    return sorted({person.phone, normalize_phone(person.phone)} - {""})
+
+
+def _by_phone(person):
+    """(model, queryset, {field: erased value}) for the records that name the person by phone only."""
+    phones = phone_variants(person)
+    for label, (phone_field, values) in ERASURE_BY_PHONE.items():
+        model = get_model(label)
+        if model is not None and phones:
+            yield model, model._default_manager.filter(**{f"{phone_field}__in": phones}), values
 
 
 def _related(person):
     """(model, queryset, takes_part) for every record pointing at ``person``, and the records about them
-    reached through one (RELATED_ERASURE, e.g. the home visits of the care recipient they are)."""
+    reached through one (RELATED_ERASURE, e.g. the home visits of the care recipient they are); every unit."""
     found = []
     for relation in person._meta.related_objects:
         model = relation.related_model
@@ -128,29 +166,95 @@ def _related(person):
     return found
 
 
-def collect(person) -> dict[str, list[dict]]:
-    """Everything held about ``person``: the person, every record about them, bookings by their phone.
+# ---- export -----------------------------------------------------------------------------------------
+
+
+def _foreign_keys(model, depth: int) -> list[str]:
+    paths = []
+    for field in model._meta.concrete_fields:
+        if field.is_relation and (field.many_to_one or field.one_to_one):
+            paths.append(field.name)
+            if depth > 1:
+                paths += [f"{field.name}__{inner}" for inner in _foreign_keys(field.related_model, depth - 1)]
+    return paths
+
+
+def _with_names(queryset):
+    """The rows with what their names and their related records' names read: foreign keys two levels deep
+    (a home visit's recipient is named by the recipient's person), many-to-many lists with their own keys.
+    A fixed number of queries, however many rows."""
+    model = queryset.model
+    lists = [
+        Prefetch(
+            field.name,
+            queryset=field.related_model._default_manager.select_related(
+                *_foreign_keys(field.related_model, 1)
+            ),
+        )
+        for field in model._meta.many_to_many
+    ]
+    return queryset.select_related(*_foreign_keys(model, 2)).prefetch_related(*lists)
+
+
+def _row(obj) -> dict:
+    row = {}
+    for field in obj._meta.concrete_fields:
+        value = getattr(obj, field.attname)
+        if field.is_relation and value is not None:
+            value = str(getattr(obj, field.name))
+        row[str(field.verbose_name)] = value
+    for field in obj._meta.many_to_many:
+        row[str(field.verbose_name)] = ", ".join(str(o) for o in getattr(obj, field.name).all())
+    return row
+
+
+@dataclass
+class Holdings:
+    """What is held about a person inside the unit (sections of rows), and how many records of each kind
+    lie outside it (counts only)."""
+
+    data: dict[str, list[dict]]
+    outside: dict[str, int]
+
+
+def collect(person, user=None) -> Holdings:
+    """Everything held about ``person`` inside ``user``'s unit: the person, every record about them,
+    bookings made with their phone number.
 
     Records the person only took part in (a home visit they made as a volunteer) are listed by name and
     date only: their details are about someone else.
     """
     data = {str(person._meta.verbose_name): [_row(person)]}
+    outside = {}
     for model, queryset, takes_part in _related(person):
-        rows = [{str(model._meta.verbose_name): str(obj)} if takes_part else _row(obj) for obj in queryset]
+        objs = _with_names(_inside(queryset, user, outside))
+        rows = [{str(model._meta.verbose_name): str(obj)} if takes_part else _row(obj) for obj in objs]
         if rows:
             title = str(model._meta.verbose_name_plural)
             if takes_part:
                 took_part = gettext("took part")
                 title = f"{title} ({took_part})"
             data.setdefault(title, []).extend(rows)
-    if person.phone:
-        for label, (phone_field, _values) in ERASURE_BY_PHONE.items():
-            model = get_model(label)
-            if model is not None:
-                rows = [_row(obj) for obj in model._default_manager.filter(**{phone_field: person.phone})]
-                if rows:
-                    data.setdefault(str(model._meta.verbose_name_plural), []).extend(rows)
-    return data
+    for model, queryset, _values in _by_phone(person):
+        rows = [_row(obj) for obj in _with_names(_inside(queryset, user, outside))]
+        if rows:
+            data.setdefault(str(model._meta.verbose_name_plural), []).extend(rows)
+    return Holdings(data, _counts(outside))
+
+
+def with_outside_counts(holdings: Holdings) -> dict[str, list[dict]]:
+    """The sections of an export, with one more saying how many records other units hold (no contents)."""
+    if not holdings.outside:
+        return holdings.data
+    rows = [{gettext("kind"): kind, gettext("records"): count} for kind, count in holdings.outside.items()]
+    return {**holdings.data, gettext("held outside your unit (not in this file)"): rows}
+
+
+def describe_outside(outside: dict[str, int]) -> str:
+    """How a message names the records left outside the unit: "bookings: 2, docents: 1" (预约 2 条、讲解员 1 条)."""
+    return gettext(", ").join(
+        gettext("%(kind)s: %(count)s") % {"kind": kind, "count": count} for kind, count in outside.items()
+    )
 
 
 def _plain(value):
@@ -195,45 +299,159 @@ def as_xlsx(data) -> bytes:
 
 # ---- erasure ----------------------------------------------------------------------------------------
 
+# How far from the person the history is searched for their name: the records pointing at them (a
+# lecturer), the records pointing at those that are named after them (the activity she lectured at), and
+# one step more (the visits of the care recipient she is are named "王芳 · 2018-05-01").
+NAME_REACH = 3
+
 
 @transaction.atomic
-def erase_person(person, *, by) -> None:
-    """Erase ``person``'s personal data: anonymise them and what names them, keep every row (counts).
+def erase_person(person, *, by) -> dict[str, int]:
+    """Erase ``person``'s personal data inside ``by``'s unit: anonymise them and what names them, keep every
+    row (counts). Returns how many records of each kind were left outside the unit (their staff's to erase).
 
-    The history keeps who changed what and when, without the erased values: the person's own entries
-    lose the erased fields, and the entries of every record about them lose the person's name.
+    The person's row stays locked until the erasure is committed, and it is read again under the lock: a
+    save from a form opened before (audit.personal_data.keep_erased) waits, then finds the person erased.
+    The history keeps who changed what and when, without the erased values: the person's own entries lose
+    the erased fields, and the entries of every record about them, or about a record named after them, lose
+    the person's name wherever it stands as a whole name (王芳, "王芳 · 2018-05-01"; never 王芳华).
     """
     from .history import scrub_history, scrub_text
-    from .models import AccessLog
 
-    old_name, phone = person.name, person.phone
-    reason = "erasure on request"
-    related = [
-        (model, list(queryset.values_list("pk", flat=True))) for model, queryset, _ in _related(person)
-    ]
     model = type(person)
-    _anonymise(model, model.objects.filter(pk=person.pk), PERSON_ERASURE, by=by, reason=reason)
-    scrub_history(model, [person.pk], list(PERSON_ERASURE), new_repr=lambda pk: ERASED)
+    locked = model._default_manager.select_for_update().get(pk=person.pk)
+    old_name = locked.name
+    reason = "erasure on request"
+    outside = {}
+    reached = _history_reach(locked, by, outside)
     for label, (path, values) in RELATED_ERASURE.items():
         related_model = get_model(label)
         if related_model is not None:
-            _anonymise(
-                related_model, related_model.objects.filter(**{path: person}), values, by=by, reason=reason
-            )
-    if phone:
-        for label, (phone_field, values) in ERASURE_BY_PHONE.items():
-            related_model = get_model(label)
-            if related_model is not None:
-                rows = related_model.objects.filter(**{phone_field: phone})
-                related.append((related_model, list(rows.values_list("pk", flat=True))))
-                _anonymise(related_model, rows, values, by=by, reason=reason)
+            queryset = _inside(related_model._default_manager.filter(**{path: locked}), by, outside)
+            reached.setdefault(related_model, set()).update(queryset.values_list("pk", flat=True))
+            _anonymise(related_model, queryset, values, by=by, reason=reason)
+    for related_model, queryset, values in _by_phone(locked):
+        queryset = _inside(queryset, by, outside)
+        reached.setdefault(related_model, set()).update(queryset.values_list("pk", flat=True))
+        _anonymise(related_model, queryset, values, by=by, reason=reason)
+    _anonymise(model, model._default_manager.filter(pk=locked.pk), PERSON_ERASURE, by=by, reason=reason)
+    scrub_history(model, [locked.pk], list(PERSON_ERASURE), new_repr=lambda pk: ERASED)
+    reached.pop(model, None)
     if old_name and old_name != ERASED:
-        for related_model, pks in related:
-            scrub_text(related_model, pks, old_name)
-        AccessLog.objects.filter(object_repr__contains=old_name).filter(
-            _access_rows_of(model, [person.pk]) | _any_access_rows(related)
-        ).update(object_repr=ERASED)
+        for related_model, pks in reached.items():
+            scrub_text(related_model, sorted(pks), old_name)
+    _scrub_logs(model, locked.pk, reached, old_name)
     person.refresh_from_db()
+    return _counts(outside)
+
+
+def _history_reach(person, user, outside: dict) -> dict:
+    """{model: primary keys} of the records inside ``user``'s unit whose history may carry the person's
+    name, found from the models themselves, so that a new model pointing at a person is covered unasked:
+
+    - every record pointing at the person (a committee role, a membership, a home visit they made);
+    - every record pointing at one of those that is named after the person (its name shows theirs as a
+      whole name: a lecturer is named 王芳, a membership "王芳 · 巾帼志愿服务队"): an activity whose
+      lecturers list holds her, and so on, NAME_REACH steps from the person;
+    - for many-to-many links, also the records no longer linked whose history still lists the name (she
+      was removed from an activity's lecturers), unless another person bears the same name: then those
+      entries cannot be told apart from hers and are left.
+
+    Counts the records of each kind left outside the unit into ``outside``.
+    """
+    from .history import _prefetch_for_names
+
+    name = person.name
+    # A person erased before has no name left to look for (and 已删除 is in every erased record's history).
+    searchable = bool(name) and name != ERASED
+    namesake = type(person)._default_manager.filter(name=name).exclude(pk=person.pk).exists()
+    reached: dict = {}
+    named = [(type(person), {person.pk})]
+    for _step in range(NAME_REACH if searchable else 1):
+        next_named = []
+        for model, pks in named:
+            for relation in model._meta.related_objects:
+                linking, field = relation.related_model, relation.field
+                lookup = Q(**{f"{field.name}__in": pks})
+                if relation.many_to_many and searchable and not namesake:
+                    lookup |= Q(pk__in=_history_mentions(linking, field.name, name))
+                inside = _inside(linking._default_manager.filter(lookup).distinct(), user, outside)
+                seen = reached.setdefault(linking, set())
+                new = [obj for obj in inside.order_by() if obj.pk not in seen]
+                seen.update(obj.pk for obj in new)
+                if searchable:
+                    _prefetch_for_names(linking, new)
+                    also_named = {obj.pk for obj in new if whole_name(name).search(str(obj))}
+                    if also_named:
+                        next_named.append((linking, also_named))
+        named = next_named
+    return reached
+
+
+def _history_mentions(model, field_name: str, name: str) -> set[int]:
+    """The ids of ``model``'s rows whose history lists ``name`` as a whole name in a change of
+    ``field_name`` (a many-to-many list). The database picks the entries whose text holds it, as stored
+    (PostgreSQL keeps the characters, SQLite may keep them escaped as \\uXXXX); Python keeps those where it
+    is a whole name, not the start of 王芳华."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    entries = (
+        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model))
+        .filter(changes__has_key=field_name)
+        .alias(text=Cast("changes", models.TextField()))
+        .filter(_text_holds("text", name))
+        .values_list("object_id", "changes")
+    )
+    return {
+        object_id
+        for object_id, changes in entries
+        if object_id is not None and replace_name(changes[field_name], name) != changes[field_name]
+    }
+
+
+def _text_holds(field: str, name: str) -> Q:
+    """``field`` (JSON kept as text) holds ``name`` as written or escaped (json.dumps' default)."""
+    return Q(**{f"{field}__contains": name}) | Q(**{f"{field}__contains": json.dumps(name)[1:-1]})
+
+
+def _scrub_logs(model, pk, reached: dict, name: str) -> None:
+    """The name out of the access log and Django's own admin log ("Recent actions" on the admin index):
+    the person's rows are named 已删除, their related records' rows lose the name."""
+    from django.contrib.admin.models import LogEntry as AdminLogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import AccessLog
+
+    if not name or name == ERASED:
+        return
+    own, related = _access_rows_of(model, [pk]), _any_access_rows(list(reached.items()))
+    rows = list(AccessLog.objects.filter(object_repr__contains=name).filter(own | related))
+    admin_rows = list(
+        AdminLogEntry.objects.filter(
+            Q(object_repr__contains=name) | _text_holds("change_message", name) | own
+        )
+        .filter(own | related)
+        .order_by()
+    )
+    own_type = ContentType.objects.get_for_model(model).pk
+    for row in rows + admin_rows:
+        mine = (row.content_type_id, row.object_id) == (own_type, str(pk))
+        row.object_repr = ERASED if mine else replace_name(row.object_repr, name)
+    for row in admin_rows:
+        row.change_message = _scrub_change_message(row.change_message, name)
+    AccessLog.objects.bulk_update(rows, ["object_repr"], batch_size=500)
+    AdminLogEntry.objects.bulk_update(admin_rows, ["object_repr", "change_message"], batch_size=500)
+
+
+def _scrub_change_message(message: str, name: str) -> str:
+    """The admin's change message is JSON ([{"added": {"object": "王芳 · ..."}}], written by json.dumps with
+    its defaults, as Django does) or, from older versions, plain text."""
+    try:
+        parsed = json.loads(message)
+    except ValueError:
+        return replace_name(message, name)
+    return json.dumps(replace_name(parsed, name))
 
 
 def _access_rows_of(model, pks) -> Q:
@@ -249,6 +467,54 @@ def _any_access_rows(related) -> Q:
         if pks:
             q |= _access_rows_of(model, pks)
     return q
+
+
+# ---- a name as a whole ------------------------------------------------------------------------------
+
+# What may stand next to a name inside a record's name: "王芳 · 2018-05-01", "王芳 ↔ 环西社区",
+# "王芳 (2021)", "王芳, 李强". A letter or a character does not: 王芳华 is another name.
+_AROUND_A_NAME = r"\s·•↔()（）\[\]【】,，、;；:：/|"
+
+
+def whole_name(name: str) -> re.Pattern:
+    around = _AROUND_A_NAME
+    return re.compile(rf"(?<![^{around}]){re.escape(name)}(?![^{around}])")
+
+
+def replace_name(value, name: str):
+    """``value`` (a string, or lists and dicts of them as stored in a history entry) with ``name`` replaced by
+    已删除 where it stands as a whole name, never inside a longer one."""
+    if isinstance(value, str):
+        return whole_name(name).sub(ERASED, value) if name in value else value
+    if isinstance(value, list):
+        return [replace_name(item, name) for item in value]
+    if isinstance(value, dict):
+        return {key: replace_name(item, name) for key, item in value.items()}
+    return value
+
+
+# ---- a form opened before the erasure ---------------------------------------------------------------
+
+
+@receiver(pre_save, sender="communities.Person", dispatch_uid="audit.keep_erased")
+def keep_erased(sender, instance, raw=False, using=None, **kwargs):
+    """An erased person stays erased: a save from an admin form opened before the erasure, or an import of a
+    file exported before it, would write the old name and phone back; the erased fields keep 已删除 instead
+    (the other fields are saved). The row is read under a lock, so a save racing the erasure waits for it.
+
+    (A signal, not the admin: every ``save()`` of a person must keep this, the admin's, an import's that
+    saves row by row, the shell's. Writes in bulk send no signal and must not write a person back.)
+    """
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    if all(getattr(instance, field) == value for field, value in PERSON_ERASURE.items()):
+        return
+    rows = sender._default_manager.using(using).filter(pk=instance.pk).values_list("name", flat=True)
+    if not transaction.get_connection(using).get_autocommit():
+        rows = rows.select_for_update()
+    if list(rows) == [ERASED]:
+        for field, value in PERSON_ERASURE.items():
+            setattr(instance, field, value)
 
 
 # ---- retention --------------------------------------------------------------------------------------

@@ -142,7 +142,7 @@ def person_data_export(request, pk, fmt):
     person = _person_for_request(request, pk)
     if fmt not in ("json", "xlsx"):
         raise PermissionDenied
-    data = personal_data.collect(person)
+    data = personal_data.with_outside_counts(personal_data.collect(person, request.user))
     from .access import log_sensitive_access
 
     log_sensitive_access(request.user, person, ["export"])
@@ -166,13 +166,26 @@ def person_erase(request, pk):
     person = _person_for_request(request, pk)
     form = ErasureForm(request.POST or None, person=person)
     if form.is_bound and form.is_valid():
-        personal_data.erase_person(person, by=request.user)
+        outside = personal_data.erase_person(person, by=request.user)
         messages.success(request, _("The person's personal data was erased; the counts are unchanged."))
+        if outside:
+            messages.warning(
+                request,
+                _("Not erased: records outside your unit, for their own staff to erase (%(counts)s).")
+                % {"counts": personal_data.describe_outside(outside)},
+            )
         return redirect("admin:communities_person_change", person.pk)
+    held = personal_data.collect(person, request.user)
+    if held.outside:
+        messages.warning(
+            request,
+            _("Outside your unit, not shown and not erased here: %(counts)s.")
+            % {"counts": personal_data.describe_outside(held.outside)},
+        )
     context = {
         **_admin_context(request, _("Erase a person's personal data")),
         "form": form,
         "person": person,
-        "held": personal_data.collect(person),
+        "held": held.data,
     }
     return TemplateResponse(request, "audit/person_erase.html", context)

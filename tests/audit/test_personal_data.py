@@ -271,3 +271,26 @@ def test_a_field_named_in_the_lists_that_no_longer_exists_fails_the_checks(monke
     errors = personal_data_fields_exist()
     assert [e.id for e in errors] == ["audit.E001"]
     assert "venues.booking.contact_nam" in errors[0].msg
+
+
+def test_purge_clears_the_free_text_of_old_visits_and_rejected_bookings(old_and_new):
+    old_booking, _record, old_visit = old_and_new["old"]
+    new_booking, _record, new_visit = old_and_new["new"]
+    for booking in (old_booking, new_booking):
+        booking.reject_reason = "李秀兰 电话打不通"
+        booking.save()
+    for visit in (old_visit, new_visit):
+        visit.other_services = "修剪指甲"
+        visit.save()
+    before = figures(old_and_new["unit"])
+    call_command("purge_personal_data", stdout=io.StringIO())
+    assert Booking.objects.get(pk=old_booking.pk).reject_reason == ""
+    assert HomeVisit.objects.get(pk=old_visit.pk).other_services == ""
+    assert Booking.objects.get(pk=new_booking.pk).reject_reason == "李秀兰 电话打不通"
+    assert HomeVisit.objects.get(pk=new_visit.pk).other_services == "修剪指甲"
+    old_history = json.dumps(
+        [e.changes for o in (old_booking, old_visit) for e in LogEntry.objects.get_for_object(o)],
+        ensure_ascii=False,
+    )
+    assert "电话打不通" not in old_history and "修剪指甲" not in old_history
+    assert figures(old_and_new["unit"]) == before
