@@ -61,6 +61,11 @@ RETENTION = {
 }
 
 
+def is_erased(person) -> bool:
+    """Whether ``person`` (a communities.Person as stored) was erased on request."""
+    return person is not None and person.pk is not None and person.name == ERASED
+
+
 def get_model(label: str):
     """The model for ``label``, or None while its app is not installed."""
     app_label, model_name = label.split(".")

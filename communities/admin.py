@@ -1,10 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_logging import LogsSensitiveViewsMixin
+from audit.personal_data import PERSON_ERASURE, is_erased
 
 from . import resources
 from .admin_base import ScopedAdmin, ScopedInline, can_see_sensitive
@@ -157,7 +158,25 @@ class PersonAdmin(LogsSensitiveViewsMixin, ScopedAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None and not can_see_sensitive(request.user):
             readonly.append("masked_phone")
+        if is_erased(obj):
+            # Erased on request (audit app): what was erased cannot be typed in again; the rest (community,
+            # Party membership) stays editable, as it feeds the counts.
+            readonly += [name for name in PERSON_ERASURE if name not in readonly]
         return readonly
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if is_erased(obj):
+                self.message_user(
+                    request,
+                    _(
+                        "This person's data was erased on request: the name, phone, birth date, gender and "
+                        "education cannot be filled in again."
+                    ),  # fmt: skip
+                    messages.WARNING,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(CommitteeMember)

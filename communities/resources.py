@@ -1,10 +1,13 @@
 """Import/export of the units register. Units are referred to by name, looked up inside the account's unit;
 headers are in the user's language; a file without an id column updates the records named by ``natural_key``."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
+
+from audit.personal_data import is_erased
 
 from .models import (
     CommitteeMember,
@@ -162,6 +165,15 @@ class PersonResource(ScopedModelResource):
             "party_branch",
             "education",
         )
+
+    def import_instance(self, instance, row, **kwargs):
+        # A file exported before an erasure (rows with the person's id) must not write them back; rows are
+        # written in bulk, which no model signal sees, so the refusal is here.
+        if is_erased(instance):
+            raise ValidationError(
+                gettext("This person's data was erased on request; a file cannot fill it in again.")
+            )
+        super().import_instance(instance, row, **kwargs)
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if field.attribute == "phone" and "*" in str(row.get(field.column_name) or ""):

@@ -259,6 +259,7 @@ def test_bookings_and_records_outside_the_unit_are_left_and_counted(client, offi
     assert [str(m) for m in response.context["messages"]] == [
         "此人的个人信息已删除，各项统计数字不变。",
         "未删除：本单位以外的记录，须由其所属单位的工作人员删除（预约 1 条）。",
+        "此人的个人信息已应本人申请删除：姓名、电话、出生日期、性别和学历不能再次填写。",
     ]
     elsewhere = Booking.objects.get(pk=world["elsewhere"].pk)
     assert (elsewhere.contact_name, elsewhere.phone) == (NAME, STORED)
