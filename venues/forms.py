@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from communities.validators import validate_phone
 
 from .models import Booking
-from .services import Day, parse_slot_value
+from .services import Day, parse_slot_value, slot_value
 
 
 class SlotSelect(forms.Select):
     """The slot list, rendered in Python: a month of slots is ~100 options, and Django's per-option templates
-    took half of the booking page's time."""
+    took half of the booking page's time. The empty choice is never marked: it is the one shown when none is
+    (and select_slot can mark a slot in the cached fields without leaving two options marked)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
@@ -25,7 +26,10 @@ class SlotSelect(forms.Select):
             return format_html_join(
                 "",
                 '<option value="{}"{}>{}</option>',
-                ((v, mark_safe(" selected") if str(v) == selected else "", label) for v, label in choices),
+                (
+                    (v, mark_safe(" selected") if v and str(v) == selected else "", label)
+                    for v, label in choices
+                ),
             )
 
         parts = []
@@ -35,6 +39,37 @@ class SlotSelect(forms.Select):
             else:
                 parts.append(options([(group, choices)]))
         return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe("".join(parts)))
+
+
+def slot_choices(days: list[Day]) -> list:
+    """The booking form's slot list: the free slots grouped by day; a full slot is not offered."""
+    choices = [("", gettext("Choose a time"))]
+    pattern = gettext("%(day)s %(time)s (%(free)s free)")
+    for day in days:
+        short = date_format(day.date, "m-d D")
+        options = [
+            (slot.value, pattern % {"day": short, "time": slot.label, "free": slot.free})
+            for slot in day.slots
+            if slot.free > 0
+        ]
+        if options:
+            choices.append((date_format(day.date, "Y-m-d l"), options))
+    return choices
+
+
+def select_slot(html: str, value: str) -> str:
+    """The form's fields ``html``, rendered with no slot chosen, with the option of the slot ``value`` chosen.
+
+    The booking form's fields are cached without a choice (views.book); a link from the venue page
+    (``?slot=…``) chooses its slot here. SlotSelect writes each option as ``<option value="…">`` and a slot
+    value holds only digits, "-", "T" and ":", so the option is found as it is. A value that is not offered
+    (full, passed, malformed) chooses nothing, as an initial value not among the choices would.
+    """
+    starts_at = parse_slot_value(value)
+    if starts_at is None:
+        return html
+    option = f'<option value="{slot_value(starts_at)}">'
+    return mark_safe(html.replace(option, option[:-1] + " selected>", 1))
 
 
 class BookingForm(forms.Form):
@@ -74,28 +109,16 @@ class BookingForm(forms.Form):
     )
     token = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, venue, days: list[Day] | None = None, **kwargs):
+    def __init__(self, *args, venue, **kwargs):
         super().__init__(*args, **kwargs)
         self.venue = venue
         offerings = venue.offerings.all()
         self.fields["offering"].queryset = offerings
         self.fields["offering"].empty_label = _("A general visit")
-        if days is not None:
-            self.set_slot_choices(days)
 
-    def set_slot_choices(self, days: list[Day]) -> None:
-        """The free slots, grouped by day; only needed to show the form (validation parses the value)."""
-        choices = [("", _("Choose a time"))]
-        pattern = gettext("%(day)s %(time)s (%(free)s free)")
-        for day in days:
-            short = date_format(day.date, "m-d D")
-            options = [
-                (slot.value, pattern % {"day": short, "time": slot.label, "free": slot.free})
-                for slot in day.slots
-                if slot.free > 0
-            ]
-            if options:
-                choices.append((date_format(day.date, "Y-m-d l"), options))
+    def set_slot_choices(self, choices: list) -> None:
+        """The slot list (slot_choices), only needed to show the form: validation parses the value, and the
+        booking transaction checks the time and the free places against the database."""
         self.fields["slot"].widget.choices = choices
 
     def clean_slot(self):

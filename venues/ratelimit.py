@@ -33,7 +33,8 @@ def hit(name: str, value: str) -> bool:
     """Count one attempt; True when this attempt goes over the limit."""
     limit, seconds = _limit(name)
     key = _key(name, value)
-    cache.add(key, 0, seconds)
+    if cache.add(key, 1, seconds):  # the first attempt in this window: one write, not two
+        return 1 > limit
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr

@@ -60,8 +60,7 @@ class SlotView:
 
     @property
     def value(self) -> str:
-        """The slot's value in forms and links: local time, minute precision."""
-        return timezone.localtime(self.starts_at, local_tz()).strftime("%Y-%m-%dT%H:%M")
+        return slot_value(self.starts_at)
 
     @property
     def label(self) -> str:
@@ -79,6 +78,11 @@ class Day:
 
 def local_tz():
     return timezone.get_default_timezone()
+
+
+def slot_value(starts_at: datetime) -> str:
+    """A slot's value in forms and links: local time, minute precision (parse_slot_value reads it back)."""
+    return timezone.localtime(starts_at, local_tz()).strftime("%Y-%m-%dT%H:%M")
 
 
 def parse_slot_value(value: str) -> datetime | None:
@@ -175,6 +179,21 @@ def check_slot_time(venue: Venue, starts_at: datetime, *, now: datetime | None =
         )
 
 
+# These look-ups find one row by a unique key: order_by("pk") because the models' default orderings would join
+# another table (the venue, the slot) for nothing.
+def _slot_id(venue: Venue, starts_at: datetime) -> int | None:
+    return (
+        Slot.objects.filter(venue=venue, starts_at=starts_at)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _booking_with_key(venue: Venue, idempotency_key: uuid.UUID) -> Booking | None:
+    return Booking.objects.filter(idempotency_key=idempotency_key, venue=venue).order_by("pk").first()
+
+
 def booking_create(
     *,
     venue: Venue,
@@ -191,7 +210,7 @@ def booking_create(
 ) -> Booking:
     """Book ``size`` places at ``starts_at``. The same ``idempotency_key`` twice returns the first booking."""
     if idempotency_key is not None:
-        existing = Booking.objects.filter(idempotency_key=idempotency_key, venue=venue).first()
+        existing = _booking_with_key(venue, idempotency_key)
         if existing is not None:
             return existing
     if not venue.public_bookable:
@@ -234,28 +253,31 @@ def booking_create(
             # First lock taken: the venue row (its availability version, see Venue). Every booking change of
             # a venue takes the venue's row lock before the slot's, so the locks are always taken in order.
             Venue.bump_availability(venue.pk)
-            # The slot row exists once anyone books it; concurrent first bookings insert it once.
-            Slot.objects.bulk_create(
-                [
-                    Slot(
-                        venue=venue,
-                        starts_at=starts_at,
-                        ends_at=starts_at + timedelta(minutes=venue.slot_minutes),
-                        capacity=venue.capacity,
-                    )
-                ],
-                ignore_conflicts=True,
-            )
-            slot = Slot.objects.only("pk").get(venue=venue, starts_at=starts_at)
-            booking.slot = slot
+            # The slot row exists once anyone books it: looked up first (one query when it exists), inserted
+            # once otherwise (the venue's lock is held, and a conflicting insert would be ignored anyway).
+            slot_id = _slot_id(venue, starts_at)
+            if slot_id is None:
+                Slot.objects.bulk_create(
+                    [
+                        Slot(
+                            venue=venue,
+                            starts_at=starts_at,
+                            ends_at=starts_at + timedelta(minutes=venue.slot_minutes),
+                            capacity=venue.capacity,
+                        )
+                    ],
+                    ignore_conflicts=True,
+                )
+                slot_id = _slot_id(venue, starts_at)
+            booking.slot_id = slot_id
             # Inserted before the places are taken: a double submit waits here for the first one's commit
             # and fails on the unique key, so it never takes places of its own.
             booking.save(force_insert=True)
-            taken = Slot.objects.filter(pk=slot.pk, booked_places__lte=F("capacity") - size).update(
+            taken = Slot.objects.filter(pk=slot_id, booked_places__lte=F("capacity") - size).update(
                 booked_places=F("booked_places") + size
             )
             if not taken:
-                free = Slot.objects.filter(pk=slot.pk).values_list(
+                free = Slot.objects.filter(pk=slot_id).values_list(
                     F("capacity") - F("booked_places"), flat=True
                 )[0]
                 if free <= 0:
@@ -266,7 +288,7 @@ def booking_create(
                 )
     except IntegrityError:
         if idempotency_key is not None:
-            existing = Booking.objects.filter(idempotency_key=idempotency_key, venue=venue).first()
+            existing = _booking_with_key(venue, idempotency_key)
             if existing is not None:
                 return existing
         raise

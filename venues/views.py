@@ -21,7 +21,7 @@ from communities.models import District
 from communities.validators import mask_phone
 
 from . import ratelimit
-from .forms import BookingForm, CancelForm
+from .forms import BookingForm, CancelForm, select_slot, slot_choices
 from .models import Booking, Offering, Venue
 from .services import BookingError, booking_cancel, booking_create, local_tz, schedule
 
@@ -94,32 +94,45 @@ def venue_list(request):
     return render(request, "venues/venue_list.html", {"body": body})
 
 
-def _public_venue(slug):
-    return get_object_or_404(public_venues(), slug=slug)
-
-
 PAGE_CACHE_SECONDS = 60
 
 
-def venue_detail(request, slug):
-    """The venue and the free places of its slots.
+def _cached_for_venue(name, venue_pk, version, now, build):
+    """A cached part of a venue's public pages (the venue page's slot grid, the booking form's fields).
 
-    The slot grid is the expensive part (dozens of slots, rendered): it is cached under the venue's
-    availability version, which every booking change bumps in its own transaction, so a cached grid is
-    never behind the bookings. It also expires when its first slot stops being bookable (minimum notice),
-    at midnight, and after PAGE_CACHE_SECONDS (edits of sections, menu, hours or closures by import).
-    The page around it (language switcher with its CSRF token, messages) is rendered for each request.
+    Showing the free places of four weeks is the expensive part of these pages, so it is cached under the
+    venue's availability version, which every booking change and staff edit bumps in its own transaction: a
+    cached part is never behind the bookings. It also expires when its first slot stops being bookable
+    (minimum notice), at midnight, and after PAGE_CACHE_SECONDS (edits of sections, menu, hours or closures by
+    import). ``build()`` returns (value, venue, days), the days being the schedule the value shows.
     """
+    key = f"venues:{name}:{venue_pk}:{version}:{get_language()}"
+    cached = cache.get(key)
+    if cached is not None and now < cached[1]:
+        return cached[0]
+    value, venue, days = build()
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    expires = [
+        now + timedelta(seconds=PAGE_CACHE_SECONDS),
+        datetime.combine(tomorrow, time.min, local_tz()),
+    ]
+    first = next((slot for day in days for slot in day.slots), None)
+    if first is not None:
+        expires.append(first.starts_at - timedelta(hours=venue.min_notice_hours))
+    cache.set(key, (value, min(expires)), PAGE_CACHE_SECONDS)
+    return value
+
+
+def venue_detail(request, slug):
+    """The venue and the free places of its slots. The slot grid is cached (_cached_for_venue); the page
+    around it (language switcher with its CSRF token, messages) is rendered for each request."""
     head = Venue.page_head(slug)
     if head is None:
         raise Http404
     venue_pk, venue_name, version = head
     now = timezone.now()
-    key = f"venues:page:{venue_pk}:{version}:{get_language()}"
-    cached = cache.get(key)
-    if cached is not None and now < cached[1]:
-        body = cached[0]
-    else:
+
+    def build():
         venue = get_object_or_404(public_venues(), pk=venue_pk)
         days = schedule(venue, now=now)
         body = render_to_string(
@@ -132,15 +145,9 @@ def venue_detail(request, slug):
                 "days": days,
             },
         )
-        tomorrow = timezone.localdate(now) + timedelta(days=1)
-        expires = [
-            now + timedelta(seconds=PAGE_CACHE_SECONDS),
-            datetime.combine(tomorrow, time.min, local_tz()),
-        ]
-        first = next((slot for day in days for slot in day.slots), None)
-        if first is not None:
-            expires.append(first.starts_at - timedelta(hours=venue.min_notice_hours))
-        cache.set(key, (body, min(expires)), PAGE_CACHE_SECONDS)
+        return body, venue, days
+
+    body = _cached_for_venue("page", venue_pk, version, now, build)
     return render(request, "venues/venue_detail.html", {"venue_name": venue_name, "body": body})
 
 
@@ -148,45 +155,105 @@ def _too_many(request, message):
     return render(request, "venues/too_many.html", {"message": message}, status=429)
 
 
+BOOKING_FIELDS_TEMPLATE = "venues/_book_fields.html"
+
+
+def _booking_form_parts(venue_pk, version, now, venue=None) -> dict:
+    """The booking form of a venue as far as it is the same for every visitor, cached (_cached_for_venue):
+    the slot list (every free slot of four weeks, one option each) and the fields rendered with no slot
+    chosen. A form shown again with its errors renders its fields from the cached slot list."""
+
+    def build():
+        shown = venue or get_object_or_404(Venue.objects.open_to_public(), pk=venue_pk)
+        days = schedule(shown, now=now)
+        choices = slot_choices(days)
+        form = BookingForm(venue=shown)
+        form.set_slot_choices(choices)
+        parts = {
+            "capacity": shown.capacity,
+            "choices": choices,
+            "fields": render_to_string(BOOKING_FIELDS_TEMPLATE, {"form": form}),
+        }
+        return parts, shown, days
+
+    return _cached_for_venue("book", venue_pk, version, now, build)
+
+
+def _book_page(request, *, slug, venue_name, capacity, fields, token, errors=""):
+    context = {
+        "slug": slug,
+        "venue_name": venue_name,
+        "capacity": capacity,
+        "fields": fields,
+        "token": token,
+        "errors": errors,
+    }
+    return render(request, "venues/book.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def book(request, slug):
-    venue = _public_venue(slug)
-    if request.method == "POST":
-        if ratelimit.hit("booking_ip", ratelimit.client_ip(request)):
-            return _too_many(request, _("Too many bookings from this address. Please try again in an hour."))
-        form = BookingForm(request.POST, venue=venue)
-        if form.is_valid():
-            data = form.cleaned_data
-            if ratelimit.hit("booking_phone", data["phone"]):
-                return _too_many(
-                    request, _("Too many bookings with this phone number. Please try again in an hour.")
-                )
-            try:
-                booking = booking_create(
-                    venue=venue,
-                    starts_at=data["slot"],
-                    offering=data["offering"],
-                    visitor_kind=data["visitor_kind"],
-                    organisation=data["organisation"],
-                    size=data["size"],
-                    contact_name=data["contact_name"],
-                    phone=data["phone"],
-                    purpose=data["purpose"],
-                    idempotency_key=data["token"],
-                )
-            except BookingError as error:
-                form.add_error(error.field if error.field in form.fields else None, str(error.message))
-            else:
-                messages.success(request, _("Thank you: your booking has been received."))
-                return redirect(booking)
-    else:
-        initial = {"token": uuid.uuid4()}
-        if request.GET.get("slot"):
-            initial["slot"] = request.GET["slot"]
-        form = BookingForm(initial=initial, venue=venue)
-    # The slot choices are only needed to show the form (a valid POST redirects without them).
-    form.set_slot_choices(schedule(venue))
-    return render(request, "venues/book.html", {"venue": venue, "form": form})
+    """The booking form. Shown, it costs one query while the venue's bookings do not change (the fields are
+    cached with the slot list); sent, the slot is checked against the database in the booking transaction
+    (services.booking_create), never against the slot list the visitor saw, which may be a moment old."""
+    now = timezone.now()
+    if request.method == "GET":
+        head = Venue.page_head(slug)
+        if head is None:
+            raise Http404
+        venue_pk, venue_name, version = head
+        parts = _booking_form_parts(venue_pk, version, now)
+        return _book_page(
+            request,
+            slug=slug,
+            venue_name=venue_name,
+            capacity=parts["capacity"],
+            fields=select_slot(parts["fields"], request.GET.get("slot", "")),
+            token=uuid.uuid4(),
+        )
+
+    venue = get_object_or_404(Venue.objects.open_to_public(), slug=slug)
+    if ratelimit.hit("booking_ip", ratelimit.client_ip(request)):
+        return _too_many(request, _("Too many bookings from this address. Please try again in an hour."))
+    form = BookingForm(request.POST, venue=venue)
+    if form.is_valid():
+        data = form.cleaned_data
+        if ratelimit.hit("booking_phone", data["phone"]):
+            return _too_many(
+                request, _("Too many bookings with this phone number. Please try again in an hour.")
+            )
+        try:
+            booking = booking_create(
+                venue=venue,
+                starts_at=data["slot"],
+                offering=data["offering"],
+                visitor_kind=data["visitor_kind"],
+                organisation=data["organisation"],
+                size=data["size"],
+                contact_name=data["contact_name"],
+                phone=data["phone"],
+                purpose=data["purpose"],
+                idempotency_key=data["token"],
+            )
+        except BookingError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("Thank you: your booking has been received."))
+            return redirect(booking)
+    # Shown again with its errors: the slot list as it is now (a full slot is no longer offered).
+    venue.refresh_from_db(fields=["availability_version"])
+    parts = _booking_form_parts(venue.pk, venue.availability_version, now, venue=venue)
+    form.set_slot_choices(parts["choices"])
+    return _book_page(
+        request,
+        slug=venue.slug,
+        venue_name=venue.name,
+        capacity=venue.capacity,
+        fields=render_to_string(BOOKING_FIELDS_TEMPLATE, {"form": form}),
+        # The visitor's token again (nothing was booked with it), or a new one if it was missing or malformed.
+        token=form.cleaned_data.get("token") or uuid.uuid4(),
+        errors=form.non_field_errors(),
+    )
 
 
 def _booking_by_reference(reference):
