@@ -635,8 +635,11 @@ class ScopedModelResource(BulkImportHistoryMixin, resources.ModelResource):
         self._reset_lookups()
         id_field, key_fields = self._by_id_column(), self._key_fields()
         indexable = self._indexable(key_fields)
+        if id_field is not None and id_field.column_name not in (dataset.headers or ()):
+            id_field = None  # (check_columns has put the headers in their canonical names)
         pks, keys = set(), set()
-        for values in dataset:
+        # A file of new records only (no id column, no natural key: an activity sheet) names nothing to read.
+        for values in dataset if id_field is not None or indexable else ():
             row = self._clean_cells(dict(zip(dataset.headers, values, strict=False)))
             if not any(_text(value) for value in row.values()):
                 continue
