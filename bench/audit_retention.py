@@ -164,25 +164,44 @@ def main():
     person = people[0]
 
     def timed_saves(n=300):
+        """Milliseconds per save, and the queries of a typical save (the median: a one-off lookup is not
+        part of every save)."""
+        import statistics
+
         from django.test.utils import CaptureQueriesContext
 
+        person.save(update_fields=["name"])  # warm-up
         started = time.perf_counter()
-        with CaptureQueriesContext(connection) as queries:
-            for i in range(n):
-                person.name = f"居民{i}"
+        for i in range(n):
+            person.name = f"居民{i}"
+            person.save(update_fields=["name"])
+        milliseconds = (time.perf_counter() - started) / n * 1000
+        counts = []
+        for i in range(50):
+            person.name = f"居民{i}-"
+            with CaptureQueriesContext(connection) as queries:
                 person.save(update_fields=["name"])
-        return (time.perf_counter() - started) / n * 1000, len(queries) / n
+            counts.append(len(queries))
+        return milliseconds, statistics.median(counts)
 
     with disable_auditlog():
         without, queries_without = timed_saves()
     with_history, queries_with = timed_saves()
     extra = queries_with - queries_without
-    print(f"one save: {without:.2f} ms and {queries_without:.0f} query without history, {with_history:.2f} ms and "
-          f"{queries_with:.0f} queries with (+{extra:.0f}: read the old row, insert the entry; floor +{FLOOR_SAVE_QUERIES})")  # fmt: skip
+    print(f"one save: {without:.2f} ms and {queries_without:.2f} queries without history, {with_history:.2f} ms and "
+          f"{queries_with:.2f} queries with (+{extra:.2f}: read the old row, insert the entry; floor +{FLOOR_SAVE_QUERIES})")  # fmt: skip
 
-    ok = rate >= FLOOR_ROWS_PER_SECOND and second <= FLOOR_SECOND_RUN_SECONDS and extra <= FLOOR_SAVE_QUERIES
-    print("OK" if ok else "BELOW THE FLOOR")
-    sys.exit(0 if ok else 1)
+    below = [
+        name
+        for name, met in [
+            ("backlog rate", rate >= FLOOR_ROWS_PER_SECOND),
+            ("second run", second <= FLOOR_SECOND_RUN_SECONDS),
+            ("queries per save", extra <= FLOOR_SAVE_QUERIES),
+        ]
+        if not met
+    ]
+    print("OK: every floor met" if not below else f"BELOW THE FLOOR: {', '.join(below)}")
+    sys.exit(1 if below else 0)
 
 
 if __name__ == "__main__":
