@@ -311,7 +311,7 @@ class BookingAdmin(LogsSensitiveViewsMixin, ScopedAdmin):
         done = skipped = 0
         for booking in queryset.select_related("slot"):
             try:
-                changed = service(booking, **kwargs)
+                changed = service(booking, by=request.user, **kwargs)
             except services.BookingError as error:
                 self.message_user(request, f"{booking.reference}: {error.message}", messages.WARNING)
                 continue
@@ -387,7 +387,9 @@ class BookingAdmin(LogsSensitiveViewsMixin, ScopedAdmin):
                 done = skipped = 0
                 for booking in bookings:
                     try:
-                        changed = services.booking_complete(booking, visitors=counts[booking.pk])
+                        changed = services.booking_complete(
+                            booking, visitors=counts[booking.pk], by=request.user
+                        )
                     except services.BookingError as error:
                         self.message_user(request, f"{booking.reference}: {error.message}", messages.WARNING)
                         continue

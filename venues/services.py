@@ -7,16 +7,19 @@ as the booking's INSERT. On PostgreSQL the UPDATE waits for a concurrent one on 
 its condition; on SQLite the IMMEDIATE transaction mode (settings) serialises writers.
 """
 
+import copy
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from auditlog.diff import model_instance_diff
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.history import record_bulk_change
 from communities.validators import normalize_phone
 
 from .models import Booking, Closure, Offering, Slot, Venue, VisitRecord
@@ -299,26 +302,31 @@ def _release(booking: Booking) -> None:
     Slot.objects.filter(pk=booking.slot_id).update(booked_places=F("booked_places") - booking.size)
 
 
-def _transition(booking: Booking, *, from_statuses, to_status, release: bool, **fields) -> bool:
-    """Move ``booking`` to ``to_status`` if it is still in one of ``from_statuses`` (checked by the UPDATE)."""
+def _transition(booking: Booking, *, from_statuses, to_status, release: bool, by=None, **fields) -> bool:
+    """Move ``booking`` to ``to_status`` if it is still in one of ``from_statuses`` (checked by the UPDATE),
+    with its history entry (who: ``by``, a staff account, or None for the visitor) in the same transaction."""
+    before = copy.copy(booking)
     with transaction.atomic():
         if release:
             Venue.bump_availability(booking.venue_id)
         changed = Booking.objects.filter(pk=booking.pk, status__in=from_statuses).update(
             status=to_status, **fields
         )
-        if changed and release:
-            _release(booking)
-    if changed:
-        booking.status = to_status
-        for name, value in fields.items():
-            setattr(booking, name, value)
+        if changed:
+            booking.status = to_status
+            for name, value in fields.items():
+                setattr(booking, name, value)
+            # QuerySet.update() sends no signal: the history is written here.
+            record_bulk_change(Booking, [booking], model_instance_diff(before, booking), by)
+            if release:
+                _release(booking)
     return bool(changed)
 
 
-def booking_approve(booking: Booking) -> bool:
+def booking_approve(booking: Booking, *, by=None) -> bool:
     return _transition(
         booking,
+        by=by,
         from_statuses=[Booking.Status.PENDING],
         to_status=Booking.Status.CONFIRMED,
         release=False,
@@ -326,12 +334,13 @@ def booking_approve(booking: Booking) -> bool:
     )
 
 
-def booking_reject(booking: Booking, *, reason: str) -> bool:
+def booking_reject(booking: Booking, *, reason: str, by=None) -> bool:
     reason = (reason or "").strip()
     if not reason:
         raise BookingError(_("Give the visitor a reason for the rejection."), field="reason")
     return _transition(
         booking,
+        by=by,
         from_statuses=[Booking.Status.PENDING, Booking.Status.CONFIRMED],
         to_status=Booking.Status.REJECTED,
         release=True,
@@ -358,7 +367,9 @@ def booking_cancel(booking: Booking, *, phone: str, now: datetime | None = None)
     return changed
 
 
-def booking_complete(booking: Booking, *, visitors: int | None = None, now: datetime | None = None) -> bool:
+def booking_complete(
+    booking: Booking, *, visitors: int | None = None, now: datetime | None = None, by=None
+) -> bool:
     """Mark a confirmed visit as done and enter it in the visit register (with the booked size by default)."""
     now = now or timezone.now()
     if booking.slot.starts_at > now:
@@ -366,6 +377,7 @@ def booking_complete(booking: Booking, *, visitors: int | None = None, now: date
     with transaction.atomic():
         changed = _transition(
             booking,
+            by=by,
             from_statuses=[Booking.Status.CONFIRMED],
             to_status=Booking.Status.COMPLETED,
             release=False,
@@ -383,10 +395,14 @@ def booking_complete(booking: Booking, *, visitors: int | None = None, now: date
     return changed
 
 
-def booking_no_show(booking: Booking, *, now: datetime | None = None) -> bool:
+def booking_no_show(booking: Booking, *, now: datetime | None = None, by=None) -> bool:
     now = now or timezone.now()
     if booking.slot.starts_at > now:
         raise BookingError(_("A visit can be marked as missed once it has started."))
     return _transition(
-        booking, from_statuses=[Booking.Status.CONFIRMED], to_status=Booking.Status.NO_SHOW, release=False
+        booking,
+        by=by,
+        from_statuses=[Booking.Status.CONFIRMED],
+        to_status=Booking.Status.NO_SHOW,
+        release=False,
     )

@@ -5,6 +5,7 @@ import tablib
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.history import BulkImportHistoryMixin, record_bulk_create, tracked_models
 from communities.models import Person
@@ -279,3 +280,37 @@ def test_a_change_to_a_staff_account_is_kept_without_the_password(client, superu
     assert SUPERVISORS in page and "a-new-password" not in page
     moved = LogEntry.objects.get_for_object(profile).get(action=LogEntry.Action.UPDATE)
     assert moved.changes["community"] == [str(community.pk), "None"]
+
+
+def test_staff_decisions_on_a_booking_and_the_visitors_cancellation_are_kept(
+    client, staff, venue, slot_start
+):
+    """Approve, reject, complete, no-show and cancel change the status with one UPDATE (no signal):
+    each still leaves its entry, with the staff account or none for the visitor."""
+    from tests.venues.test_admin import act, make_booking
+
+    approved, rejected = (make_booking(venue, slot_start + timezone.timedelta(hours=h)) for h in (0, 1))
+    client.force_login(staff)
+    act(client, "approve", [approved])
+    act(client, "reject", [rejected], reason="场馆维修", apply="1")
+    entry = entries_for(approved).get(action=LogEntry.Action.UPDATE)
+    assert entry.actor == staff and entry.changes["status"] == ["pending", "confirmed"]
+    entry = entries_for(rejected).get(action=LogEntry.Action.UPDATE)
+    assert entry.actor == staff and entry.changes["reject_reason"] == ["", "场馆维修"]
+    page = client.get(reverse("admin:venues_booking_history", args=[rejected.pk])).content.decode()
+    assert "场馆维修" in page and staff.get_username() in page
+
+    client.logout()
+    response = client.post(f"/bookings/{approved.reference}/", {"phone": approved.phone})
+    assert response.status_code == 302
+    cancelled = entries_for(approved).filter(action=LogEntry.Action.UPDATE).last()
+    assert cancelled.actor is None and cancelled.changes["status"] == ["confirmed", "cancelled"]
+
+
+def test_a_booking_that_was_not_changed_leaves_no_entry(client, staff, venue, slot_start):
+    from tests.venues.test_admin import act, make_booking
+
+    booking = make_booking(venue, slot_start)
+    client.force_login(staff)
+    act(client, "mark_no_show", [booking])  # only a confirmed visit can be missed
+    assert not entries_for(booking).filter(action=LogEntry.Action.UPDATE).exists()
