@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django import forms
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.admin_logging import LogsSensitiveViewsMixin
+from audit.history import record_bulk_change_by_pk
 from communities.admin_base import ScopedAdmin, ScopedInline, can_see_sensitive
 
 from . import services
@@ -207,9 +209,14 @@ class VenueAdmin(ScopedAdmin):
         super().save_model(request, obj, form, change)
         if change and "capacity" in form.changed_data:
             # Future slots follow the new capacity, never below the places already booked.
-            Slot.objects.filter(venue=obj, starts_at__gt=timezone.now()).update(
-                capacity=Greatest(obj.capacity, F("booked_places"))
-            )
+            future = Slot.objects.filter(venue=obj, starts_at__gt=timezone.now())
+            changed = defaultdict(list)  # (old, new) -> slot ids, for the slots' history
+            for pk, capacity, booked in future.values_list("pk", "capacity", "booked_places"):
+                if capacity != max(obj.capacity, booked):
+                    changed[capacity, max(obj.capacity, booked)].append(pk)
+            future.update(capacity=Greatest(obj.capacity, F("booked_places")))
+            for (before, after), pks in changed.items():
+                record_bulk_change_by_pk(Slot, pks, {"capacity": [str(before), str(after)]}, request.user)
 
 
 @admin.register(Docent)

@@ -314,3 +314,45 @@ def test_a_booking_that_was_not_changed_leaves_no_entry(client, staff, venue, sl
     client.force_login(staff)
     act(client, "mark_no_show", [booking])  # only a confirmed visit can be missed
     assert not entries_for(booking).filter(action=LogEntry.Action.UPDATE).exists()
+
+
+def admin_form_data(page):
+    """The POST data of an admin change page as it stands (the main form and every inline formset)."""
+
+    def values(form):
+        data = {}
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            key = form.add_prefix(name)
+            data[key] = [str(v) for v in value] if isinstance(value, (list, tuple)) else value
+        return data
+
+    data = values(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(values(formset.management_form))
+        for form in formset.forms:
+            data.update(values(form))
+    return data
+
+
+def test_slots_that_follow_a_new_capacity_keep_it_in_their_history(client, staff, venue, slot_start):
+    from tests.venues.test_admin import make_booking
+    from venues.models import Slot
+
+    make_booking(venue, slot_start, size=6)
+    other = make_booking(venue, slot_start + timezone.timedelta(hours=1), size=1)
+    client.force_login(staff)
+    url = reverse("admin:venues_venue_change", args=[venue.pk])
+    data = admin_form_data(client.get(url))
+    data["capacity"] = 4
+    assert client.post(url, data).status_code == 302
+    full, emptier = Slot.objects.get(starts_at=slot_start), other.slot
+    emptier.refresh_from_db()
+    assert (full.capacity, emptier.capacity) == (6, 4)
+    entry = entries_for(emptier).get(action=LogEntry.Action.UPDATE)
+    assert entry.actor == staff and entry.changes["capacity"] == [str(venue.capacity), "4"]
+    entry = entries_for(full).get(action=LogEntry.Action.UPDATE)
+    assert entry.changes["capacity"] == [str(venue.capacity), "6"], "6 booked: not below"
