@@ -13,6 +13,7 @@ Python, the history halved the import's rate, 6,205 -> 3,010 rows/s), updated ro
 values (the history mixin of ScopedModelResource), lecturers added or replaced as their own entries.
 """
 
+import copy
 import datetime
 from collections import defaultdict
 
@@ -385,6 +386,9 @@ class ActivityResource(ScopedModelResource):
         self.fields["lecturers"].widget.user = user
         self.import_log = None
         self._sheet_fields = []
+        # The preview shows its first rows with their values (import_row); the other rows and the confirm
+        # step skip that work. Per-import options, so this resource's own copy.
+        self._meta = copy.copy(self._meta)
 
     def required_columns(self):
         return [self.fields[name].column_name for name in ("title", "type", "community", "start", "end")]
@@ -406,6 +410,11 @@ class ActivityResource(ScopedModelResource):
             file_name=_text(kwargs.get("file_name"))[:255],
             rows=len(dataset),
         )
+
+    def import_row(self, row, instance_loader, **kwargs):
+        shown = kwargs.get("dry_run") and (kwargs.get("row_number") or 0) <= PREVIEW_ROWS
+        self._meta.skip_diff = self._meta.skip_html_diff = not shown
+        return super().import_row(row, instance_loader, **kwargs)
 
     def get_instance(self, instance_loader, row):
         # A row without an id is a new activity: no queryset built per row (50,000 rows).

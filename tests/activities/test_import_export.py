@@ -91,6 +91,8 @@ def test_clean_sheet_imports_after_preview_with_history(client, staff, sheet_wor
     response = preview(client, csv_file([good_row(1), good_row(2, lecturers="")]))
     assert response.status_code == 200
     assert response.context["confirm_form"] is not None
+    first = " ".join(response.context["result"].rows[0].diff)
+    assert "三新大讲堂第1讲" in first and ">40<" in first, "the preview shows the rows' values"
     assert not Activity.objects.exists(), "the preview writes nothing"
     assert not ImportLog.objects.exists()
 
