@@ -328,7 +328,9 @@ class ImportLog(models.Model):
         ordering = ["-imported_at"]
 
     def __str__(self):
-        return f"{self.file_name or '-'} · {self.user} · {self.imported_at:%Y-%m-%d %H:%M}"
+        return (
+            f"{self.file_name or '-'} · {self.user} · {timezone.localtime(self.imported_at):%Y-%m-%d %H:%M}"
+        )
 
 
 class ActivityQuerySet(ScopedQuerySet):

@@ -106,7 +106,9 @@ def _changes(entry, model, names, hidden) -> list[tuple[str, str, str]]:
             rows.append((_label(field, name), verb, shown))
         elif isinstance(values, list):
             old, new = (list(values) + [None, None])[:2]
-            rows.append((_label(field, name), _shown(field, old, names), _shown(field, new, names)))
+            old, new = _shown(field, old, names), _shown(field, new, names)
+            if old != new:  # (an empty text column of a new record: nothing to show)
+                rows.append((_label(field, name), old, new))
     return rows
 
 

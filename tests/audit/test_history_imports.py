@@ -59,6 +59,7 @@ def test_the_history_of_an_imported_activity_shows_who_what_and_from_which_file(
     assert "导入自 六月活动.csv" in page and "新增" in page
     assert "三新大讲堂第1讲" in page and "李讲师" in page and staff.get_username() in page
     assert page.index("→ 三新大讲堂第1讲</li>") < page.index("→ 40</li>"), "in the form's field order"
+    assert "→ </li>" not in page, "an empty column of a new record is not listed"
 
 
 def test_a_re_import_records_old_and_new_values_and_the_lecturers_removed(client, staff, sheet_world):
