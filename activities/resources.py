@@ -152,6 +152,14 @@ class CachedNameWidget(ScopedForeignKeyWidget):
         return value.name if value is not None else ""
 
 
+class KindWidget(widgets.Widget):
+    """A type's kind by its name in the reader's language, in exports and in the import preview (which
+    reads fields through their widgets, not the resource's dehydrate methods)."""
+
+    def render(self, value, obj=None, **kwargs):
+        return str(dict(ActivityType.Kind.choices).get(value, value or ""))
+
+
 class TypeWidget(CachedNameWidget):
     def __init__(self):
         super().__init__(ActivityType, lambda user: ActivityType.objects.for_user(user))
@@ -300,7 +308,10 @@ class ActivityResource(ScopedModelResource):
         attribute="type", column_name=pgettext_lazy("activity sheet column", "type"), widget=TypeWidget()
     )
     kind = fields.Field(
-        attribute="type__kind", column_name=pgettext_lazy("activity sheet column", "kind"), readonly=True
+        attribute="type__kind",
+        column_name=pgettext_lazy("activity sheet column", "kind"),
+        readonly=True,
+        widget=KindWidget(),
     )
     subdistrict = fields.Field(
         attribute="community__subdistrict__name",
@@ -547,16 +558,16 @@ class ActivityResource(ScopedModelResource):
             "programme",
         ).prefetch_related("lecturers__person")
 
-    def dehydrate_kind(self, activity):
-        return activity.type.get_kind_display()
-
 
 # --- the other registers: exported (scoped by the admin's list, formula-safe), imported only as activities ---
 
 
 class ActivityTypeResource(ScopedModelResource):
     kind = fields.Field(
-        attribute="kind", column_name=pgettext_lazy("activity sheet column", "kind"), readonly=True
+        attribute="kind",
+        column_name=pgettext_lazy("activity sheet column", "kind"),
+        readonly=True,
+        widget=KindWidget(),
     )
     subdistrict = fields.Field(
         attribute="subdistrict__name", column_name=pgettext_lazy("activity sheet column", "subdistrict"),
@@ -566,9 +577,6 @@ class ActivityTypeResource(ScopedModelResource):
     class Meta:
         model = ActivityType
         fields = ("id", "name", "kind", "subdistrict")
-
-    def dehydrate_kind(self, activity_type):
-        return activity_type.get_kind_display()
 
 
 class ProgrammeResource(ScopedModelResource):

@@ -266,3 +266,13 @@ def test_preview_of_a_long_sheet_lists_the_first_rows_and_the_import_takes_them_
     assert len(response.context["result"].valid_rows()) == PREVIEW_ROWS
     assert confirm(client, response).status_code == 302
     assert Activity.objects.count() == PREVIEW_ROWS + 50
+
+
+def test_the_kind_reads_as_its_name_in_the_preview_and_the_export(client, staff, sheet_world, activity):
+    client.force_login(staff)
+    client.cookies["django_language"] = "zh-hans"
+    response = preview(client, csv_file([good_row(1)]))
+    assert ">讲堂/讲习/党课<" in " ".join(response.context["result"].rows[0].diff)
+    response = client.post(EXPORT_URL, {"format": "0", **export_fields()})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][rows[0].index("类别")] == "讲堂/讲习/党课"
