@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .scoping import ScopedQuerySet, community_scoped, district_scoped, subdistrict_scoped
 from .validators import validate_not_future, validate_phone
@@ -258,7 +259,7 @@ class Person(models.Model):
     # Junior college or above: the share the committee reports quote.
     COLLEGE_OR_ABOVE = (Education.JUNIOR_COLLEGE, Education.BACHELOR, Education.POSTGRADUATE)
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True, validators=[validate_not_future])
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])

@@ -415,7 +415,7 @@ def test_export_shows_full_phones_to_personal_data_officers(client, sensitive_st
 def test_export_headers_and_choices_are_in_the_users_language(client, staff, person):
     login(client, staff)
     rows = exported_rows(export(client, Person, PersonResource))
-    assert rows[0][:3] == ["编号", "名称", "性别"]
+    assert rows[0][:3] == ["编号", "姓名", "性别"]
     assert rows[1][2] == "女"
 
 
