@@ -82,9 +82,8 @@ class VolunteerTeamAdmin(ScopedAdmin):
 @admin.register(CareRecipient)
 class CareRecipientAdmin(LogsSensitiveViewsMixin, ScopedAdmin):
     resource_classes = [CareRecipientResource]
-    change_list_template = (
-        "admin/volunteers/carerecipient/change_list.html"  # its base: + the printable due list
-    )
+    # The import/export list with the printable due list added (for every account that may see the list).
+    import_export_change_list_template = "admin/volunteers/carerecipient/change_list.html"
     form = CareRecipientAdminForm
     list_display = [
         "name",
@@ -212,9 +211,8 @@ class CareRecipientAdmin(LogsSensitiveViewsMixin, ScopedAdmin):
 @admin.register(HomeVisit)
 class HomeVisitAdmin(LogsSensitiveViewsMixin, ScopedAdmin):
     resource_classes = [HomeVisitResource]
-    change_list_template = (
-        "admin/volunteers/homevisit/change_list.html"  # its base: + the service records page
-    )
+    # The import/export list with the service records page added.
+    import_export_change_list_template = "admin/volunteers/homevisit/change_list.html"
     form = HomeVisitAdminForm
     list_display = [
         "visited_on",

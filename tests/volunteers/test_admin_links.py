@@ -34,3 +34,20 @@ def test_the_team_list_filters_by_community_and_party_teams(
     )
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [team]
+
+
+def test_the_lists_link_their_pages_for_staff_and_view_only_supervisors(client, staff, supervisor):
+    """The due list and the service records page are linked from the admin lists, also for supervisors
+    (who may view but not add, and so see no Add button)."""
+    from django.urls import reverse
+
+    from volunteers.models import CareRecipient
+
+    for user in (staff, supervisor):
+        sign_in(client, user)
+        recipients = client.get(admin_url(CareRecipient)).content.decode()
+        visits = client.get(admin_url(HomeVisit)).content.decode()
+        assert f'href="{reverse("volunteers:due")}"' in recipients, user
+        assert f'href="{reverse("volunteers:service_records")}"' in visits, user
+        assert ("/import/" in recipients) == (user == staff), "import only for those who may add"
+    assert client.get(reverse("volunteers:due")).status_code == 200
