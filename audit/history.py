@@ -184,7 +184,10 @@ def record_created_in_database(model, queryset, user, name=None, note=None) -> i
     for field in model._meta.concrete_fields:
         if field.primary_key or field.name in excluded:
             continue
-        value = Value("***") if field.name in masked else _column_as_text(field)
+        if field.name in masked:  # hidden, but an empty value stays empty (as in record_bulk_create)
+            value = Case(When(**{field.attname: ""}, then=Value("")), default=Value("***"))
+        else:
+            value = _column_as_text(field)
         changes[field.name] = Case(
             When(**{f"{field.attname}__isnull": True}, then=_typed(None, models.JSONField())),
             default=JSONArray(Value("None"), value),

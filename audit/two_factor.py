@@ -2,7 +2,10 @@
 
 import secrets
 
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -25,8 +28,8 @@ def has_confirmed_device(user) -> bool:
     return any(True for _device in devices_for_user(user, confirmed=True))
 
 
-# Set at sign-in when the account has no second factor, so that its pages cost no device lookup. A
-# second factor turned on later applies from the account's next sign-in (the enrolling session is verified).
+# Set at sign-in when the account has no second factor, so that its pages cost no device lookup. Turning a
+# second factor on ends the account's other sessions (end_other_sessions), so none keeps this flag.
 OFF_AT_SIGN_IN = "audit.two_factor_off"
 
 
@@ -57,7 +60,23 @@ def confirm_totp_device(request, device: TOTPDevice) -> list[str]:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
+    end_other_sessions(request, device.user)
     return new_recovery_codes(device.user)
+
+
+def end_other_sessions(request, user) -> int:
+    """Sign ``user`` out everywhere but here: a session opened with the password alone (perhaps by whoever
+    the owner suspects has it) must not outlive the second factor the owner has just turned on. Sessions
+    live 30 minutes idle, so the live ones are few enough to read."""
+    ended = 0
+    live = Session.objects.filter(expire_date__gt=timezone.now()).exclude(
+        session_key=request.session.session_key
+    )
+    for session in live.iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -289,6 +289,12 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # In a transaction, always: the erasure guard (audit.personal_data.keep_erased) reads the stored row
+        # under a lock, which only holds inside one; a save racing an erasure then waits and finds it erased.
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
 
     def clean(self):
         if self.party_branch_id and not self.is_party_member:

@@ -418,9 +418,13 @@ def test_the_erasure_holds_the_person_row_until_it_is_done(world, officer, monke
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_save_racing_the_erasure_waits_for_it_and_keeps_the_person_erased(world, officer, monkeypatch):
-    """The admin form was loaded before the erasure and is saved while it runs: the save waits for the
-    erasure to commit, then finds the person erased and keeps them so."""
+@pytest.mark.parametrize("in_transaction", [True, False], ids=["in a transaction", "autocommit"])
+def test_a_save_racing_the_erasure_waits_for_it_and_keeps_the_person_erased(
+    world, officer, monkeypatch, in_transaction
+):
+    """The admin form was loaded before the erasure and is saved while it runs (the admin saves in a
+    transaction; a command or the shell may not): the save waits for the erasure to commit, then finds the
+    person erased and keeps them so."""
     import threading
 
     from django.db import connection, transaction
@@ -449,7 +453,10 @@ def test_a_save_racing_the_erasure_waits_for_it_and_keeps_the_person_erased(worl
         return threading.Thread(target=run)
 
     def save_stale():
-        with transaction.atomic():
+        if in_transaction:
+            with transaction.atomic():
+                stale.save()
+        else:
             stale.save()
 
     eraser = in_thread(lambda: personal_data.erase_person(Person.objects.get(pk=person.pk), by=officer))

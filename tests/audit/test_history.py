@@ -356,3 +356,18 @@ def test_slots_that_follow_a_new_capacity_keep_it_in_their_history(client, staff
     assert entry.actor == staff and entry.changes["capacity"] == [str(venue.capacity), "4"]
     entry = entries_for(full).get(action=LogEntry.Action.UPDATE)
     assert entry.changes["capacity"] == [str(venue.capacity), "6"], "6 booked: not below"
+
+
+def test_history_written_by_the_database_hides_masked_values_and_keeps_empty_ones_empty(staff, community):
+    from django.db.models import F
+
+    from audit.history import record_created_in_database
+
+    with_phone = Person.objects.create(name="甲", phone="13812345678", community=community)
+    without = Person.objects.create(name="乙", phone="", community=community)
+    LogEntry.objects.all().delete()
+    people = Person.objects.filter(pk__in=[with_phone.pk, without.pk])
+    assert record_created_in_database(Person, people, staff, name=F("name"), note={"import": "x.csv"}) == 2
+    assert entries_for(with_phone).get().changes["phone"] == ["None", "***"]
+    assert entries_for(without).get().changes["phone"] == ["None", ""]
+    assert entries_for(with_phone).get().object_repr == "甲" and entries_for(without).get().actor == staff

@@ -295,3 +295,22 @@ def test_an_encoded_outside_next_address_is_still_refused(client, sensitive_staf
     url = f"{reverse('audit:verify')}?{urlencode({'next': 'https://evil.example/?a=1&b=2'})}"
     assert client.get(url).context["next"] == reverse("admin:index")
     assert client.post(url, {"token": code_for(device)})["Location"] == reverse("admin:index")
+
+
+def test_turning_two_factor_on_ends_the_accounts_other_sessions(client, staff):
+    """A session opened with the password alone (perhaps by someone who has it) does not outlive the second
+    factor its owner turns on; the owner's own session goes on, verified."""
+    from django.test import Client
+
+    elsewhere = Client()
+    assert sign_in(elsewhere, "huanxi").status_code == 302
+    assert elsewhere.get(reverse("admin:communities_person_changelist")).status_code == 200
+    assert sign_in(client, "huanxi").status_code == 302
+    enrol(client)
+    assert client.get(reverse("admin:communities_person_changelist")).status_code == 200
+    response = elsewhere.get(reverse("admin:communities_person_changelist"))
+    assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+    assert sign_in(elsewhere, "huanxi").status_code == 302
+    assert reverse("audit:verify") in elsewhere.get(reverse("admin:index"))["Location"], (
+        "and asks for the code"
+    )
