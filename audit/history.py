@@ -174,7 +174,8 @@ def record_created_in_database(model, queryset, user, name=None, note=None) -> i
 
     ``name`` is an expression for the record's name in the history (default "<verbose name> <pk>");
     ``note`` (a dict) is stored with every entry, e.g. the file it was imported from. Masked fields read
-    "***" (not a partly masked phone, which needs Python). Call it in the transaction that inserted the rows.
+    "***" when they hold a value (not a partly masked phone, which needs Python). Call it in the transaction
+    that inserted the rows.
     """
     if not auditlog.contains(model):
         return 0
