@@ -167,6 +167,12 @@ class PersonResource(ScopedModelResource):
             "education",
         )
 
+    def header_aliases(self):
+        # Sheets exported before the name column read 姓名 carry 名称 (the generic "name"): still accepted.
+        aliases = super().header_aliases()
+        aliases.setdefault("名称", self.fields["name"].column_name)
+        return aliases
+
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         # A person erased while this import ran (after its rows were read) stays erased: the batch's rows are
         # locked and read again, and the erased ones keep 已删除 (a bulk UPDATE sends no signal to stop it).

@@ -419,6 +419,14 @@ def test_export_headers_and_choices_are_in_the_users_language(client, staff, per
     assert rows[1][2] == "女"
 
 
+def test_a_people_sheet_with_the_old_name_header_still_imports(client, staff, community):
+    """Sheets exported when the name column read 名称 (before it read 姓名) import as they are."""
+    login(client, staff)
+    content = csv_bytes([["名称", "性别", "社区"], ["吴敏", "女", "环西社区"]])
+    assert import_file(client, Person, content).status_code == 302
+    assert Person.objects.filter(name="吴敏", community=community).exists()
+
+
 def test_export_queries_do_not_grow_with_rows(client, staff, community, django_assert_num_queries):
     Grid.objects.bulk_create([Grid(community=community, name=f"网格{i}") for i in range(3)])
     login(client, staff)
