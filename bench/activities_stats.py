@@ -158,9 +158,9 @@ def build(connection):
 
 
 def main():
-    from activities_import import recreate_database
+    from _database import recreate_database
 
-    recreate_database()
+    recreate_database(required=False)
     import django
 
     django.setup()

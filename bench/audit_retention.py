@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from _database import recreate_database  # bench/ is the script's folder: on sys.path
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_audit")
 os.environ.setdefault("DEBUG", "1")
@@ -29,27 +31,8 @@ FLOOR_SECOND_RUN_SECONDS = 1.0
 FLOOR_SAVE_QUERIES = 2
 
 
-def recreate_database():
-    import environ
-    import psycopg
-
-    url = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    if "postgresql" not in url["ENGINE"]:
-        return
-    name = url["NAME"]
-    with psycopg.connect(
-        host=url["HOST"] or "127.0.0.1",
-        port=url["PORT"] or 5432,
-        user=url["USER"],
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-
 def main():
-    recreate_database()
+    recreate_database(required=False)
     import django
 
     django.setup()

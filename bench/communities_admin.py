@@ -24,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+from _database import recreate_database  # bench/ is the script's folder: on sys.path
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_comm")
 os.environ.setdefault("DEBUG", "1")
@@ -36,21 +38,6 @@ ROWS = int(ARGS[0]) if ARGS else 1_000_000
 PEOPLE = 5_000
 LIST_FLOOR_MS = 300
 IMPORT_FLOOR = 500
-
-
-def recreate_database():
-    import environ
-    import psycopg
-
-    url = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    if "postgresql" not in url["ENGINE"]:
-        sys.exit("This benchmark needs PostgreSQL (DATABASE_URL=postgres://…).")
-    with psycopg.connect(
-        host=url["HOST"] or "127.0.0.1", port=url["PORT"] or 5432, user=url["USER"], dbname="postgres",
-        autocommit=True,
-    ) as admin:  # fmt: skip
-        admin.execute(f'DROP DATABASE IF EXISTS "{url["NAME"]}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{url["NAME"]}"')
 
 
 def timed(function, repeat=5):

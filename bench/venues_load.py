@@ -26,6 +26,8 @@ import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from _database import recreate_database  # bench/ is the script's folder: on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_ven")
@@ -44,21 +46,6 @@ VENUE = "jianxi-base-01"
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
-
-
-def recreate_database():
-    import environ
-    import psycopg
-
-    url = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    if "postgresql" not in url["ENGINE"]:
-        sys.exit("bench/venues_load.py measures PostgreSQL: set DATABASE_URL=postgres://…/bench_ven")
-    with psycopg.connect(
-        host=url["HOST"] or "127.0.0.1", port=url["PORT"] or 5432, user=url["USER"], dbname="postgres",
-        autocommit=True,
-    ) as admin:  # fmt: skip
-        admin.execute(f'DROP DATABASE IF EXISTS "{url["NAME"]}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{url["NAME"]}"')
 
 
 def build_data():

@@ -24,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+from _database import database_exists, recreate_database  # bench/ is the script's folder: on sys.path
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_vol")
 os.environ.setdefault("DEBUG", "1")
@@ -56,30 +58,6 @@ WHERE s.district_id = %(district)s AND r.active AND r.since <= %(end)s
            AND extract(year FROM lv.visited_on) * 12 + extract(month FROM lv.visited_on) <= %(index)s - r.frequency)
        OR (r.frequency_unit = 'days' AND %(end)s::date - lv.visited_on >= r.frequency))
 """
-
-
-def database_exists(url) -> bool:
-    import psycopg
-
-    with psycopg.connect(
-        host=url["HOST"] or "127.0.0.1", port=url["PORT"] or 5432, user=url["USER"], dbname="postgres",
-        autocommit=True,
-    ) as admin:  # fmt: skip
-        return (
-            admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [url["NAME"]]).fetchone()
-            is not None
-        )
-
-
-def recreate_database(url):
-    import psycopg
-
-    with psycopg.connect(
-        host=url["HOST"] or "127.0.0.1", port=url["PORT"] or 5432, user=url["USER"], dbname="postgres",
-        autocommit=True,
-    ) as admin:  # fmt: skip
-        admin.execute(f'DROP DATABASE IF EXISTS "{url["NAME"]}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{url["NAME"]}"')
 
 
 def insert_select(cursor, model, columns: dict[str, str], from_sql: str):

@@ -39,6 +39,37 @@ class DueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class HidesSensitiveFieldsMixin:
+    """Leaves ``hidden_without_permission`` out of the forms, and out of querystring filters, for accounts
+    without communities.view_sensitive_personal_data."""
+
+    hidden_without_permission: tuple[str, ...] = ()
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if can_see_sensitive(request.user):
+            return fieldsets
+        hidden = self.hidden_without_permission
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in fieldsets
+        ]
+
+    def get_exclude(self, request, obj=None):
+        excluded = list(super().get_exclude(request, obj) or [])
+        if not can_see_sensitive(request.user):
+            excluded += self.hidden_without_permission
+        return excluded
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # A querystring filter on a hidden field would reveal it one yes/no at a time.
+        if lookup.split("__")[0] in self.hidden_without_permission and not (
+            request and can_see_sensitive(request.user)
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+
 class MembershipInline(ScopedInline):
     model = Membership
     autocomplete_fields = ["person"]
@@ -80,7 +111,7 @@ class VolunteerTeamAdmin(ScopedAdmin):
 
 
 @admin.register(CareRecipient)
-class CareRecipientAdmin(LogsSensitiveViewsMixin, ScopedAdmin):
+class CareRecipientAdmin(HidesSensitiveFieldsMixin, LogsSensitiveViewsMixin, ScopedAdmin):
     resource_classes = [CareRecipientResource]
     # The import/export list with the printable due list added (for every account that may see the list).
     import_export_change_list_template = "admin/volunteers/carerecipient/change_list.html"
@@ -152,34 +183,6 @@ class CareRecipientAdmin(LogsSensitiveViewsMixin, ScopedAdmin):
         shown = super().get_list_filter(request)
         return shown if can_see_sensitive(request.user) else [f for f in shown if f != "categories"]
 
-    def get_fieldsets(self, request, obj=None):
-        if can_see_sensitive(request.user):
-            return super().get_fieldsets(request, obj)
-        return [
-            (
-                name,
-                {
-                    **options,
-                    "fields": [f for f in options["fields"] if f not in self.hidden_without_permission],
-                },
-            )
-            for name, options in super().get_fieldsets(request, obj)
-        ]
-
-    def get_exclude(self, request, obj=None):
-        excluded = list(super().get_exclude(request, obj) or [])
-        if not can_see_sensitive(request.user):
-            excluded += self.hidden_without_permission
-        return excluded
-
-    def lookup_allowed(self, lookup, value, request=None):
-        # A querystring filter on care categories or health notes would reveal them one yes/no at a time.
-        if lookup.split("__")[0] in self.hidden_without_permission and not (
-            request and can_see_sensitive(request.user)
-        ):
-            return False
-        return super().lookup_allowed(lookup, value, request)
-
     def sensitive_value(self, recipient, name):
         return recipient.person.phone if name == "phone" else super().sensitive_value(recipient, name)
 
@@ -209,7 +212,7 @@ class CareRecipientAdmin(LogsSensitiveViewsMixin, ScopedAdmin):
 
 
 @admin.register(HomeVisit)
-class HomeVisitAdmin(LogsSensitiveViewsMixin, ScopedAdmin):
+class HomeVisitAdmin(HidesSensitiveFieldsMixin, LogsSensitiveViewsMixin, ScopedAdmin):
     resource_classes = [HomeVisitResource]
     # The import/export list with the service records page added.
     import_export_change_list_template = "admin/volunteers/homevisit/change_list.html"
@@ -237,22 +240,11 @@ class HomeVisitAdmin(LogsSensitiveViewsMixin, ScopedAdmin):
     exclude = ["community"]
     sensitive_fields = ("notes",)  # shown on the change page only
     sensitive_list_fields = ()
+    # Visit notes may mention health despite the help text: hidden like the health notes.
+    hidden_without_permission = ("notes",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("volunteers", "services")
-
-    def get_exclude(self, request, obj=None):
-        excluded = list(super().get_exclude(request, obj) or [])
-        if not can_see_sensitive(request.user):
-            # Visit notes may mention health despite the help text: shown like the health notes.
-            excluded.append("notes")
-        return excluded
-
-    def lookup_allowed(self, lookup, value, request=None):
-        # A querystring filter on the notes would reveal them one yes/no at a time.
-        if lookup.split("__")[0] == "notes" and not (request and can_see_sensitive(request.user)):
-            return False
-        return super().lookup_allowed(lookup, value, request)
 
     @admin.display(description=_("volunteers"))
     def volunteer_names(self, visit):

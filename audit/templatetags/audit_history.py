@@ -91,11 +91,11 @@ def _shown(field, text, names) -> str:
     return text
 
 
-def _changes(entry, model, names, hidden) -> list[tuple[str, str, str]]:
-    """(label, old, new) rows in the model's field order; for a many-to-many entry (auditlog keeps one
-    per add or removal), (label, "added"/"removed", the related records' names)."""
+def _changes(entry, model, names, hidden, order) -> list[tuple[str, str, str]]:
+    """(label, old, new) rows in the model's field order (``order``: field name -> position); for a
+    many-to-many entry (auditlog keeps one per add or removal), (label, "added"/"removed", the related
+    records' names)."""
     rows = []
-    order = {field.name: i for i, field in enumerate(model._meta.get_fields())}
     for name, values in sorted(entry.changes_dict.items(), key=lambda item: order.get(item[0], len(order))):
         field = _field(model, name)
         if field is not None and field.auto_created and not field.concrete:
@@ -129,11 +129,12 @@ def record_history(context, obj):
     sensitive = set(hidden_in_history(model))
     hidden = set() if can_see_sensitive(user) else sensitive
     names = _related_names(model, entries)
+    order = {field.name: i for i, field in enumerate(model._meta.get_fields())}
     history = [
         {
             "entry": entry,
             "actor": entry.actor.get_username() if entry.actor else None,
-            "changes": _changes(entry, model, names, hidden),
+            "changes": _changes(entry, model, names, hidden, order),
             "imported_from": _imported_from(entry),
         }
         for entry in entries
