@@ -293,7 +293,7 @@ class Person(models.Model):
     def save(self, *args, **kwargs):
         # In a transaction, always: the erasure guard (audit.personal_data.keep_erased) reads the stored row
         # under a lock, which only holds inside one; a save racing an erasure then waits and finds it erased.
-        with transaction.atomic(using=kwargs.get("using")):
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):  # no savepoint: as save_base
             super().save(*args, **kwargs)
 
     def clean(self):

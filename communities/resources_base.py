@@ -543,6 +543,7 @@ class ScopedModelResource(BulkImportHistoryMixin, resources.ModelResource):
         self._pending = {}  # id(record) -> (row number, row) of records waiting for the next bulk write
         self._stored = {}  # pk -> {column: value} as the database holds it (for bulk updates)
         self._update_columns = None  # the columns of the bulk update being written
+        self._index_keys = None  # the natural key fields records are indexed under, when they can be
 
     def _by_id_column(self):
         id_field = self.fields.get("id")
@@ -606,6 +607,7 @@ class ScopedModelResource(BulkImportHistoryMixin, resources.ModelResource):
         """The object already standing for this record, if any: one object per record in an import."""
         if record.pk not in self._by_pk:
             self._by_pk[record.pk] = record
+        if record.pk not in self._stored:  # (a record this import created is read as stored only now)
             self._stored[record.pk] = self._columns(record)
         return self._by_pk[record.pk]
 
@@ -618,8 +620,8 @@ class ScopedModelResource(BulkImportHistoryMixin, resources.ModelResource):
         the key it had."""
         if record.pk is not None:
             self._by_pk[record.pk] = record
-        key_fields = self._key_fields()
-        if not self._indexable(key_fields):
+        key_fields = self._index_keys
+        if key_fields is None:
             return
         key, old = self._record_key(record, key_fields), self._key_of.get(id(record))
         if old is not None and old != key and self._by_key.get(old) is record:
@@ -635,6 +637,7 @@ class ScopedModelResource(BulkImportHistoryMixin, resources.ModelResource):
         self._reset_lookups()
         id_field, key_fields = self._by_id_column(), self._key_fields()
         indexable = self._indexable(key_fields)
+        self._index_keys = key_fields if indexable else None
         if id_field is not None and id_field.column_name not in (dataset.headers or ()):
             id_field = None  # (check_columns has put the headers in their canonical names)
         pks, keys = set(), set()
@@ -827,7 +830,8 @@ class ScopedModelResource(BulkImportHistoryMixin, resources.ModelResource):
         for record in pending:
             number_and_row = self._pending.pop(id(record), None)
             if record.pk is not None and number_and_row is not None:
-                self._stored[record.pk] = self._columns(record)
+                if self._index_keys is not None:  # a later row may find it by its key and change it
+                    self._stored[record.pk] = self._columns(record)
                 self._remember(record)
                 self._in_scope_check(record, number_and_row)
 
