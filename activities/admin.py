@@ -14,9 +14,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from communities.admin_base import ScopedAdmin, ScopedAdminMixin, ScopedInline
 from communities.models import Community
-from communities.scoping import COMMUNITY, unit_level, unit_of
+from registers.admin import ScopedAdmin, ScopedAdminMixin, ScopedInline
+from registers.units import COMMUNITY, level_of, unit_of
 
 from .models import (
     Activity,
@@ -199,7 +199,7 @@ class ProgrammeYearInline(ScopedInline):
 def _check_programme_unit(user, cleaned):
     """Community staff run their own community's programmes, not the whole office's."""
     unit = unit_of(user)
-    if unit is not None and unit_level(unit) == COMMUNITY and cleaned.get("community") != unit:
+    if unit is not None and level_of(unit) == COMMUNITY and cleaned.get("community") != unit:
         raise ValidationError({"community": gettext("Choose your own community: %(c)s.") % {"c": unit}})
 
 
@@ -274,7 +274,7 @@ class ProgrammeYearAdmin(ExportOnlyMixin, ScopedAdmin):
                 cleaned = super().clean()
                 programme = cleaned.get("programme")
                 if (
-                    programme is not None and unit is not None and unit_level(unit) == COMMUNITY
+                    programme is not None and unit is not None and level_of(unit) == COMMUNITY
                     and programme.community_id != unit.pk
                 ):  # fmt: skip
                     raise ValidationError(

@@ -11,14 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, PartnerOrganization, PartyOrganization, Person, Subdistrict
-from communities.scoping import (
-    COMMUNITY,
-    ScopedQuerySet,
-    community_scoped,
-    scope_q,
-    subdistrict_scoped,
-    unit_level,
-)
+from registers.scoping import ScopedQuerySet, community_scoped, scope_q, subdistrict_scoped
+from registers.units import COMMUNITY, level_of
 from venues.models import Venue
 from volunteers.models import VolunteerTeam
 
@@ -95,7 +89,7 @@ class ActivityType(models.Model):
 class ProgrammeQuerySet(ScopedQuerySet):
     def for_unit(self, unit):
         q = scope_q(self.model, unit)
-        if unit_level(unit) == COMMUNITY:
+        if level_of(unit) == COMMUNITY:
             # A community also runs its subdistrict's programmes (三新大讲堂 of the office).
             q |= Q(community__isnull=True, subdistrict_id=unit.subdistrict_id)
         return self.filter(q)
@@ -129,11 +123,7 @@ class Programme(models.Model):
     description = models.TextField(_("description"), blank=True)
     launched_on = models.DateField(_("launched on"), null=True, blank=True)
 
-    scope_paths = {
-        "community": "community",
-        "subdistrict": "subdistrict",
-        "district": "subdistrict__district",
-    }
+    scope_paths = subdistrict_scoped("subdistrict", community="community")
     objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
@@ -232,11 +222,7 @@ class ProgrammeYear(models.Model):
     )
     assessment = models.TextField(_("year-end assessment"), blank=True)
 
-    scope_paths = {
-        "community": "programme__community",
-        "subdistrict": "programme__subdistrict",
-        "district": "programme__subdistrict__district",
-    }
+    scope_paths = subdistrict_scoped("programme__subdistrict", community="programme__community")
     objects = ProgrammeYearQuerySet.as_manager()
 
     class Meta:

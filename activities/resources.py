@@ -8,7 +8,7 @@ ImportLog (who, when, which file, how many rows) in the same transaction, and ev
 points to it.
 
 Every imported row also gets its entry in the activity's change history, in the same transaction: created
-rows by one INSERT ... SELECT per batch in the database (audit.history.record_created_in_database; built in
+rows by one INSERT ... SELECT per batch in the database (registers.history.record_inserted; built in
 Python, the history halved the import's rate, 6,205 -> 3,010 rows/s), updated rows with their old and new
 values (the history mixin of ScopedModelResource), lecturers added or replaced as their own entries.
 """
@@ -26,9 +26,9 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
-from audit.history import record_bulk_m2m_change, record_created_in_database
 from communities.models import Community, PartnerOrganization, PartyOrganization
-from communities.resources_base import IntegerWidget, ScopedForeignKeyWidget, ScopedModelResource
+from registers.history import record_inserted, record_links_changed
+from registers.sheets import IntegerWidget, ScopedForeignKeyWidget, ScopedModelResource
 from venues.models import Venue
 from volunteers.models import VolunteerTeam
 
@@ -489,10 +489,10 @@ class ActivityResource(ScopedModelResource):
         if not pks:
             return
         # This import's rows in the batch's id range are the batch: two parameters, not a thousand.
-        record_created_in_database(
+        record_inserted(
             Activity,
             Activity.objects.filter(import_log=self.import_log, pk__range=(min(pks), max(pks))),
-            self.user,
+            by=self.user,
             name=F("title"),
             note={"import": self.import_log.file_name or "-"},
         )
@@ -515,8 +515,8 @@ class ActivityResource(ScopedModelResource):
         ]
         if links:
             through.objects.bulk_create(links, batch_size=1000)
-        record_bulk_m2m_change(
-            Activity, "lecturers", [(a, before[a.pk], a._imported_lecturers) for a in saved], self.user
+        record_links_changed(
+            Activity, "lecturers", [(a, before[a.pk], a._imported_lecturers) for a in saved], by=self.user
         )
 
     def after_import(self, dataset, result, **kwargs):

@@ -29,7 +29,7 @@ from django.db.models import Count, F, FilteredRelation, IntegerField, Q, Sum, V
 from django.db.models.functions import Coalesce, TruncMonth
 
 from communities.models import Community, Subdistrict
-from communities.scoping import DISTRICT, unit_level
+from registers.units import DISTRICT, level_of
 
 from .models import Activity, ActivityType, Lecturer, period_bounds
 
@@ -77,7 +77,7 @@ def activities_by_community(unit, start: Date, end: Date) -> list[dict]:
 
 def activities_by_subunit(unit, start: Date, end: Date) -> list[dict]:
     """The next level down: subdistricts of a district, communities of a subdistrict (or the community)."""
-    if unit_level(unit) == DISTRICT:
+    if level_of(unit) == DISTRICT:
         return _by_units(Subdistrict.objects.for_unit(unit), "communities__activities", unit, start, end)
     return activities_by_community(unit, start, end)
 

@@ -5,27 +5,15 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.utils.encoding import smart_str
 
-from communities.scoping import COMMUNITY
+from registers.scoping import is_scoped, unit_id_of
+from registers.units import COMMUNITY
 
 from .models import AccessLog
 
 
 def _community_id(obj):
-    """The community a record belongs to, through its ``community`` field or its scope path."""
-    if hasattr(obj, "community_id"):
-        return obj.community_id
-    path = getattr(obj, "scope_paths", {}).get(COMMUNITY)
-    if not path:
-        return None
-    if path == "pk":
-        return obj.pk
-    *related, last = path.split("__")
-    value = obj
-    for part in related:
-        value = getattr(value, part, None)
-        if value is None:
-            return None
-    return getattr(value, f"{last}_id", None)  # the id already loaded, no query for the community
+    """The community a record belongs to, from what is loaded (no query)."""
+    return unit_id_of(obj, COMMUNITY) if is_scoped(type(obj)) else getattr(obj, "community_id", None)
 
 
 def log_sensitive_access(user, obj, fields: Iterable[str]) -> AccessLog | None:

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from communities.admin_base import ScopedAdminMixin
+from registers.admin import ScopedAdminMixin
 
 from .models import AccessLog
 

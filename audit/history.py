@@ -23,7 +23,7 @@ from django.db.models.functions import Cast, Concat, JSONArray, JSONObject
 from django.utils import timezone
 from django.utils.encoding import smart_str
 
-from communities.validators import PHONE_RE, mask_phone, normalize_phone
+from registers.phones import PHONE_RE, mask_phone, normalize_phone
 
 from .personal_data import ERASED, masked_fields, replace_name
 
@@ -336,41 +336,15 @@ def scrub_history(model, pks, fields, new_repr=None) -> int:
     return len(changed)
 
 
-class BulkImportHistoryMixin:
-    """For import-export resources with ``use_bulk = True``: history for the rows written in bulk.
-
-    Put it first in the bases of the resource (or of ScopedModelResource); it needs ``self.user``. In a
-    dry run (the preview) the entries are rolled back with the rows.
-    """
-
-    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        pending = list(self.create_instances)
-        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
-        self.record_created(pending)
-
-    def record_created(self, objs):
-        """Write the "create" entries of a saved batch (a resource may write them in the database)."""
-        record_bulk_create(self._meta.model, objs, getattr(self, "user", None))
-
-    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        pending = list(self.update_instances)
-        model = self._meta.model
-        originals = model._default_manager.in_bulk([obj.pk for obj in pending]) if pending else {}
-        super().bulk_update(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
-        record_bulk_update(model, originals, pending, getattr(self, "user", None))
-
-    def bulk_delete(self, using_transactions, dry_run, raise_errors, result=None):
-        pending = list(self.delete_instances)
-        super().bulk_delete(using_transactions, dry_run, raise_errors, result=result)
-        model = self._meta.model
-        if auditlog.contains(model) and pending:
-            content_type = ContentType.objects.get_for_model(model)
-            LogEntry.objects.bulk_create(
-                [
-                    _entry(obj, content_type, LogEntry.Action.DELETE, {}, getattr(self, "user", None))
-                    for obj in pending
-                ]
-            )
+def record_bulk_delete(model, objs, user) -> int:
+    """History for rows deleted in bulk (an import's deletions): a "delete" entry per row."""
+    if not auditlog.contains(model) or not objs:
+        return 0
+    content_type = ContentType.objects.get_for_model(model)
+    LogEntry.objects.bulk_create(
+        [_entry(obj, content_type, LogEntry.Action.DELETE, {}, user) for obj in objs]
+    )
+    return len(objs)
 
 
 def scrub_text(model, pks, text: str) -> int:
@@ -396,7 +370,6 @@ def scrub_text(model, pks, text: str) -> int:
 
 
 __all__ = [
-    "BulkImportHistoryMixin",
     "record_bulk_change",
     "record_bulk_create",
     "scrub_history",

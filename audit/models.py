@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
-from communities.scoping import ScopedQuerySet, community_scoped
+from registers.scoping import ScopedQuerySet, community_scoped
 
 
 class AccessLog(models.Model):

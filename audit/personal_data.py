@@ -19,9 +19,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from communities.validators import normalize_phone
-
-ERASED = "已删除"
+from communities.models import PERSON_ERASURE
+from registers.personal_data import ERASED
+from registers.phones import normalize_phone
 
 # Fields masked in the change history (besides every field named "phone" or "*_phone").
 MASKED_IN_HISTORY = {
@@ -37,7 +37,6 @@ HIDDEN_IN_HISTORY = {
 
 # Erasure on request: the person's own fields and the values they become. Community, Party membership
 # and the links to teams, visits and roles stay, so every count stays the same.
-PERSON_ERASURE = {"name": ERASED, "gender": "", "birth_date": None, "phone": "", "education": ""}
 
 # Records about the person elsewhere: model -> (lookup from the model to the Person, {field: value}).
 RELATED_ERASURE = {
@@ -59,11 +58,6 @@ RETENTION = {
     "venues.visitrecord": ("visited_on", {"note": ""}),
     "volunteers.homevisit": ("visited_on", {"notes": "", "other_services": ""}),
 }
-
-
-def is_erased(person) -> bool:
-    """Whether ``person`` (a communities.Person as stored) was erased on request."""
-    return person is not None and person.pk is not None and person.name == ERASED
 
 
 def get_model(label: str):
@@ -286,7 +280,7 @@ def as_xlsx(data) -> bytes:
 
     import xlsxwriter
 
-    from communities.resources_base import escape_formula
+    from registers.sheets import escape_formula
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})

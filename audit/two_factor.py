@@ -11,17 +11,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from registers.roles import requires_two_factor
+
 RECOVERY_CODE_COUNT = 10
-# Either permission lets an account see residents' data in full: the sensitive fields, or a resident's
-# whole record (export, erasure).
-SENSITIVE_PERMISSIONS = ("communities.view_sensitive_personal_data", "audit.handle_personal_data_requests")
-
-
-def requires_two_factor(user) -> bool:
-    """Accounts that may see sensitive personal data (and superusers, who may see everything)."""
-    return user.is_authenticated and (
-        user.is_superuser or any(user.has_perm(permission) for permission in SENSITIVE_PERMISSIONS)
-    )
 
 
 def has_confirmed_device(user) -> bool:

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from communities.admin_base import can_see_sensitive
 from communities.models import Person
+from registers.personal_data import can_see_sensitive
 
 from . import personal_data
 from . import two_factor as otp

@@ -43,7 +43,7 @@ def main():
     from activities.models import Activity, ActivityType, ImportLog, Programme
     from activities.resources import ActivityResource
     from communities.models import Community, District, PartyOrganization, StaffProfile, Subdistrict
-    from communities.roles import SUBDISTRICT_STAFF
+    from registers.roles import SUBDISTRICT_STAFF
 
     district = District.objects.create(name="老城区")
     office = Subdistrict.objects.create(district=district, name="西关办事处")

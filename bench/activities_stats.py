@@ -51,7 +51,7 @@ def build(connection):
 
     from activities.models import ActivityType
     from communities.models import StaffProfile
-    from communities.roles import SUBDISTRICT_STAFF, SUPERVISORS
+    from registers.roles import SUBDISTRICT_STAFF, SUPERVISORS
 
     started = time.perf_counter()
     kinds = dict(ActivityType.objects.filter(subdistrict__isnull=True).values_list("pk", "kind"))

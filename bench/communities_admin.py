@@ -123,7 +123,7 @@ def main():
 
     from communities.models import Community, District, Person, StaffProfile, Subdistrict
     from communities.resources import PersonResource
-    from communities.roles import COMMUNITY_STAFF
+    from registers.roles import COMMUNITY_STAFF
 
     district = District.objects.create(name="老城区")
     subdistrict = Subdistrict.objects.create(district=district, name="西关办事处")

@@ -269,7 +269,7 @@ def main():
         from django.test.utils import CaptureQueriesContext
 
         from communities.models import StaffProfile
-        from communities.roles import SUPERVISORS
+        from registers.roles import SUPERVISORS
 
         user, created = User.objects.get_or_create(username="bench-supervisor", defaults={"is_staff": True})
         if created:

@@ -4,12 +4,13 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from audit.admin_logging import LogsSensitiveViewsMixin
-from audit.personal_data import PERSON_ERASURE, is_erased
+from registers.admin import LogsSensitiveViewsMixin, ScopedAdmin, ScopedInline
+from registers.personal_data import can_see_sensitive, is_erased
+from registers.phones import mask_phone
 
 from . import resources
-from .admin_base import ScopedAdmin, ScopedInline, can_see_sensitive
 from .models import (
+    PERSON_ERASURE,
     CommitteeMember,
     Community,
     Courtyard,
@@ -23,7 +24,6 @@ from .models import (
     StaffProfile,
     Subdistrict,
 )
-from .validators import mask_phone
 
 
 @admin.register(District)

@@ -5,8 +5,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .scoping import ScopedQuerySet, community_scoped, district_scoped, subdistrict_scoped
-from .validators import validate_not_future, validate_phone
+from registers.personal_data import ERASED
+from registers.phones import validate_phone
+from registers.scoping import ScopedQuerySet, community_scoped, district_scoped, subdistrict_scoped
+from registers.validators import validate_not_future
 
 
 class District(models.Model):
@@ -18,6 +20,7 @@ class District(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.URBAN)
     city = models.CharField(_("city"), max_length=100, blank=True)
 
+    unit_parent = None  # the top of the unit tree (registers.units)
     scope_paths = district_scoped("")
     objects = ScopedQuerySet.as_manager()
 
@@ -44,6 +47,7 @@ class Subdistrict(models.Model):
     area_km2 = models.DecimalField(_("area (km²)"), max_digits=8, decimal_places=2, null=True, blank=True)
     population = models.PositiveIntegerField(_("resident population"), null=True, blank=True)
 
+    unit_parent = "district"
     scope_paths = subdistrict_scoped("")
     objects = ScopedQuerySet.as_manager()
 
@@ -79,6 +83,7 @@ class Community(models.Model):
     service_centre_area_m2 = models.PositiveIntegerField(_("service centre area (m²)"), null=True, blank=True)
     population = models.PositiveIntegerField(_("resident population"), null=True, blank=True)
 
+    unit_parent = "subdistrict"
     scope_paths = community_scoped("")
     objects = ScopedQuerySet.as_manager()
 
@@ -188,11 +193,7 @@ class PartyOrganization(models.Model):
     founded_on = models.DateField(_("founded on"), null=True, blank=True, validators=[validate_not_future])
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = {
-        "community": "community",
-        "subdistrict": "subdistrict",
-        "district": "subdistrict__district",
-    }
+    scope_paths = subdistrict_scoped("subdistrict", community="community")
 
     class Meta:
         verbose_name = _("Party organisation")
@@ -241,6 +242,11 @@ class PartyOrganization(models.Model):
             errors["courtyard"] = _("This courtyard is not in the chosen grid.")
         if errors:
             raise ValidationError(errors)
+
+
+# Erasure on request: the person's own fields and the values they become. Community, Party membership
+# and the links to teams, visits and roles stay, so every count stays the same.
+PERSON_ERASURE = {"name": ERASED, "gender": "", "birth_date": None, "phone": "", "education": ""}
 
 
 class Person(models.Model):
@@ -448,11 +454,7 @@ class Honour(models.Model):
     )
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = {
-        "community": "community",
-        "subdistrict": "subdistrict",
-        "district": "subdistrict__district",
-    }
+    scope_paths = subdistrict_scoped("subdistrict", community="community")
 
     class Meta:
         verbose_name = _("honour")

@@ -8,9 +8,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from audit.personal_data import ERASED, PERSON_ERASURE, is_erased
+from registers.personal_data import ERASED, is_erased
+from registers.phones import mask_phone
+from registers.sheets import ScopedForeignKeyWidget, ScopedModelResource
+from registers.units import level_of, unit_of
 
 from .models import (
+    PERSON_ERASURE,
     CommitteeMember,
     Community,
     Courtyard,
@@ -23,9 +27,6 @@ from .models import (
     Person,
     Subdistrict,
 )
-from .resources_base import ScopedForeignKeyWidget, ScopedModelResource
-from .scoping import unit_level, unit_of
-from .validators import mask_phone
 
 
 def parent_organization_choices(user):
@@ -33,7 +34,7 @@ def parent_organization_choices(user):
     subdistrict-level organisations of their subdistrict (the tree's parents above their community)."""
     own = PartyOrganization.objects.for_user(user)
     unit = None if user.is_superuser else unit_of(user)
-    if unit is not None and unit_level(unit) == "community":
+    if unit is not None and level_of(unit) == "community":
         return PartyOrganization.objects.filter(
             Q(pk__in=own.values("pk")) | Q(subdistrict_id=unit.subdistrict_id, community__isnull=True)
         )

@@ -9,6 +9,7 @@ admin.site.site_title = _("Community services")
 admin.site.index_title = _("Registers")
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,7 +1,35 @@
 from django.db import DatabaseError, connection
+from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from activities.models import Activity
+from venues.models import Offering, Venue
+from venues.views import public_venues
+
+
+def upcoming_public_activities(limit=6):
+    """The next activities held at venues open to the public (one query)."""
+    return list(
+        Activity.objects.filter(venue__public_bookable=True, start__gte=timezone.now())
+        .select_related("venue", "type")
+        .order_by("start")[:limit]
+    )
+
+
+def home(request):
+    """The public front page: venues to visit and what is on (the venues' and the activities' parts)."""
+    venues = public_venues().prefetch_related(
+        Prefetch("offerings", queryset=Offering.objects.order_by("position", "pk"))
+    )[:8]
+    return render(
+        request,
+        "home.html",
+        {"venues": venues, "activities": upcoming_public_activities(), "kinds": Venue.Kind.choices},
+    )
 
 
 @never_cache

@@ -20,7 +20,7 @@ from communities.models import (
     Person,
     Subdistrict,
 )
-from communities.scoping import COMMUNITY, DISTRICT, SUBDISTRICT, unit_level
+from registers.units import COMMUNITY, DISTRICT, SUBDISTRICT, level_of
 from venues.models import Docent, Venue, VisitRecord
 from volunteers.models import VolunteerTeam
 
@@ -34,7 +34,7 @@ SOCIAL_KINDS = (PartnerOrganization.Kind.SOCIAL_ORGANIZATION, PartnerOrganizatio
 
 def profile(unit):
     """Area, population, communities by kind, grids and courtyards, for the unit and by sub-unit (4 queries)."""
-    level = unit_level(unit)
+    level = level_of(unit)
     sub = path_to(NEXT_LEVEL[level], "")
     per_sub: dict = {}
     for row in (
@@ -60,7 +60,7 @@ def profile(unit):
 
 def party_organizations(unit, end):
     """Party organisations by kind and by sub-unit; those serving a community counted apart (1 query)."""
-    level = unit_level(unit)
+    level = level_of(unit)
     where = {
         DISTRICT: Q(subdistrict__district_id=unit.pk),
         SUBDISTRICT: Q(subdistrict_id=unit.pk),

@@ -31,7 +31,7 @@ from communities.models import (
     Partnership,
     PartyOrganization,
 )
-from communities.scoping import COMMUNITY, DISTRICT, SUBDISTRICT, unit_level
+from registers.units import COMMUNITY, DISTRICT, SUBDISTRICT, level_of
 from venues import stats as venue_stats
 from venues.models import Docent, Venue, VisitRecord
 from volunteers import stats as volunteer_stats
@@ -136,7 +136,7 @@ class Links:
 
     def subdistricts(self, ids=None) -> dict:
         ids = self.subdistrict_ids if ids is None else ids
-        if unit_level(self.unit) == COMMUNITY:
+        if level_of(self.unit) == COMMUNITY:
             return {"community__id__exact": self.unit.pk}
         if len(ids) == 1:
             return {"subdistrict__id__exact": ids[0]}
@@ -177,7 +177,7 @@ def _sum(rows, key):
 
 
 def build(unit, start: datetime.date, end: datetime.date) -> Dashboard:
-    level = unit_level(unit)
+    level = level_of(unit)
     subs = subunits(unit)
     pairs = list(
         Community.objects.filter(in_unit(unit, "")).values_list("pk", "subdistrict_id").order_by("pk")

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from activities.models import Activity
-from communities.resources_base import escape_formula
+from registers.sheets import escape_formula
 
 from .dashboard import DATE, DEC, INT, PCT, TEXT, Column, Table
 from .units import in_unit, unit_key

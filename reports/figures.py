@@ -3,7 +3,7 @@ reports/locale, with the context "report" so they never change another app's wor
 
 from django.utils.translation import pgettext_lazy
 
-from communities.scoping import COMMUNITY, DISTRICT, SUBDISTRICT
+from registers.units import COMMUNITY, DISTRICT, SUBDISTRICT
 
 LEVEL_NAMES = {
     DISTRICT: pgettext_lazy("report", "district"),

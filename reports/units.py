@@ -5,13 +5,13 @@ from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
 from communities.models import Community, District, Subdistrict
-from communities.scoping import (
+from registers.units import (
     COMMUNITY,
     DISTRICT,
     SUBDISTRICT,
+    level_of,
     split_unit_key,
     unit_key,
-    unit_level,
     unit_of,
     visible_unit,
 )
@@ -63,7 +63,7 @@ def parse_unit(value: str, user):
 
 def units_within(unit) -> list[tuple[str, str]]:
     """(key, label) of the unit and every unit inside it, for the filter's choices (at most 2 queries)."""
-    level = unit_level(unit)
+    level = level_of(unit)
     choices = [(unit_key(unit), str(unit))]
     if level == DISTRICT:
         subs = list(Subdistrict.objects.filter(district=unit).order_by("name"))
@@ -116,17 +116,17 @@ def path_to(level: str, prefix: str = "community") -> str:
 
 def in_unit(unit, prefix: str = "community") -> Q:
     """Records whose community (at ``prefix``) lies inside ``unit``."""
-    return Q(**{path_to(unit_level(unit), prefix): unit.pk})
+    return Q(**{path_to(level_of(unit), prefix): unit.pk})
 
 
 def subunit_path(unit, prefix: str = "community") -> str:
     """The id to group by for the breakdown one level down (a community's breakdown is itself)."""
-    return path_to(NEXT_LEVEL[unit_level(unit)], prefix)
+    return path_to(NEXT_LEVEL[level_of(unit)], prefix)
 
 
 def subunits(unit) -> list:
     """The sub-units of the breakdown, by name (1 query)."""
-    level = unit_level(unit)
+    level = level_of(unit)
     if level == DISTRICT:
         return list(Subdistrict.objects.filter(district=unit).order_by("name"))
     if level == SUBDISTRICT:
@@ -136,6 +136,6 @@ def subunits(unit) -> list:
 
 def community_ids(unit) -> list[int]:
     """Ids of the communities inside ``unit`` (1 query; none for a community itself)."""
-    if unit_level(unit) == COMMUNITY:
+    if level_of(unit) == COMMUNITY:
         return [unit.pk]
     return list(Community.objects.filter(in_unit(unit, "")).values_list("pk", flat=True).order_by("pk"))

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from communities.models import Community, District, StaffProfile, Subdistrict
-from communities.roles import COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS, SUBDISTRICT_STAFF, SUPERVISORS
+from registers.roles import COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS, SUBDISTRICT_STAFF, SUPERVISORS
 
 
 def pytest_collection_modifyitems(config, items):

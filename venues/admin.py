@@ -16,9 +16,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from audit.admin_logging import LogsSensitiveViewsMixin
-from audit.history import record_bulk_change_by_pk
-from communities.admin_base import ScopedAdmin, ScopedInline, can_see_sensitive
+from registers.admin import LogsSensitiveViewsMixin, ScopedAdmin, ScopedInline
+from registers.history import record_changed
+from registers.personal_data import can_see_sensitive
 
 from . import services
 from .calendar import week_calendar
@@ -216,7 +216,9 @@ class VenueAdmin(ScopedAdmin):
                     changed[capacity, max(obj.capacity, booked)].append(pk)
             future.update(capacity=Greatest(obj.capacity, F("booked_places")))
             for (before, after), pks in changed.items():
-                record_bulk_change_by_pk(Slot, pks, {"capacity": [str(before), str(after)]}, request.user)
+                record_changed(
+                    Slot, pks=pks, changes={"capacity": [str(before), str(after)]}, by=request.user
+                )
 
 
 @admin.register(Docent)

@@ -7,7 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from communities.validators import validate_phone
+from registers.phones import validate_phone
 
 from .models import Booking
 from .services import Day, parse_slot_value, slot_value

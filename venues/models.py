@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
-from communities.scoping import ScopedQuerySet, community_scoped
-from communities.validators import validate_not_future
+from registers.scoping import ScopedQuerySet, community_scoped
+from registers.validators import validate_not_future
 
 
 class VenueQuerySet(ScopedQuerySet):

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from communities.models import Community, Person
-from communities.resources_base import ScopedForeignKeyWidget, ScopedModelResource
-from communities.validators import mask_phone
+from registers.phones import mask_phone
+from registers.sheets import ScopedForeignKeyWidget, ScopedModelResource
 
 from .models import Booking, Closure, Docent, Offering, OpeningHours, Venue, VisitRecord
 

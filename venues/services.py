@@ -13,14 +13,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from auditlog.diff import model_instance_diff
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.history import record_bulk_change
-from communities.validators import normalize_phone
+from registers.history import record_changed
+from registers.phones import normalize_phone
 
 from .models import Booking, Closure, Offering, Slot, Venue, VisitRecord
 
@@ -317,7 +316,7 @@ def _transition(booking: Booking, *, from_statuses, to_status, release: bool, by
             for name, value in fields.items():
                 setattr(booking, name, value)
             # QuerySet.update() sends no signal: the history is written here.
-            record_bulk_change(Booking, [booking], model_instance_diff(before, booking), by)
+            record_changed(Booking, objs=[booking], before=before, by=by)
             if release:
                 _release(booking)
     return bool(changed)

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from communities.scoping import COMMUNITY, SUBDISTRICT, unit_level
+from registers.units import COMMUNITY, SUBDISTRICT, level_of
 
 from .models import Booking, Venue, VisitRecord
 from .services import local_tz
@@ -79,7 +79,7 @@ def by_subunit(unit, start: date | None = None, end: date | None = None) -> list
     """Receptions and visitors per subdistrict of a district, community of a subdistrict, venue of a community.
 
     One query; sub-units without any record are left out."""
-    level = unit_level(unit)
+    level = level_of(unit)
     if level == COMMUNITY:
         id_path, name_path = "venue_id", "venue__name"
     elif level == SUBDISTRICT:

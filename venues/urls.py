@@ -5,7 +5,6 @@ from . import views
 app_name = "venues"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("venues/", views.venue_list, name="venue_list"),
     path("venues/<slug:slug>/", views.venue_detail, name="venue_detail"),
     path("venues/<slug:slug>/book/", views.book, name="book"),

@@ -16,9 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from activities.models import Activity
 from communities.models import District
-from communities.validators import mask_phone
+from registers.phones import mask_phone
 
 from . import ratelimit
 from .forms import BookingForm, CancelForm, select_slot, slot_choices
@@ -31,26 +30,6 @@ REFERENCE_RE = re.compile(r"^[A-Za-z0-9]{1,16}$")
 
 def public_venues():
     return Venue.objects.open_to_public().select_related("community__subdistrict__district")
-
-
-def upcoming_public_activities(limit=6):
-    """The next activities held at venues open to the public (one query)."""
-    return list(
-        Activity.objects.filter(venue__public_bookable=True, start__gte=timezone.now())
-        .select_related("venue", "type")
-        .order_by("start")[:limit]
-    )
-
-
-def home(request):
-    venues = public_venues().prefetch_related(
-        Prefetch("offerings", queryset=Offering.objects.order_by("position", "pk"))
-    )[:8]
-    return render(
-        request,
-        "venues/home.html",
-        {"venues": venues, "activities": upcoming_public_activities(), "kinds": Venue.Kind.choices},
-    )
 
 
 LIST_CACHE_SECONDS = 60

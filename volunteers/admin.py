@@ -3,9 +3,9 @@ from django.db.models import Count, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.admin_logging import LogsSensitiveViewsMixin
-from communities.admin_base import ScopedAdmin, ScopedInline, can_see_sensitive
-from communities.validators import mask_phone
+from registers.admin import LogsSensitiveViewsMixin, ScopedAdmin, ScopedInline
+from registers.personal_data import can_see_sensitive
+from registers.phones import mask_phone
 
 from .forms import CareRecipientAdminForm, HomeVisitAdminForm
 from .models import CareRecipient, HomeVisit, Membership, VolunteerTeam, month_bounds

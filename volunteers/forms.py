@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.scoping import split_unit_key, unit_of, visible_unit
+from registers.units import split_unit_key, unit_of, visible_unit
 
 from .models import CareRecipient, HomeVisit
 

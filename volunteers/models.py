@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, PartyOrganization, Person
-from communities.scoping import ScopedQuerySet, community_scoped
-from communities.validators import validate_not_future
+from registers.scoping import ScopedQuerySet, community_scoped
+from registers.validators import validate_not_future
 
 
 def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:

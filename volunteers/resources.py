@@ -12,11 +12,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from audit.access import log_sensitive_access_many
-from communities.admin_base import can_see_sensitive
 from communities.models import Community, PartyOrganization, Person
-from communities.resources_base import ScopedForeignKeyWidget, ScopedModelResource
-from communities.validators import mask_phone
+from registers.personal_data import can_see_sensitive, record_shown
+from registers.phones import mask_phone
+from registers.sheets import ScopedForeignKeyWidget, ScopedModelResource
 
 from .models import CareCategory, CareRecipient, HomeVisit, Membership, Service, VolunteerTeam
 
@@ -52,9 +51,7 @@ class SensitiveDataResource(ScopedModelResource):
         super().after_export(queryset, dataset, **kwargs)
         if self.sensitive_fields and self.user is not None and self.sees_sensitive:
             # The file holds sensitive data in full: the access log records who exported which records.
-            log_sensitive_access_many(
-                self.user, queryset, [*self.sensitive_fields, *self.masked_phone_fields]
-            )
+            record_shown(self.user, queryset, [*self.sensitive_fields, *self.masked_phone_fields])
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         name = self.get_field_name(field)

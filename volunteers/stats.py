@@ -19,7 +19,8 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from communities.models import Community, Subdistrict
-from communities.scoping import COMMUNITY, DISTRICT, SUBDISTRICT, community_scoped, unit_level
+from registers.scoping import community_scoped
+from registers.units import COMMUNITY, DISTRICT, SUBDISTRICT, level_of
 
 from .models import CareRecipient, HomeVisit, Membership, VolunteerTeam
 
@@ -36,7 +37,7 @@ TOTAL_KEYS = TEAM_KEYS + MEMBER_KEYS + VISIT_KEYS + PARTICIPATION_KEYS
 
 
 def _in_unit(unit, prefix: str = "") -> Q:
-    return Q(**{prefix + _PATHS[unit_level(unit)]: unit})
+    return Q(**{prefix + _PATHS[level_of(unit)]: unit})
 
 
 def _hours(minutes) -> float:
@@ -113,7 +114,7 @@ def volunteer_totals(unit, start: datetime.date, end: datetime.date) -> dict:
 
 def subunits(unit):
     """The units one level below ``unit`` (a community has none: its breakdown is itself)."""
-    level = unit_level(unit)
+    level = level_of(unit)
     if level == DISTRICT:
         return Subdistrict.objects.filter(district=unit).order_by("name")
     if level == SUBDISTRICT:
@@ -122,7 +123,7 @@ def subunits(unit):
 
 
 def _subunit_level(unit) -> str:
-    return {DISTRICT: SUBDISTRICT, SUBDISTRICT: COMMUNITY, COMMUNITY: COMMUNITY}[unit_level(unit)]
+    return {DISTRICT: SUBDISTRICT, SUBDISTRICT: COMMUNITY, COMMUNITY: COMMUNITY}[level_of(unit)]
 
 
 def volunteer_totals_by_subunit(unit, start: datetime.date, end: datetime.date) -> list[dict]:

@@ -11,12 +11,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.access import log_sensitive_access_many
-from communities.admin_base import can_see_sensitive
 from communities.models import Community, District, Subdistrict
-from communities.resources_base import escape_formula
-from communities.scoping import unit_key, unit_level, unit_of
-from communities.validators import mask_phone
+from registers.personal_data import can_see_sensitive, record_shown
+from registers.phones import mask_phone
+from registers.sheets import escape_formula
+from registers.units import level_of, unit_key, unit_of
 
 from . import stats
 from .forms import DueListForm, PeriodForm, parse_unit
@@ -34,11 +33,11 @@ def unit_choices(user) -> list[tuple[str, str]]:
         communities = Community.objects.select_related("subdistrict")
     elif own is None:
         return []
-    elif unit_level(own) == "district":
+    elif level_of(own) == "district":
         districts = [own]
         subdistricts = Subdistrict.objects.filter(district=own)
         communities = Community.objects.filter(subdistrict__district=own).select_related("subdistrict")
-    elif unit_level(own) == "subdistrict":
+    elif level_of(own) == "subdistrict":
         districts, subdistricts = [], [own]
         communities = Community.objects.filter(subdistrict=own).select_related("subdistrict")
     else:
@@ -90,7 +89,7 @@ def due_list(request):
     ]
     if sees_sensitive:
         # Full phones and care categories are on the page: the access log records who saw which records.
-        log_sensitive_access_many(request.user, [row["recipient"] for row in rows], ("phone", "categories"))
+        record_shown(request.user, [row["recipient"] for row in rows], ("phone", "categories"))
     first, last = month_bounds(month)
     return render(
         request,

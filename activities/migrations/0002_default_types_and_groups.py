@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from communities.roles import COMMUNITY_STAFF, SUBDISTRICT_STAFF, SUPERVISORS, crud, grant, view
+from registers.roles import COMMUNITY_STAFF, SUBDISTRICT_STAFF, SUPERVISORS, crud, grant, view
 
 # One shared type per fixed kind; offices add their own types under these kinds.
 DEFAULT_TYPES = {

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from communities.roles import PERSONAL_DATA_OFFICERS, SUPERVISORS, grant, view
+from registers.roles import PERSONAL_DATA_OFFICERS, SUPERVISORS, grant, view
 
 
 def forward(apps, schema_editor):

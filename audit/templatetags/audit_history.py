@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from communities.admin_base import can_see_sensitive
+from registers.personal_data import can_see_sensitive
 
 from ..access import log_sensitive_access
 from ..personal_data import hidden_in_history

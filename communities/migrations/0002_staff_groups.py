@@ -1,6 +1,14 @@
 from django.db import migrations
 
-from communities.roles import COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS, SUBDISTRICT_STAFF, SUPERVISORS, crud, grant, view
+from registers.roles import (
+    COMMUNITY_STAFF,
+    PERSONAL_DATA_OFFICERS,
+    SUBDISTRICT_STAFF,
+    SUPERVISORS,
+    crud,
+    grant,
+    view,
+)
 
 COMMUNITY_REGISTERS = ("grid", "courtyard", "partyorganization", "person", "committeemember", "partnership", "honour")
 

@@ -55,7 +55,7 @@ def test_subdistrict_staff_see_all_communities_of_their_office(
 
 
 def test_far_staff_see_nothing(client, far_community, activity):
-    from communities.roles import COMMUNITY_STAFF
+    from registers.roles import COMMUNITY_STAFF
     from tests.conftest import make_staff
 
     user = make_staff("shanghai", far_community, COMMUNITY_STAFF)

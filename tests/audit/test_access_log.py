@@ -23,7 +23,7 @@ def far_person(far_community):
 
 @pytest.fixture
 def far_supervisor(far_community):
-    from communities.roles import SUPERVISORS
+    from registers.roles import SUPERVISORS
 
     return make_staff("jianxi-supervisor", far_community.subdistrict.district, SUPERVISORS)
 

@@ -278,7 +278,7 @@ def test_the_export_says_what_is_held_outside_the_unit(client, officer, world):
 
 
 def test_a_subdistrict_officer_erases_across_its_communities(world, subdistrict, client):
-    from communities.roles import PERSONAL_DATA_OFFICERS, SUBDISTRICT_STAFF
+    from registers.roles import PERSONAL_DATA_OFFICERS, SUBDISTRICT_STAFF
     from tests.conftest import make_staff
 
     officer = make_staff("xiguan-care", subdistrict, SUBDISTRICT_STAFF, PERSONAL_DATA_OFFICERS)

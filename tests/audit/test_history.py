@@ -7,7 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.history import BulkImportHistoryMixin, record_bulk_create, tracked_models
+from audit.history import record_bulk_create, tracked_models
+from registers.sheets.resource import BulkImportHistoryMixin
 from communities.models import Person
 from communities.resources import PersonResource
 from tests.communities.helpers import csv_bytes, import_file
@@ -264,7 +265,7 @@ def test_a_change_to_a_staff_account_is_kept_without_the_password(client, superu
     from django.contrib.auth.models import Group
 
     from communities.models import StaffProfile
-    from communities.roles import SUPERVISORS
+    from registers.roles import SUPERVISORS
 
     client.force_login(superuser)
     staff.groups.add(Group.objects.get(name=SUPERVISORS))

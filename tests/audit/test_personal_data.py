@@ -193,7 +193,7 @@ def test_staff_without_the_permission_cannot_export_or_erase(client, staff, resi
 
 
 def test_an_officer_of_another_unit_gets_404(client, resident, other_community):
-    from communities.roles import COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS
+    from registers.roles import COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS
     from tests.conftest import make_staff
 
     other_officer = make_staff("jinye-care", other_community, COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS)

@@ -20,8 +20,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from communities.models import Community, Person
-from communities.roles import COMMUNITY_STAFF
-from communities.scoping import COMMUNITY, is_scoped
+from registers.roles import COMMUNITY_STAFF
+from registers.scoping import is_scoped
+from registers.units import COMMUNITY
 from tests.conftest import make_staff
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.testing import verified_device
 from communities.models import Person
-from communities.roles import COMMUNITY_STAFF
+from registers.roles import COMMUNITY_STAFF
 from tests.conftest import make_staff
 
 from .conftest import sign_in

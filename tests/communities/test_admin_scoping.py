@@ -200,7 +200,7 @@ def test_supervisor_cannot_change_add_delete_or_import(client, supervisor, grid)
 def test_account_without_unit_sees_nothing(client, grid):
     from django.contrib.auth.models import Group, User
 
-    from communities.roles import COMMUNITY_STAFF
+    from registers.roles import COMMUNITY_STAFF
 
     lost = User.objects.create_user("lost", password="pw-for-tests-only", is_staff=True)
     lost.groups.add(Group.objects.get(name=COMMUNITY_STAFF))

@@ -24,7 +24,7 @@ from communities.models import (
     Person,
     Subdistrict,
 )
-from communities.validators import PHONE_RE
+from registers.phones import PHONE_RE
 from tests.communities import demo_fixtures
 
 demo_data = demo_fixtures.demo_data  # load_demo once per module

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from audit.testing import otp_verify_session
 from audit.two_factor import requires_two_factor
 from communities import demo
-from communities.roles import COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS, SUBDISTRICT_STAFF, SUPERVISORS
-from communities.scoping import unit_of
+from registers.roles import COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS, SUBDISTRICT_STAFF, SUPERVISORS
+from registers.units import unit_of
 from tests.communities import demo_fixtures
 
 demo_data = demo_fixtures.demo_data  # load_demo once per module

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
-from communities.roles import COMMUNITY_STAFF
+from registers.roles import COMMUNITY_STAFF
 from tests.conftest import make_staff
 from tests.venues.conftest import make_venue
 from venues.models import Booking, Offering, VenueSection

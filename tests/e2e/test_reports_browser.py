@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from activities.models import ActivityType
-from communities.roles import SUBDISTRICT_STAFF
+from registers.roles import SUBDISTRICT_STAFF
 from tests.conftest import make_staff
 from tests.reports.conftest import fill
 

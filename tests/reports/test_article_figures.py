@@ -18,7 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from communities import demo as units
-from communities.roles import SUPERVISORS
+from registers.roles import SUPERVISORS
 from tests.conftest import make_staff
 
 URL = reverse("reports:dashboard")

@@ -120,7 +120,7 @@ def test_exports_are_scoped_like_the_page(client, staff, records, other_communit
 
 def test_a_unit_name_that_looks_like_a_formula_is_escaped_in_csv(client, subdistrict, records):
     from communities.models import Community
-    from communities.roles import COMMUNITY_STAFF
+    from registers.roles import COMMUNITY_STAFF
     from tests.conftest import make_staff
 
     evil = Community.objects.create(subdistrict=subdistrict, name="=1+1社区")

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from communities.roles import COMMUNITY_STAFF, SUBDISTRICT_STAFF, SUPERVISORS, crud, grant, view
+from registers.roles import COMMUNITY_STAFF, SUBDISTRICT_STAFF, SUPERVISORS, crud, grant, view
 
 REGISTERS = ("venue", "venuesection", "offering", "openinghours", "closure", "docent", "booking", "visitrecord")
 

@@ -4,7 +4,6 @@ The passwords are published (here and on the console), so the command refuses to
 or --force is given. Running it again resets the accounts to these units, groups and passwords.
 """
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -13,7 +12,13 @@ from django.db import transaction
 
 from communities import demo
 from communities.models import Community, District, StaffProfile, Subdistrict
-from communities.roles import COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS, SUBDISTRICT_STAFF, SUPERVISORS
+from registers.roles import (
+    COMMUNITY_STAFF,
+    PERSONAL_DATA_OFFICERS,
+    SUBDISTRICT_STAFF,
+    SUPERVISORS,
+    requires_two_factor,
+)
 
 # (username, password, what the account is, unit lookup, groups); the unit is None for the superuser.
 ACCOUNTS = (
@@ -67,14 +72,13 @@ class Command(BaseCommand):
             self.style.SUCCESS("Demo staff accounts (sign in at http://127.0.0.1:8000/admin/):")
         )
         width = max(len(username) for username, *_ in ACCOUNTS)
-        second_factor = _second_factor_rule()
         users = get_user_model().objects.in_bulk(
             [username for username, *_ in ACCOUNTS], field_name="username"
         )
         for username, password, what, _lookup, _groups in ACCOUNTS:
             note = (
                 " (two-factor: enrol an authenticator app at first sign-in)"
-                if second_factor(users[username])
+                if requires_two_factor(users[username])
                 else ""
             )
             self.stdout.write(f"  {username:<{width}}  password: {password:<20} {what}{note}")
@@ -91,12 +95,3 @@ class Command(BaseCommand):
             return
         fields = {"district": None, "subdistrict": None, "community": None, unit._meta.model_name: unit}
         StaffProfile.objects.update_or_create(user=user, defaults=fields)
-
-
-def _second_factor_rule():
-    """Who must enrol a second factor (the audit app's rule: superusers and personal-data officers)."""
-    if not apps.is_installed("audit"):
-        return lambda user: False
-    from audit.two_factor import requires_two_factor
-
-    return requires_two_factor

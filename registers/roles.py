@@ -1,10 +1,12 @@
 """The staff groups and the permissions each app grants them, applied by data migrations.
 
 Each app's data migration calls ``grant(apps, "<app_label>", {GROUP: [codenames]})``. The group says what
-an account may do; its StaffProfile says where (communities.scoping).
+an account may do; its StaffProfile says where (registers.units).
 """
 
 from django.contrib.auth.management import create_permissions
+
+from .personal_data import REQUESTS_PERMISSION, SENSITIVE_PERMISSION
 
 COMMUNITY_STAFF = "community staff"
 SUBDISTRICT_STAFF = "subdistrict staff"
@@ -36,3 +38,16 @@ def grant(apps, app_label: str, spec: dict[str, list[str]]) -> None:
         if missing:
             raise LookupError(f"Unknown permissions in {app_label}: {sorted(missing)}")
         group.permissions.add(*permissions)
+
+
+# Either permission lets an account see residents' data in full: the sensitive fields, or a resident's whole
+# record (export, erasure).
+SENSITIVE_PERMISSIONS = (SENSITIVE_PERMISSION, REQUESTS_PERMISSION)
+
+
+def requires_two_factor(user) -> bool:
+    """Accounts that must sign in with a second factor: those that may see sensitive personal data, and
+    superusers, who may see everything."""
+    return user.is_authenticated and (
+        user.is_superuser or any(user.has_perm(permission) for permission in SENSITIVE_PERMISSIONS)
+    )

@@ -41,10 +41,10 @@ from import_export.exceptions import ImportError as ImportExportImportError
 from import_export.fields import Field
 from import_export.results import Error, Result, RowResult
 
-from audit.access import log_sensitive_access_many
-from audit.history import BulkImportHistoryMixin  # history for rows imported with use_bulk
-
-from .scoping import is_scoped, unit_of
+from ..history import record_created, record_deleted, record_updated, wants_originals
+from ..personal_data import can_see_sensitive, record_shown
+from ..scoping import is_scoped
+from ..units import unit_of
 
 # A cell starting with one of these runs as a formula in Excel, WPS or LibreOffice.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -296,6 +296,35 @@ class MaskedWidget(widgets.Widget):
         return self.mask(value) if value else ""
 
 
+class BulkImportHistoryMixin:
+    """For resources with ``use_bulk = True``: announces the rows written in bulk (registers.history), so
+    that they have their history like rows saved one by one. In a dry run (the preview) whatever the
+    listeners write is rolled back with the rows."""
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        pending = list(self.create_instances)
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
+        self.record_created(pending)
+
+    def record_created(self, objs):
+        """Announce a saved batch (a resource may have the history written by the database instead)."""
+        record_created(self._meta.model, objs, by=self.user)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        pending = list(self.update_instances)
+        model = self._meta.model
+        originals = {}
+        if pending and wants_originals(model):
+            originals = model._default_manager.in_bulk([obj.pk for obj in pending])
+        super().bulk_update(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
+        record_updated(model, originals, pending, by=self.user)
+
+    def bulk_delete(self, using_transactions, dry_run, raise_errors, result=None):
+        pending = list(self.delete_instances)
+        super().bulk_delete(using_transactions, dry_run, raise_errors, result=result)
+        record_deleted(self._meta.model, pending, by=self.user)
+
+
 class ScopedResult(Result):
     """Reports row numbers as the spreadsheet shows them: the header is row 1, the first record row 2."""
 
@@ -402,13 +431,9 @@ class ScopedModelResource(BulkImportHistoryMixin, resources.ModelResource):
 
     def after_export(self, queryset, dataset, **kwargs):
         super().after_export(queryset, dataset, **kwargs)
-        if (
-            self.masked_fields
-            and self.user is not None
-            and self.user.has_perm("communities.view_sensitive_personal_data")
-        ):
+        if self.masked_fields and self.user is not None and can_see_sensitive(self.user):
             # The file holds these fields in full: the access log records who exported which records.
-            log_sensitive_access_many(self.user, queryset, list(self.masked_fields))
+            record_shown(self.user, queryset, list(self.masked_fields))
 
     def after_save_instance(self, instance, row, **kwargs):
         super().after_save_instance(instance, row, **kwargs)

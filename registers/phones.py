@@ -1,7 +1,8 @@
+"""Phone numbers: how they are written, checked, compared and masked — the one place for each."""
+
 import re
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # A mainland mobile number (11 digits starting 1[3-9]) or a landline with area code (0379-12345678).
@@ -20,9 +21,8 @@ def validate_phone(value: str) -> None:
         )
 
 
-def validate_not_future(value) -> None:
-    if value and value > timezone.localdate():
-        raise ValidationError(_("This date is in the future."), code="future_date")
+def looks_like_phone(value: str) -> bool:
+    return bool(PHONE_RE.match(normalize_phone(value)))
 
 
 def mask_phone(value: str) -> str:

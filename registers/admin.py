@@ -13,43 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
-from .formats import CSV
-from .forms import LimitedImportForm
 from .pagination import LargeTablePaginator
-from .scoping import LEVELS, is_scoped, unit_ancestor, unit_level, unit_of
+from .personal_data import can_see_sensitive, record_shown
+from .scoping import in_scope, is_scoped
+from .sheets.formats import CSV
+from .sheets.forms import LimitedImportForm
+from .units import unit_of
 
 logger = logging.getLogger(__name__)
-
-
-def can_see_sensitive(user) -> bool:
-    return user.has_perm("communities.view_sensitive_personal_data")
-
-
-def _follow(instance, path: str):
-    value = instance
-    for part in path.split("__"):
-        if value is None:
-            return None
-        value = getattr(value, part)
-    return value
-
-
-def record_in_scope(instance, user) -> bool:
-    """Whether an unsaved or changed record would be inside ``user``'s unit (the in-memory twin of for_user)."""
-    if user.is_superuser:
-        return True
-    unit = unit_of(user)
-    if unit is None:
-        return False
-    paths = type(instance).scope_paths
-    level = unit_level(unit)
-    if level in paths:
-        path, target = paths[level], unit
-    else:
-        coarser = [lv for lv in LEVELS if lv in paths and LEVELS.index(lv) < LEVELS.index(level)]
-        path, target = paths[coarser[-1]], unit_ancestor(unit, coarser[-1])
-    value = _follow(instance, path)
-    return value is not None and getattr(value, "pk", value) == target.pk
 
 
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -142,7 +113,7 @@ class ScopedFormMixin:
             self.add_error(None, self.refusal)
         if self.scope_user is None or self.errors or not is_scoped(type(self.instance)):
             return
-        if not record_in_scope(self.instance, self.scope_user):
+        if not in_scope(self.instance, self.scope_user):
             self.add_error(
                 None,
                 gettext("This record would fall outside your unit (%(unit)s).")
@@ -157,7 +128,7 @@ def _scope_choices(formfield, db_field, request):
 
 
 class ScopedAdminMixin:
-    """Keeps every view of a ModelAdmin inside the account's unit (see communities.scoping)."""
+    """Keeps every view of a ModelAdmin inside the account's unit (see registers.scoping)."""
 
     show_full_result_count = False
     paginator = LargeTablePaginator
@@ -206,6 +177,52 @@ class ScopedAdminMixin:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         return _scope_choices(field, db_field, request)
+
+
+class LogsSensitiveViewsMixin:
+    """For a ModelAdmin whose pages show sensitive values in full to accounts with the permission.
+
+    ``sensitive_fields``: what the change page shows; ``sensitive_list_fields``: what a row of the list
+    shows (None: the same). Only the fields that hold a value for the record are logged.
+    """
+
+    sensitive_fields: tuple[str, ...] = ("phone",)
+    sensitive_list_fields: tuple[str, ...] | None = None
+
+    def sensitive_value(self, obj, name):
+        """The value shown for ``name`` (override where the page shows it from a related record)."""
+        return getattr(obj, name, None)
+
+    def _shown(self, obj, names) -> list[str]:
+        shown = []
+        for name in names:
+            value = self.sensitive_value(obj, name)
+            if hasattr(value, "all"):  # a many-to-many manager (prefetched on list pages)
+                value = list(value.all())
+            if value:
+                shown.append(name)
+        return shown
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Every time the page is drawn for a saved record: the first view and a form shown again.
+        if obj is not None and obj.pk and can_see_sensitive(request.user):
+            record_shown(request.user, [obj], self._shown(obj, self.sensitive_fields))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        names = self.sensitive_fields if self.sensitive_list_fields is None else self.sensitive_list_fields
+        if changelist is not None and names and can_see_sensitive(request.user):
+            # One row per record and the fields it showed; rows with nothing sensitive are not logged.
+            by_fields = {}
+            for obj in changelist.result_list:
+                shown = tuple(self._shown(obj, names))
+                if shown:
+                    by_fields.setdefault(shown, []).append(obj)
+            for shown, objs in by_fields.items():
+                record_shown(request.user, objs, shown)
+        return response
 
 
 class ScopedAdmin(ScopedAdminMixin, ImportExportModelAdmin):
@@ -290,6 +307,7 @@ class ScopedInline(admin.TabularInline):
 
 
 __all__ = [
+    "LogsSensitiveViewsMixin",
     "ScopedAdmin",
     "ScopedAdminMixin",
     "ScopedFormMixin",
@@ -297,5 +315,4 @@ __all__ = [
     "ScopedRelatedFieldListFilter",
     "can_see_sensitive",
     "integrity_error_message",
-    "record_in_scope",
 ]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistersConfig(AppConfig):
+    """The base layer every register app stands on: units and scope, periods, personal data, the admin and
+    spreadsheet bases. It imports no other app of the project."""
+
+    name = "registers"
+    verbose_name = _("registers")
