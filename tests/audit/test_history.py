@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.history import record_bulk_create, tracked_models
-from registers.sheets.resource import BulkImportHistoryMixin
 from communities.models import Person
 from communities.resources import PersonResource
+from registers.sheets.resource import BulkImportHistoryMixin
 from tests.communities.helpers import csv_bytes, import_file
 from tests.venues.test_booking import form_data
 from venues.models import Booking
