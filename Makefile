@@ -4,12 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test venv dev-venv migrate lint messages clean
+.PHONY: demo test venv dev-venv migrate lint lock messages clean
 
-$(VENV)/.installed: pyproject.toml
+# Installs the exact versions of the lock file (requirements/dev.txt); pyproject.toml keeps the ranges and
+# `make lock` turns them into the lock files again after a dependency is added or raised.
+$(VENV)/.installed: requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -r requirements/dev.txt
 	touch $@
 
 venv: $(VENV)/.installed
@@ -23,6 +25,13 @@ demo: venv
 # With DATABASE_URL set, the suite runs against that database.
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The lock files: requirements/base.txt (production: `pip install -r requirements/base.txt`) and
+# requirements/dev.txt (tests and tools), resolved by uv from pyproject.toml's ranges for Python 3.11.
+lock: venv
+	$(PY) -m pip install --quiet "uv>=0.5"
+	$(VENV)/bin/uv pip compile pyproject.toml --quiet --python-version 3.11 --custom-compile-command "make lock" -o requirements/base.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --quiet --extra dev --python-version 3.11 --custom-compile-command "make lock" -o requirements/dev.txt
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -89,19 +89,45 @@ def test_resident_books_staff_approves_resident_sees_it(live_server, browser, ha
     resident.close()
 
 
-def test_booking_page_at_desktop_width(live_server, browser, hall, artifacts):
+def fits_the_width(page) -> bool:
+    """Nothing sticks out sideways: the page scrolls only down, as a phone user expects."""
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def test_public_pages_fit_a_phone_and_a_desktop_and_show_what_a_visitor_came_for(
+    live_server, browser, hall, artifacts
+):
     context = browser.new_context(viewport=DESKTOP_WIDTH)
     page = context.new_page()
     page.goto(f"{live_server.url}/venues/jiafeng/book/")
+    for field in ("#id_size", "#id_contact_name", "#id_phone", "#id_offering"):
+        expect(page.locator(field)).to_be_visible()
+    assert fits_the_width(page)
     page.screenshot(path=str(artifacts / "booking-page-desktop.png"), full_page=True)
     page.goto(f"{live_server.url}/venues/jiafeng/")
+    expect(page.get_by_role("heading", name="家风家训馆")).to_be_visible()
+    expect(page.locator(".slots a").first).to_be_visible()
+    assert fits_the_width(page)
     page.screenshot(path=str(artifacts / "venue-page-desktop.png"), full_page=True)
     context.close()
+
     phone = browser.new_context(viewport=PHONE_WIDTH)
     page = phone.new_page()
-    for name, path in [("home", "/"), ("venue-list", "/venues/"), ("venue-page", "/venues/jiafeng/")]:
-        page.goto(f"{live_server.url}{path}")
-        page.screenshot(path=str(artifacts / f"{name}-375.png"), full_page=name != "venue-page")
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("link", name="家风家训馆").first).to_be_visible()
+    assert fits_the_width(page)
+    page.screenshot(path=str(artifacts / "home-375.png"), full_page=True)
+    page.goto(f"{live_server.url}/venues/")
+    expect(page.get_by_role("link", name="家风家训馆").first).to_be_visible()
+    assert fits_the_width(page)
+    page.screenshot(path=str(artifacts / "venue-list-375.png"), full_page=True)
+    page.goto(f"{live_server.url}/venues/jiafeng/")
+    expect(page.get_by_text("新二十四孝图")).to_be_visible()
+    first_slot = page.locator(".slots a").first
+    expect(first_slot).to_be_visible()
+    assert first_slot.bounding_box()["width"] >= 40  # a slot is a tap target, not a sliver
+    assert fits_the_width(page)
+    page.screenshot(path=str(artifacts / "venue-page-375.png"))
     phone.close()
 
 
