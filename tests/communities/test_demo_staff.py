@@ -2,6 +2,7 @@
 
 import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -100,3 +101,11 @@ def test_create_demo_staff_runs_without_force_when_debug_is_on(loaded, settings)
     settings.DEBUG = True
     call_command("create_demo_staff", stdout=StringIO())
     assert User.objects.count() == 6
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+README_LOGIN = re.compile(r"^\| `([\w-]+)` \| `([\w-]+)` \|", re.MULTILINE)
+
+
+def test_readme_gives_the_login_and_password_the_demo_really_has(printed):
+    assert dict(README_LOGIN.findall(README.read_text())) == logins(printed)
