@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# The demo's port: `PORT=8010 make demo` when 8000 is taken.
+PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: demo test venv dev-venv migrate lint lock messages clean
@@ -17,10 +19,12 @@ $(VENV)/.installed: requirements/dev.txt
 venv: $(VENV)/.installed
 
 demo: venv
+	@if $(PY) -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $(PORT))) != 0)"; then \
+	  echo "端口 $(PORT) 已被占用：请换一个端口，例如 PORT=$$(( $(PORT) + 1 )) make demo"; exit 1; fi
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py create_demo_staff
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # With DATABASE_URL set, the suite runs against that database.
 test: venv
