@@ -1,11 +1,10 @@
-from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Value
-from django.db.models.functions import Concat, Greatest, Right, Substr
+from django.db.models.functions import Concat, Right, Substr
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -17,12 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from registers.admin import LogsSensitiveViewsMixin, ScopedAdmin, ScopedInline
-from registers.history import record_changed
 from registers.personal_data import can_see_sensitive
 
 from . import services
 from .calendar import week_calendar
-from .models import Booking, Closure, Docent, Offering, OpeningHours, Slot, Venue, VenueSection, VisitRecord
+from .models import Booking, Closure, Docent, Offering, OpeningHours, Venue, VenueSection, VisitRecord
 from .resources import (
     BookingResource,
     ClosureResource,
@@ -208,17 +206,7 @@ class VenueAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "capacity" in form.changed_data:
-            # Future slots follow the new capacity, never below the places already booked.
-            future = Slot.objects.filter(venue=obj, starts_at__gt=timezone.now())
-            changed = defaultdict(list)  # (old, new) -> slot ids, for the slots' history
-            for pk, capacity, booked in future.values_list("pk", "capacity", "booked_places"):
-                if capacity != max(obj.capacity, booked):
-                    changed[capacity, max(obj.capacity, booked)].append(pk)
-            future.update(capacity=Greatest(obj.capacity, F("booked_places")))
-            for (before, after), pks in changed.items():
-                record_changed(
-                    Slot, pks=pks, changes={"capacity": [str(before), str(after)]}, by=request.user
-                )
+            services.venue_capacity_changed(obj, by=request.user)
 
 
 @admin.register(Docent)

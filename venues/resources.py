@@ -9,6 +9,7 @@ from registers.phones import mask_phone
 from registers.sheets import ScopedForeignKeyWidget, ScopedModelResource
 
 from .models import Booking, Closure, Docent, Offering, OpeningHours, Venue, VisitRecord
+from .services import venue_capacity_changed
 
 
 def _venue_field():
@@ -43,6 +44,16 @@ class VenueResource(ScopedModelResource):
         )
         skip_unchanged = True
         clean_model_instances = True
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        stored = Venue.objects.filter(pk=instance.pk).values_list("capacity", flat=True).first()
+        instance.capacity_changed = stored is not None and stored != instance.capacity
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        if getattr(instance, "capacity_changed", False):
+            venue_capacity_changed(instance, by=self.user)
 
 
 class OfferingResource(ScopedModelResource):

@@ -10,11 +10,13 @@ its condition; on SQLite the IMMEDIATE transaction mode (settings) serialises wr
 import copy
 import secrets
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +30,22 @@ REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 REFERENCE_LENGTH = 12
 # The public pages show this many days ahead (the booking window may be shorter).
 SHOWN_DAYS = 28
+
+
+@transaction.atomic
+def venue_capacity_changed(venue: Venue, *, by) -> None:
+    """After ``venue.capacity`` was saved with a new value (the admin, the venue sheet, the shell): the future
+    slots follow it, never below the places already booked, each change in the slots' history, and the public
+    pages' availability version moves so no cached page shows the old places."""
+    future = Slot.objects.filter(venue=venue, starts_at__gt=timezone.now())
+    changed = defaultdict(list)  # (old, new) -> slot ids
+    for pk, capacity, booked in future.values_list("pk", "capacity", "booked_places"):
+        if capacity != max(venue.capacity, booked):
+            changed[capacity, max(venue.capacity, booked)].append(pk)
+    future.update(capacity=Greatest(venue.capacity, F("booked_places")))
+    for (before, after), pks in changed.items():
+        record_changed(Slot, pks=pks, changes={"capacity": [str(before), str(after)]}, by=by)
+    Venue.bump_availability(venue.pk)
 
 
 def new_reference() -> str:

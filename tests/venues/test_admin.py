@@ -292,21 +292,6 @@ def test_walk_ins_import_from_a_spreadsheet(client, staff, venue, other_venue):
     assert VisitRecord.objects.count() == 1
 
 
-def test_capacity_change_follows_to_future_slots(client, staff, venue, slot_start):
-    make_booking(venue, slot_start, size=6)
-    client.force_login(staff)
-    url = f"/admin/venues/venue/{venue.pk}/change/"
-    form = client.get(url).context["adminform"].form
-    data = {name: ("" if value is None else value) for name, value in form.initial.items()}
-    data.update({"capacity": 4, "community": venue.community_id, "opened_on": ""})
-    for prefix in ("sections", "offerings", "opening_hours", "closures"):
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
-    data = {k: v for k, v in data.items() if not isinstance(v, bool) or v}
-    response = client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].errors if response.context else ""
-    assert Slot.objects.get().capacity == 6  # never below the places already booked
-
-
 @pytest.mark.parametrize(
     "model", ["venue", "offering", "openinghours", "closure", "docent", "booking", "visitrecord"]
 )
