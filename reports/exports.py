@@ -24,7 +24,7 @@ from django.utils.translation import pgettext
 from activities.models import Activity
 from registers.sheets import escape_formula
 
-from .dashboard import DATE, DEC, INT, PCT, TEXT, Column, Table
+from .tables import DATE, DEC, INT, PCT, TEXT, Column, Table
 from .units import in_unit, unit_key
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

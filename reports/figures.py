@@ -1,9 +1,22 @@
-"""The names of the dashboard's figures, in the order of the page and of the sheets (translations in
-reports/locale, with the context "report" so they never change another app's words)."""
+"""The dashboard's figures, each defined once: its name, how it is counted over the unit, over each sub-unit
+and each month (where it is broken down so), and the admin list it links to. The order here is the order of
+the page and of the sheets (translations in reports/locale, with the context "report" so they never change
+another app's words). Adding a figure is adding a ``Figure`` here; ``reports.dashboard`` walks the list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.utils.translation import pgettext_lazy
 
+from activities.models import ActivityType, Lecturer
+from communities.models import CommitteeMember, Community, Grid, Partnership, PartyOrganization
 from registers.units import COMMUNITY, DISTRICT, SUBDISTRICT
+from venues.models import Docent, Venue
+
+from . import aggregates
+from .tables import DEC, INT, PCT
 
 LEVEL_NAMES = {
     DISTRICT: pgettext_lazy("report", "district"),
@@ -11,88 +24,327 @@ LEVEL_NAMES = {
     COMMUNITY: pgettext_lazy("report", "community"),
 }
 
-# The headline figures, in the order of the page and of the "totals" sheet.
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    total: Callable  # (data) -> the unit's value; None leaves the figure out
+    link: Callable | None = None  # (data, community ids or None for the whole unit) -> admin URL
+    per_sub: Callable | None = None  # (data, sub-unit id) -> value: a column of the breakdown
+    link_per_sub: bool = False  # the breakdown's cells link too
+    per_month: Callable | None = None  # (data, first day of the month) -> value: a column by month
+    kind: str = INT
+    breakdown_levels: tuple = (DISTRICT, SUBDISTRICT, COMMUNITY)  # units whose breakdown shows it
+
+
+def _sum(rows, key):
+    return sum(row.get(key) or 0 for row in rows)
+
+
+def _of(attribute: str, key: str):
+    """(data, sub-unit id or month) -> ``data.<attribute>[id][key]``, 0 where there is none."""
+    return lambda d, pk: getattr(d, attribute).get(pk, {}).get(key, 0)
+
+
+def _total(attribute: str, key: str):
+    return lambda d: _sum(getattr(d, attribute).values(), key)
+
+
+def _committee_link(d, ids=None, **extra):
+    if not d.term:
+        return None
+    return d.links.url(CommitteeMember, **d.links.communities(), term__exact=d.term, **extra)
+
+
+def _communities_link(d, ids=None):
+    if d.level == COMMUNITY:
+        return None
+    return d.links.url(Community, id__in=",".join(map(str, d.community_ids)) or "0")
+
+
+LECTURE, VOLUNTEER_SERVICE = ActivityType.Kind.LECTURE, ActivityType.Kind.VOLUNTEER_SERVICE
+
 FIGURES = [
-    ("area_km2", pgettext_lazy("report", "area (km²)")),
-    ("population", pgettext_lazy("report", "resident population")),
-    ("subdistricts", pgettext_lazy("report", "subdistricts")),
-    ("communities", pgettext_lazy("report", "communities")),
-    ("urban_communities", pgettext_lazy("report", "urban communities")),
-    ("village_converted_communities", pgettext_lazy("report", "village-converted communities")),
-    ("villages", pgettext_lazy("report", "administrative villages")),
-    ("grids", pgettext_lazy("report", "grids")),
-    ("courtyards", pgettext_lazy("report", "courtyards")),
-    ("party_organizations", pgettext_lazy("report", "Party organisations")),
-    ("partners", pgettext_lazy("report", "partner organisations")),
-    ("co_building", pgettext_lazy("report", "co-building Party organisations")),
-    ("social_organizations", pgettext_lazy("report", "social organisations")),
-    ("social_in_centres", pgettext_lazy("report", "social organisations in service centres")),
-    ("social_workers", pgettext_lazy("report", "social workers placed")),
-    ("teams", pgettext_lazy("report", "volunteer teams")),
-    ("party_member_teams", pgettext_lazy("report", "Party-member volunteer teams")),
-    ("members", pgettext_lazy("report", "team members")),
-    ("party_member_members", pgettext_lazy("report", "Party members in teams")),
-    ("visits", pgettext_lazy("report", "home visits (person-times served)")),
-    ("recipients_visited", pgettext_lazy("report", "people visited at home")),
-    ("volunteer_person_times", pgettext_lazy("report", "volunteer person-times on home visits")),
-    ("volunteers", pgettext_lazy("report", "volunteers who made home visits")),
-    ("party_member_volunteers", pgettext_lazy("report", "Party members who made home visits")),
-    ("volunteer_hours", pgettext_lazy("report", "volunteer hours")),
-    ("activities", pgettext_lazy("report", "activities")),
-    ("participants", pgettext_lazy("report", "participants (person-times)")),
-    ("volunteer_service_activities", pgettext_lazy("report", "volunteer service activities")),
-    ("partner_activities", pgettext_lazy("report", "activities organised by partner organisations")),
-    ("lecture_sessions", pgettext_lazy("report", "lecture sessions")),
-    ("lecture_participants", pgettext_lazy("report", "lecture participants (person-times)")),
-    ("lecturers_taught", pgettext_lazy("report", "lecturers who gave sessions")),
-    ("lecturers", pgettext_lazy("report", "lecturers in the pool")),
-    ("volunteer_lecturers", pgettext_lazy("report", "volunteer lecturers")),
-    ("lecture_halls", pgettext_lazy("report", "lecture halls")),
-    ("venues", pgettext_lazy("report", "venues")),
-    ("receptions", pgettext_lazy("report", "venue receptions")),
-    ("visitors", pgettext_lazy("report", "venue visitors")),
-    ("docents", pgettext_lazy("report", "docents")),
-    ("volunteer_docents", pgettext_lazy("report", "volunteer docents")),
-    ("committee_term", pgettext_lazy("report", "committee term (year elected)")),
-    ("committee_members", pgettext_lazy("report", "committee members (people)")),
-    ("committee_roles", pgettext_lazy("report", "committee roles held")),
-    ("committee_average_age", pgettext_lazy("report", "average age on the election date")),
-    ("committee_college", pgettext_lazy("report", "committee members with junior college or above")),
-    ("committee_college_share", pgettext_lazy("report", "share with junior college or above (%)")),
-]
-
-BREAKDOWN_FIGURES = [
-    ("communities", pgettext_lazy("report", "communities")),
-    ("grids", pgettext_lazy("report", "grids")),
-    ("courtyards", pgettext_lazy("report", "courtyards")),
-    ("party_organizations", pgettext_lazy("report", "Party organisations")),
-    ("partners", pgettext_lazy("report", "partner organisations")),
-    ("teams", pgettext_lazy("report", "volunteer teams")),
-    ("party_member_teams", pgettext_lazy("report", "Party-member volunteer teams")),
-    ("members", pgettext_lazy("report", "team members")),
-    ("volunteers", pgettext_lazy("report", "volunteers who made home visits")),
-    ("party_member_volunteers", pgettext_lazy("report", "Party members who made home visits")),
-    ("visits", pgettext_lazy("report", "home visits (person-times served)")),
-    ("volunteer_hours", pgettext_lazy("report", "volunteer hours")),
-    ("activities", pgettext_lazy("report", "activities")),
-    ("participants", pgettext_lazy("report", "participants (person-times)")),
-    ("lecture_sessions", pgettext_lazy("report", "lecture sessions")),
-    ("lecturers", pgettext_lazy("report", "lecturers in the pool")),
-    ("venues", pgettext_lazy("report", "venues")),
-    ("receptions", pgettext_lazy("report", "venue receptions")),
-    ("visitors", pgettext_lazy("report", "venue visitors")),
-    ("committee_members", pgettext_lazy("report", "committee members (people)")),
-    ("committee_college_share", pgettext_lazy("report", "share with junior college or above (%)")),
-]
-
-MONTH_FIGURES = [
-    ("activities", pgettext_lazy("report", "activities")),
-    ("participants", pgettext_lazy("report", "participants (person-times)")),
-    ("lecture_sessions", pgettext_lazy("report", "lecture sessions")),
-    ("lecture_participants", pgettext_lazy("report", "lecture participants (person-times)")),
-    ("visits", pgettext_lazy("report", "home visits (person-times served)")),
-    ("volunteer_person_times", pgettext_lazy("report", "volunteer person-times on home visits")),
-    ("volunteer_hours", pgettext_lazy("report", "volunteer hours")),
-    ("receptions", pgettext_lazy("report", "venue receptions")),
-    ("visitors", pgettext_lazy("report", "venue visitors")),
+    Figure("area_km2", pgettext_lazy("report", "area (km²)"), lambda d: d.area["area"], kind=DEC),
+    Figure("population", pgettext_lazy("report", "resident population"), lambda d: d.area["population"]),
+    Figure(
+        "subdistricts",
+        pgettext_lazy("report", "subdistricts"),
+        lambda d: len(d.subunits) if d.level == DISTRICT else None,
+    ),
+    Figure(
+        "communities",
+        pgettext_lazy("report", "communities"),
+        lambda d: sum(d.communities_by_kind().values()),
+        link=_communities_link,
+        per_sub=lambda d, pk: sum(d.profile_by_sub.get(pk, {}).get("kinds", {}).values()),
+        breakdown_levels=(DISTRICT,),
+    ),
+    Figure(
+        "urban_communities",
+        pgettext_lazy("report", "urban communities"),
+        lambda d: d.communities_by_kind().get(Community.Kind.URBAN, 0),
+    ),
+    Figure(
+        "village_converted_communities",
+        pgettext_lazy("report", "village-converted communities"),
+        lambda d: d.communities_by_kind().get(Community.Kind.VILLAGE_CONVERTED, 0),
+    ),
+    Figure(
+        "villages",
+        pgettext_lazy("report", "administrative villages"),
+        lambda d: d.communities_by_kind().get(Community.Kind.VILLAGE, 0),
+    ),
+    Figure(
+        "grids",
+        pgettext_lazy("report", "grids"),
+        _total("profile_by_sub", "grids"),
+        link=lambda d, ids: d.links.url(Grid, **d.links.communities()),
+        per_sub=_of("profile_by_sub", "grids"),
+    ),
+    Figure(
+        "courtyards",
+        pgettext_lazy("report", "courtyards"),
+        _total("profile_by_sub", "courtyards"),
+        per_sub=_of("profile_by_sub", "courtyards"),
+    ),
+    Figure(
+        "party_organizations",
+        pgettext_lazy("report", "Party organisations"),
+        lambda d: sum(kind["all"] for kind in d.party_by_kind.values()),
+        link=lambda d, ids: d.links.url(PartyOrganization, **d.links.subdistricts()),
+        per_sub=lambda d, pk: d.party_by_sub.get(pk, 0),
+    ),
+    Figure(
+        "partners",
+        pgettext_lazy("report", "partner organisations"),
+        _total("partners_by_kind", "partners"),
+        link=lambda d, ids: d.links.url(Partnership, **d.links.communities()),
+        per_sub=_of("partners_by_sub", "partners"),
+    ),
+    Figure(
+        "co_building",
+        pgettext_lazy("report", "co-building Party organisations"),
+        _total("partners_by_kind", "co_building"),
+    ),
+    Figure(
+        "social_organizations",
+        pgettext_lazy("report", "social organisations"),
+        _total("partners_by_kind", "social"),
+    ),
+    Figure(
+        "social_in_centres",
+        pgettext_lazy("report", "social organisations in service centres"),
+        _total("partners_by_kind", "social_in_centres"),
+    ),
+    Figure(
+        "social_workers",
+        pgettext_lazy("report", "social workers placed"),
+        _total("partners_by_kind", "social_workers"),
+    ),
+    Figure(
+        "teams",
+        pgettext_lazy("report", "volunteer teams"),
+        lambda d: d.volunteers["teams"],
+        link=lambda d, ids: d.links.teams(ids),
+        per_sub=_of("volunteers_by_sub", "teams"),
+        link_per_sub=True,
+    ),
+    Figure(
+        "party_member_teams",
+        pgettext_lazy("report", "Party-member volunteer teams"),
+        lambda d: d.volunteers["party_member_teams"],
+        link=lambda d, ids: d.links.teams(is_party_member_team__exact=1),
+        per_sub=_of("volunteers_by_sub", "party_member_teams"),
+    ),
+    Figure(
+        "members",
+        pgettext_lazy("report", "team members"),
+        lambda d: d.volunteers["members"],
+        per_sub=_of("volunteers_by_sub", "members"),
+    ),
+    Figure(
+        "party_member_members",
+        pgettext_lazy("report", "Party members in teams"),
+        lambda d: d.volunteers["party_member_members"],
+    ),
+    Figure(
+        "visits",
+        pgettext_lazy("report", "home visits (person-times served)"),
+        lambda d: d.volunteers["visits"],
+        link=lambda d, ids: d.links.visits(ids),
+        per_sub=_of("volunteers_by_sub", "visits"),
+        link_per_sub=True,
+        per_month=_of("volunteers_by_month", "visits"),
+    ),
+    Figure(
+        "recipients_visited",
+        pgettext_lazy("report", "people visited at home"),
+        lambda d: d.volunteers["recipients_visited"],
+    ),
+    Figure(
+        "volunteer_person_times",
+        pgettext_lazy("report", "volunteer person-times on home visits"),
+        lambda d: d.volunteers["volunteer_person_times"],
+        per_month=_of("volunteers_by_month", "volunteer_person_times"),
+    ),
+    Figure(
+        "volunteers",
+        pgettext_lazy("report", "volunteers who made home visits"),
+        lambda d: d.volunteers["volunteers"],
+        per_sub=_of("volunteers_by_sub", "volunteers"),
+    ),
+    Figure(
+        "party_member_volunteers",
+        pgettext_lazy("report", "Party members who made home visits"),
+        lambda d: d.volunteers["party_member_volunteers"],
+        per_sub=_of("volunteers_by_sub", "party_member_volunteers"),
+    ),
+    Figure(
+        "volunteer_hours",
+        pgettext_lazy("report", "volunteer hours"),
+        lambda d: d.volunteers["volunteer_hours"],
+        per_sub=_of("volunteers_by_sub", "volunteer_hours"),
+        per_month=_of("volunteers_by_month", "volunteer_hours"),
+        kind=DEC,
+    ),
+    Figure(
+        "activities",
+        pgettext_lazy("report", "activities"),
+        lambda d: d.activities["activities"],
+        link=lambda d, ids: d.links.activities(ids),
+        per_sub=_of("extras_by_sub", "activity_count"),
+        link_per_sub=True,
+        per_month=_of("extras_by_month", "activity_count"),
+    ),
+    Figure(
+        "participants",
+        pgettext_lazy("report", "participants (person-times)"),
+        lambda d: d.activities["participants"],
+        link=lambda d, ids: d.links.activities(ids),
+        per_sub=_of("extras_by_sub", "participant_sum"),
+        link_per_sub=True,
+        per_month=_of("extras_by_month", "participant_sum"),
+    ),
+    Figure(
+        "volunteer_service_activities",
+        pgettext_lazy("report", "volunteer service activities"),
+        _total("extras_by_sub", "volunteer_service"),
+        link=lambda d, ids: d.links.activities(kind=VOLUNTEER_SERVICE),
+    ),
+    Figure(
+        "partner_activities",
+        pgettext_lazy("report", "activities organised by partner organisations"),
+        _total("extras_by_sub", "partner_activities"),
+    ),
+    Figure(
+        "lecture_sessions",
+        pgettext_lazy("report", "lecture sessions"),
+        lambda d: d.lectures["sessions"],
+        link=lambda d, ids: d.links.activities(ids, kind=LECTURE),
+        per_sub=_of("extras_by_sub", "lectures"),
+        link_per_sub=True,
+        per_month=_of("extras_by_month", "lectures"),
+    ),
+    Figure(
+        "lecture_participants",
+        pgettext_lazy("report", "lecture participants (person-times)"),
+        lambda d: d.lectures["participants"],
+        link=lambda d, ids: d.links.activities(kind=LECTURE),
+        per_month=_of("extras_by_month", "lecture_participants"),
+    ),
+    Figure(
+        "lecturers_taught",
+        pgettext_lazy("report", "lecturers who gave sessions"),
+        lambda d: d.lectures["lecturers"],
+    ),
+    Figure(
+        "lecturers",
+        pgettext_lazy("report", "lecturers in the pool"),
+        _total("pool_by_sub", "lecturers"),
+        link=lambda d, ids: d.links.url(Lecturer, **d.links.communities(), active__exact=1),
+        per_sub=_of("pool_by_sub", "lecturers"),
+    ),
+    Figure(
+        "volunteer_lecturers",
+        pgettext_lazy("report", "volunteer lecturers"),
+        _total("pool_by_sub", "volunteer_lecturers"),
+    ),
+    Figure(
+        "lecture_halls",
+        pgettext_lazy("report", "lecture halls"),
+        lambda d: d.venue_kinds.get(Venue.Kind.LECTURE_HALL, 0),
+        link=lambda d, ids: d.links.venues(kind__exact=Venue.Kind.LECTURE_HALL),
+    ),
+    Figure(
+        "venues",
+        pgettext_lazy("report", "venues"),
+        lambda d: sum(d.venue_kinds.values()),
+        link=lambda d, ids: d.links.venues(ids),
+        per_sub=lambda d, pk: d.venues_per_sub.get(pk, 0),
+        link_per_sub=True,
+    ),
+    Figure(
+        "receptions",
+        pgettext_lazy("report", "venue receptions"),
+        lambda d: d.receptions["receptions"],
+        link=lambda d, ids: d.links.receptions(ids),
+        per_sub=_of("receptions_per_sub", "receptions"),
+        link_per_sub=True,
+        per_month=_of("receptions_by_month", "receptions"),
+    ),
+    Figure(
+        "visitors",
+        pgettext_lazy("report", "venue visitors"),
+        lambda d: d.receptions["visitors"],
+        link=lambda d, ids: d.links.receptions(ids),
+        per_sub=_of("receptions_per_sub", "visitors"),
+        link_per_sub=True,
+        per_month=_of("receptions_by_month", "visitors"),
+    ),
+    Figure(
+        "docents",
+        pgettext_lazy("report", "docents"),
+        lambda d: d.docents["docents"],
+        link=lambda d, ids: d.links.url(Docent, **d.links.communities(), active__exact=1),
+    ),
+    Figure(
+        "volunteer_docents",
+        pgettext_lazy("report", "volunteer docents"),
+        lambda d: d.docents["volunteer_docents"],
+    ),
+    Figure("committee_term", pgettext_lazy("report", "committee term (year elected)"), lambda d: d.term),
+    Figure(
+        "committee_members",
+        pgettext_lazy("report", "committee members (people)"),
+        lambda d: d.committee["people"] or 0,
+        link=_committee_link,
+        per_sub=_of("committee_by_sub", "people"),
+    ),
+    Figure(
+        "committee_roles",
+        pgettext_lazy("report", "committee roles held"),
+        lambda d: sum(d.roles.values()),
+        link=_committee_link,
+    ),
+    Figure(
+        "committee_average_age",
+        pgettext_lazy("report", "average age on the election date"),
+        lambda d: aggregates.average(d.committee["age_total"], d.committee["with_age"]),
+    ),
+    Figure(
+        "committee_college",
+        pgettext_lazy("report", "committee members with junior college or above"),
+        lambda d: d.committee["college"] or 0,
+    ),
+    Figure(
+        "committee_college_share",
+        pgettext_lazy("report", "share with junior college or above (%)"),
+        lambda d: aggregates.ratio(d.committee["college"], d.committee["people"]),
+        per_sub=lambda d, pk: aggregates.ratio(
+            d.committee_by_sub.get(pk, {}).get("college"), d.committee_by_sub.get(pk, {}).get("people")
+        ),
+        kind=PCT,
+    ),
 ]

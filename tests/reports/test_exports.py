@@ -55,8 +55,9 @@ def test_xlsx_headers_follow_the_users_language(client, subdistrict_staff, recor
     book = workbook(body)
     assert book.sheetnames == ["by month"]
     rows = sheet_rows(book, "by month")
-    assert rows[1][:3] == ["month", "activities", "participants (person-times)"]
-    assert rows[2][:3] == ["2017-01", 2, 20]
+    january = dict(zip(rows[1], rows[2]))
+    assert rows[1][0] == "month" and january["month"] == "2017-01"
+    assert (january["activities"], january["participants (person-times)"]) == (2, 20)
 
 
 def test_csv_of_one_table(client, subdistrict_staff, records, community):

@@ -1,0 +1,171 @@
+"""Every count the dashboard shows, fetched once: the apps' stats (``volunteers.stats``, ``activities.stats``,
+``venues.stats``) and the registers' aggregates (``reports.aggregates``), in a fixed number of queries
+whatever the data size (about 40). The figures (``reports.figures``) and tables read from the ``Data``."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from activities import stats as activity_stats
+from activities.models import Programme
+from communities.models import Community
+from registers.units import COMMUNITY, DISTRICT, SUBDISTRICT, level_of
+from venues import stats as venue_stats
+from venues.models import Venue
+from volunteers import stats as volunteer_stats
+
+from . import aggregates
+from .links import Links
+from .units import in_unit, subunit_path, subunits
+
+
+@dataclass
+class Data:
+    unit: object
+    start: datetime.date
+    end: datetime.date
+    level: str
+    subunits: list
+    community_ids: list
+    communities_of_sub: dict  # subdistrict id -> its community ids
+    links: Links
+    profile_by_sub: dict
+    area: dict
+    party_by_kind: dict
+    party_by_sub: dict
+    partners_by_kind: dict
+    partners_by_sub: dict
+    term: int | None
+    roles: dict
+    committee: dict
+    committee_by_sub: dict
+    volunteers: dict
+    volunteers_by_sub: dict
+    volunteers_by_month: dict
+    activities: dict
+    activities_by_kind: list
+    programmes: list
+    sub_programmes: dict  # programme id -> its sub-programmes' ids
+    lectures: dict
+    extras_by_sub: dict
+    extras_by_month: dict
+    activities_by_venue: dict
+    receptions: dict
+    receptions_per_sub: dict
+    receptions_by_month: dict
+    receptions_by_kind: dict
+    venue_kinds: dict
+    venues: list
+    venues_per_sub: dict
+    receptions_by_venue: dict
+    pool_by_sub: dict
+    docents: dict
+    teams: list
+
+    def sub_ids(self, sub) -> list:
+        """Community ids of a sub-unit, for its links."""
+        return self.communities_of_sub.get(sub.pk, []) if self.level == DISTRICT else [sub.pk]
+
+    def communities_by_kind(self) -> dict:
+        kinds: dict = {}
+        for entry in self.profile_by_sub.values():
+            for kind, n in entry.get("kinds", {}).items():
+                kinds[kind] = kinds.get(kind, 0) + n
+        return kinds
+
+
+def _links(unit, start, end, level, subs):
+    pairs = list(
+        Community.objects.filter(in_unit(unit, "")).values_list("pk", "subdistrict_id").order_by("pk")
+    )
+    communities_of_sub: dict = {}
+    for pk, sub_id in pairs:
+        communities_of_sub.setdefault(sub_id, []).append(pk)
+    if level == DISTRICT:
+        subdistrict_ids = [s.pk for s in subs]
+    else:
+        subdistrict_ids = [unit.pk if level == SUBDISTRICT else unit.subdistrict_id]
+    links = Links(unit, start, end, [pk for pk, _sub in pairs], subdistrict_ids)
+    return links, communities_of_sub
+
+
+def _sub_programmes(programmes) -> dict:
+    result: dict = {}
+    parents = Programme.objects.filter(parent_id__in=[p["id"] for p in programmes])
+    for parent_id, pk in parents.values_list("parent_id", "pk"):
+        result.setdefault(parent_id, []).append(pk)
+    return result
+
+
+def _venues_per_sub(unit) -> dict:
+    group = subunit_path(unit)
+    rows = Venue.objects.filter(in_unit(unit)).values(group).annotate(n=Count("pk")).order_by()
+    return {row[group]: row["n"] for row in rows}
+
+
+def gather(unit, start: datetime.date, end: datetime.date) -> Data:
+    level = level_of(unit)
+    subs = subunits(unit)
+    links, communities_of_sub = _links(unit, start, end, level, subs)
+    profile_by_sub, area = aggregates.profile(unit)
+    party_by_kind, party_by_sub = aggregates.party_organizations(unit, end)
+    partners_by_kind, partners_by_sub = aggregates.partners(unit, end)
+    term, roles, committee, committee_by_sub = aggregates.committee(unit, start, end)
+    extras_by_sub, extras_by_month, activities_by_venue = aggregates.activity_extras(unit, start, end)
+    venues, receptions_by_venue = aggregates.venue_list(unit, start, end)
+    pool_by_sub, docents = aggregates.lecturers(unit)
+    programmes = activity_stats.activities_by_programme(unit, start, end)
+    receptions = venue_stats.totals(unit, start, end)
+    if level == COMMUNITY:
+        receptions_per_sub = {unit.pk: receptions}
+    else:
+        receptions_per_sub = {row["id"]: row for row in venue_stats.by_subunit(unit, start, end)}
+    return Data(
+        unit=unit,
+        start=start,
+        end=end,
+        level=level,
+        subunits=subs,
+        community_ids=links.community_ids,
+        communities_of_sub=communities_of_sub,
+        links=links,
+        profile_by_sub=profile_by_sub,
+        area=area,
+        party_by_kind=party_by_kind,
+        party_by_sub=party_by_sub,
+        partners_by_kind=partners_by_kind,
+        partners_by_sub=partners_by_sub,
+        term=term,
+        roles=roles,
+        committee=committee,
+        committee_by_sub=committee_by_sub,
+        volunteers=volunteer_stats.volunteer_totals(unit, start, end),
+        volunteers_by_sub={
+            row["unit"].pk: row for row in volunteer_stats.volunteer_totals_by_subunit(unit, start, end)
+        },
+        volunteers_by_month={
+            row["month"]: row for row in volunteer_stats.volunteer_totals_by_month(unit, start, end)
+        },
+        activities=activity_stats.activity_totals(unit, start, end),
+        activities_by_kind=activity_stats.activities_by_kind(unit, start, end),
+        programmes=programmes,
+        sub_programmes=_sub_programmes(programmes),
+        lectures=activity_stats.lecture_totals(unit, start, end),
+        extras_by_sub=extras_by_sub,
+        extras_by_month=extras_by_month,
+        activities_by_venue=activities_by_venue,
+        receptions=receptions,
+        receptions_per_sub=receptions_per_sub,
+        receptions_by_month={row["month"]: row for row in venue_stats.by_month(unit, start, end)},
+        receptions_by_kind=aggregates.receptions_by_kind(unit, start, end),
+        venue_kinds=venue_stats.venues_by_kind(unit),
+        venues=venues,
+        venues_per_sub=_venues_per_sub(unit),
+        receptions_by_venue=receptions_by_venue,
+        pool_by_sub=pool_by_sub,
+        docents=docents,
+        teams=aggregates.teams(unit, end),
+    )
