@@ -1,17 +1,15 @@
 """Import and export of the registers' spreadsheets (django-import-export), scoped to the account."""
 
-from .resource import (
+from .cells import ImportFileError, escape_formula, unescape_formula
+from .resource import ScopedModelResource
+from .widgets import (
     BooleanWidget,
     ChoiceWidget,
     DateWidget,
     DecimalWidget,
-    ImportFileError,
     IntegerWidget,
     MaskedWidget,
     ScopedForeignKeyWidget,
-    ScopedModelResource,
-    escape_formula,
-    unescape_formula,
 )
 
 __all__ = [

@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit.history import record_bulk_create, tracked_models
 from communities.models import Person
 from communities.resources import PersonResource
-from registers.sheets.resource import BulkImportHistoryMixin
+from registers.sheets.batches import BulkImportHistoryMixin
 from tests.communities.helpers import csv_bytes, import_file
 from tests.venues.test_booking import form_data
 from venues.models import Booking

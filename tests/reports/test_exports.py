@@ -55,7 +55,7 @@ def test_xlsx_headers_follow_the_users_language(client, subdistrict_staff, recor
     book = workbook(body)
     assert book.sheetnames == ["by month"]
     rows = sheet_rows(book, "by month")
-    january = dict(zip(rows[1], rows[2]))
+    january = dict(zip(rows[1], rows[2], strict=True))
     assert rows[1][0] == "month" and january["month"] == "2017-01"
     assert (january["activities"], january["participants (person-times)"]) == (2, 20)
 

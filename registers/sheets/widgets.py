@@ -1,0 +1,222 @@
+"""The widgets of the registers' sheets: each raises ValueError with a message for the user; the library
+turns it into a row error."""
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import (
+    MultipleObjectsReturned,
+    ObjectDoesNotExist,
+)
+from django.utils.formats import sanitize_separators
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export import widgets
+
+from ..scoping import is_scoped
+from ..units import unit_of
+from .cells import cell_text, in_every_language
+
+
+class IntegerWidget(widgets.IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        try:
+            number = Decimal(str(sanitize_separators(cell_text(value))))
+        except (InvalidOperation, ValueError, TypeError):
+            number = None
+        if (
+            number is None
+            or not number.is_finite()
+            or number != number.to_integral_value()
+            or abs(number) >= 10**15
+        ):
+            raise ValueError(gettext("“%(value)s” is not a whole number.") % {"value": cell_text(value)})
+        return int(number)
+
+
+class DecimalWidget(widgets.DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        try:
+            number = Decimal(str(sanitize_separators(cell_text(value))))
+        except (InvalidOperation, ValueError, TypeError):
+            number = None
+        if number is None or not number.is_finite():
+            raise ValueError(gettext("“%(value)s” is not a number.") % {"value": cell_text(value)})
+        return number
+
+
+class DateWidget(widgets.DateWidget):
+    """Dates as spreadsheets hold them (date cells) or as people type them (2018-05-31, 2018/5/31, 2018年5月31日)."""
+
+    INPUT_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%d %H:%M:%S")
+
+    def __init__(self, format="%Y-%m-%d", coerce_to_string=True):
+        super().__init__(format=format, coerce_to_string=coerce_to_string)
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = cell_text(value)
+        if not text:
+            return None
+        for input_format in self.INPUT_FORMATS:
+            try:
+                return datetime.strptime(text, input_format).date()  # noqa: DTZ007 (a date, no time zone)
+            except ValueError:
+                continue
+        raise ValueError(gettext("“%(value)s” is not a date; write dates like 2018-05-31.") % {"value": text})
+
+
+class BooleanWidget(widgets.BooleanWidget):
+    """Yes/no in words people type: 是/否, yes/no, true/false, 1/0; exported as 是/否 (or yes/no)."""
+
+    YES = {"1", "true", "yes", "y", "是", "√", "✓", "t"}
+    NO = {"0", "false", "no", "n", "否", "×", "x", "f"}
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float):
+            if value in (0, 1):
+                return bool(value)
+        text = cell_text(value).casefold()
+        if not text:
+            return None
+        if not hasattr(self, "_words"):  # once per import: the words in every site language
+            self._words = (
+                self.YES | {t.casefold() for t in in_every_language(_("yes"))},
+                self.NO | {t.casefold() for t in in_every_language(_("no"))},
+            )
+        if text in self._words[0]:
+            return True
+        if text in self._words[1]:
+            return False
+        raise ValueError(
+            gettext("“%(value)s” is not yes or no; write 是 or 否.") % {"value": cell_text(value)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return gettext("yes") if value else gettext("no")
+
+
+class ChoiceWidget(widgets.CharWidget):
+    """A field with choices: exported as its label, imported from the label (either language) or the code."""
+
+    def __init__(self, choices, **kwargs):
+        self.choices = list(choices)
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            return ""
+        if not hasattr(
+            self, "_codes"
+        ):  # once per import: each choice's code and label in every site language
+            self._codes = {}
+            for code, label in self.choices:
+                for spelling in {str(code), *in_every_language(label)}:
+                    self._codes.setdefault(spelling.casefold(), code)
+        code = self._codes.get(text.casefold())
+        if code is not None:
+            return code
+        raise ValueError(
+            gettext("“%(value)s” is not one of the choices: %(choices)s.")
+            % {"value": text, "choices": "、".join(str(label) for _code, label in self.choices)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        for code, label in self.choices:
+            if code == value:
+                return str(label)
+        return "" if value is None else str(value)
+
+
+class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
+    """Finds the related record by ``field`` (usually its name) only among those the account may see.
+
+    ``row_filters`` narrows the lookup with other fields of the same resource where names repeat across
+    units, e.g. ``{"community__name": "community"}`` finds a grid by its name within the row's community.
+    """
+
+    def __init__(self, model, field="name", row_filters=None, **kwargs):
+        self.row_filters = row_filters or {}  # lookup -> resource field name
+        self.row_columns = {}  # lookup -> that field's column header, bound by ScopedModelResource
+        self.user = None  # bound by ScopedModelResource to the importing account
+        self._found = {}
+        self._found_ids = set()  # id() of every record this widget found (see found())
+        super().__init__(model, field=field, **kwargs)
+
+    def found(self, record) -> bool:
+        """Whether ``record`` is one this widget looked up (so it exists and is inside the account's unit)."""
+        return id(record) in self._found_ids
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        queryset = super().get_queryset(value, row, *args, **kwargs)
+        user = self.user or kwargs.get("user")
+        if user is not None and is_scoped(self.model):
+            queryset = queryset.for_user(user)
+        for lookup, column in self.row_columns.items():
+            narrowing = cell_text((row or {}).get(column))
+            if narrowing:
+                queryset = queryset.filter(**{lookup: narrowing})
+        return queryset
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            return None
+        if isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        # A file names the same few units on every row: look each up once per import (found ones only, so a
+        # unit created by an earlier row of the same file is still found).
+        key = (text, *(cell_text((row or {}).get(column)) for column in self.row_columns.values()))
+        if key in self._found:
+            return self._found[key]
+        try:
+            found = self.get_queryset(text, row, **kwargs).get(**self.get_lookup_kwargs(text, row, **kwargs))
+        except ObjectDoesNotExist:
+            user = self.user or kwargs.get("user")
+            if user is not None and not user.is_superuser:
+                message = gettext("%(model)s “%(value)s” was not found in your unit (%(unit)s).")
+            else:
+                message = gettext("%(model)s “%(value)s” was not found.")
+            raise ValueError(
+                message % {"model": self.model._meta.verbose_name, "value": text, "unit": unit_of(user)}
+            ) from None
+        except MultipleObjectsReturned:
+            raise ValueError(
+                gettext("Several %(model)s are named “%(value)s”; add the column that tells them apart.")
+                % {"model": self.model._meta.verbose_name_plural, "value": text}
+            ) from None
+        except (ValueError, TypeError):
+            raise ValueError(
+                gettext("%(model)s “%(value)s” was not found.")
+                % {"model": self.model._meta.verbose_name, "value": text}
+            ) from None
+        self._found[key] = found
+        self._found_ids.add(id(found))
+        return found
+
+
+class MaskedWidget(widgets.Widget):
+    """Shows a masked value (138****1234) wherever the resource renders the field: export and the preview's
+    before/after comparison; reads imported values with the field's own widget."""
+
+    def __init__(self, inner, mask):
+        self.inner, self.mask = inner, mask
+        super().__init__(coerce_to_string=True)
+
+    def clean(self, value, row=None, **kwargs):
+        return self.inner.clean(value, row=row, **kwargs)
+
+    def render(self, value, obj=None, **kwargs):
+        return self.mask(value) if value else ""
