@@ -14,13 +14,11 @@ values (the history mixin of ScopedModelResource), lecturers added or replaced a
 """
 
 import copy
-import datetime
 from collections import defaultdict
 
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import fields, resources, widgets
@@ -28,128 +26,25 @@ from import_export.results import RowResult
 
 from communities.models import Community, PartnerOrganization, PartyOrganization
 from registers.history import record_inserted, record_links_changed
-from registers.sheets import IntegerWidget, ScopedForeignKeyWidget, ScopedModelResource
+from registers.sheets import (
+    AMBIGUOUS,
+    CachedNameWidget,
+    DateTimeWidget,
+    IntegerWidget,
+    ScopedModelResource,
+    cell_text,
+    index_by,
+)
 from venues.models import Venue
 from volunteers.models import VolunteerTeam
 
 from .models import Activity, ActivityType, ImportLog, Lecturer, Programme, ProgrammeYear
 
-AMBIGUOUS = object()
 PREVIEW_ROWS = 100
 LIST_SEPARATORS = ("、", "，", ",", ";", "；")
-DATETIME_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y.%m.%d %H:%M",
-    "%Y年%m月%d日 %H:%M",
-    "%Y年%m月%d日%H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-)
 
 
 FOREIGN_KEYS = [f.name for f in Activity._meta.concrete_fields if f.is_relation]
-
-
-def _index(records, key):
-    """{key(record): record}, with AMBIGUOUS where two visible records share a key."""
-    index = {}
-    for record in records:
-        k = key(record)
-        index[k] = AMBIGUOUS if k in index else record
-    return index
-
-
-def _text(value):
-    return "" if value is None else str(value).strip()
-
-
-class PlainIntegerWidget(IntegerWidget):
-    """Whole numbers; plain digits (nearly every cell) are read directly, anything else as the base reads it."""
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 15:
-            return int(value)
-        return super().clean(value, row, **kwargs)
-
-
-class DateTimeWidget(widgets.DateTimeWidget):
-    """Date and time as a spreadsheet cell holds it or as people type it; local time (Asia/Shanghai)."""
-
-    tz = None
-
-    def reset(self):
-        self.tz = None
-
-    @staticmethod
-    def _parse_typed(text):
-        for input_format in DATETIME_FORMATS:
-            try:
-                return datetime.datetime.strptime(text, input_format)  # noqa: DTZ007 (made aware by clean)
-            except ValueError:
-                continue
-        raise ValueError(
-            _("“%(value)s” is not a date and time; write them like 2018-05-31 09:00.") % {"value": text}
-        )
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, datetime.datetime):
-            moment = value
-        else:
-            text = _text(value)
-            if not text:
-                return None
-            try:
-                moment = datetime.datetime.fromisoformat(text)  # 2018-05-31 09:00[:00]: the usual case, fast
-            except ValueError:
-                moment = self._parse_typed(text)
-        if moment.tzinfo is not None:
-            return moment
-        if self.tz is None:
-            self.tz = timezone.get_current_timezone()  # once per import, not once per cell
-        return moment.replace(tzinfo=self.tz)
-
-
-class CachedNameWidget(ScopedForeignKeyWidget):
-    """A foreign key given by name, looked up in one dictionary per import of what the account may see."""
-
-    not_found = ""
-
-    def __init__(self, model, queryset_for_user, **kwargs):
-        super().__init__(model, field="name", **kwargs)
-        self.queryset_for_user = queryset_for_user
-        self.cache = None
-
-    def reset(self):
-        self.cache = None
-
-    def load(self, user):
-        return _index(self.queryset_for_user(user), lambda r: r.name)
-
-    def lookup(self, name, row, user):
-        if self.cache is None:
-            self.cache = self.load(user)
-        return self.cache.get(name)
-
-    def clean(self, value, row=None, **kwargs):
-        name = _text(value)
-        if not name:
-            return None
-        found = self.lookup(name, row or {}, self.user or kwargs.get("user"))
-        if found is AMBIGUOUS:
-            raise ValueError(
-                _("“%(name)s” names several records in your unit; rename one of them.") % {"name": name}
-            )
-        if found is None:
-            message = str(self.not_found or _("%(model)s “%(name)s” was not found in your unit."))
-            raise ValueError(message % {"name": name, "model": self.model._meta.verbose_name})
-        return found
-
-    def render(self, value, obj=None, **kwargs):
-        return value.name if value is not None else ""
 
 
 class KindWidget(widgets.Widget):
@@ -190,7 +85,7 @@ class CommunityWidget(CachedNameWidget):
         if self.cache is None:
             self.cache = self.load(user)
         candidates = self.cache.get(name, [])
-        subdistrict = _text(row.get(self.subdistrict_column))
+        subdistrict = cell_text(row.get(self.subdistrict_column))
         if subdistrict and len(candidates) > 1:
             candidates = [c for c in candidates if c.subdistrict.name == subdistrict]
         if len(candidates) > 1:
@@ -214,7 +109,7 @@ class VenueWidget(CachedNameWidget):
         return by_name
 
     def clean(self, value, row=None, **kwargs):
-        name = _text(value)
+        name = cell_text(value)
         if not name:
             return None
         row = row or {}
@@ -255,12 +150,12 @@ class LecturersWidget(widgets.Widget):
         self.cache = None
 
     def clean(self, value, row=None, **kwargs):
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             return []
         if self.cache is None:
             lecturers = Lecturer.objects.for_user(self.user or kwargs.get("user")).select_related("person")
-            self.cache = _index(lecturers, lambda lecturer: lecturer.person.name)
+            self.cache = index_by(lecturers, lambda lecturer: lecturer.person.name)
         for separator in LIST_SEPARATORS[1:]:
             text = text.replace(separator, LIST_SEPARATORS[0])
         found, missing = [], []
@@ -352,7 +247,7 @@ class ActivityResource(ScopedModelResource):
     participants = fields.Field(
         attribute="participants",
         column_name=pgettext_lazy("activity sheet column", "participants"),
-        widget=PlainIntegerWidget(),
+        widget=IntegerWidget(),
         default=0,
     )
     lecturers = LecturersField(
@@ -418,7 +313,7 @@ class ActivityResource(ScopedModelResource):
         # Written in the import's transaction: a rolled-back import leaves no log, a saved one always has it.
         self.import_log = ImportLog.objects.create(
             user=kwargs.get("user") or self.user,
-            file_name=_text(kwargs.get("file_name"))[:255],
+            file_name=cell_text(kwargs.get("file_name"))[:255],
             rows=len(dataset),
         )
 
@@ -430,7 +325,7 @@ class ActivityResource(ScopedModelResource):
     def get_instance(self, instance_loader, row):
         # A row without an id is a new activity: no queryset built per row (50,000 rows).
         id_column = self.fields["id"].column_name
-        if not _text(row.get(id_column)):
+        if not cell_text(row.get(id_column)):
             return None
         return super().get_instance(instance_loader, row)
 

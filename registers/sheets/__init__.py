@@ -1,18 +1,26 @@
 """Import and export of the registers' spreadsheets (django-import-export), scoped to the account."""
 
-from .cells import ImportFileError, escape_formula, unescape_formula
+from .cells import AMBIGUOUS, ImportFileError, cell_text, escape_formula, unescape_formula
 from .resource import ScopedModelResource
 from .widgets import (
     BooleanWidget,
+    CachedNameWidget,
     ChoiceWidget,
+    DateTimeWidget,
     DateWidget,
     DecimalWidget,
     IntegerWidget,
     MaskedWidget,
     ScopedForeignKeyWidget,
+    index_by,
 )
 
 __all__ = [
+    "AMBIGUOUS",
+    "CachedNameWidget",
+    "DateTimeWidget",
+    "cell_text",
+    "index_by",
     "BooleanWidget",
     "ChoiceWidget",
     "DateWidget",

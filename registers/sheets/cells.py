@@ -41,3 +41,7 @@ def in_every_language(lazy_text) -> set[str]:
 
 class ImportFileError(Exception):
     """A problem with the file as a whole (its columns): reported once, no row is imported."""
+
+
+# A key that names several records (a lookup that cannot choose).
+AMBIGUOUS = object()

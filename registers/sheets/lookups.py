@@ -15,14 +15,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 
-from .cells import cell_text
+from .cells import AMBIGUOUS, cell_text
 from .widgets import IntegerWidget
 
 # Records of a file looked up per query (ids or natural keys): few queries, and well under SQLite's limit
 # of variables per statement.
 LOOKUP_CHUNK = 500
-# A natural key that names several records.
-AMBIGUOUS = object()
 
 
 class RecordLookups:

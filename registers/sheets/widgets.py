@@ -8,6 +8,7 @@ from django.core.exceptions import (
     MultipleObjectsReturned,
     ObjectDoesNotExist,
 )
+from django.utils import timezone
 from django.utils.formats import sanitize_separators
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -15,11 +16,16 @@ from import_export import widgets
 
 from ..scoping import is_scoped
 from ..units import unit_of
-from .cells import cell_text, in_every_language
+from .cells import AMBIGUOUS, cell_text, in_every_language
 
 
 class IntegerWidget(widgets.IntegerWidget):
     def clean(self, value, row=None, **kwargs):
+        # Plain digits (nearly every cell of a large sheet) are read directly.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 15:
+            return int(value)
         if self.is_empty(value):
             return None
         try:
@@ -220,3 +226,100 @@ class MaskedWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return self.mask(value) if value else ""
+
+
+DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y.%m.%d %H:%M",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日%H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+)
+
+
+class DateTimeWidget(widgets.DateTimeWidget):
+    """Date and time as a spreadsheet cell holds it or as people type it; local time (Asia/Shanghai)."""
+
+    tz = None
+
+    def reset(self):
+        self.tz = None
+
+    @staticmethod
+    def _parse_typed(text):
+        for input_format in DATETIME_FORMATS:
+            try:
+                return datetime.strptime(text, input_format)  # noqa: DTZ007 (made aware by clean)
+            except ValueError:
+                continue
+        raise ValueError(
+            gettext("“%(value)s” is not a date and time; write them like 2018-05-31 09:00.") % {"value": text}
+        )
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime):
+            moment = value
+        else:
+            text = cell_text(value)
+            if not text:
+                return None
+            try:
+                moment = datetime.fromisoformat(text)  # 2018-05-31 09:00[:00]: the usual case, fast
+            except ValueError:
+                moment = self._parse_typed(text)
+        if moment.tzinfo is not None:
+            return moment
+        if self.tz is None:
+            self.tz = timezone.get_current_timezone()  # once per import, not once per cell
+        return moment.replace(tzinfo=self.tz)
+
+
+def index_by(records, key):
+    """{key(record): record}, with AMBIGUOUS where two visible records share a key."""
+    index = {}
+    for record in records:
+        k = key(record)
+        index[k] = AMBIGUOUS if k in index else record
+    return index
+
+
+class CachedNameWidget(ScopedForeignKeyWidget):
+    """A foreign key given by name, looked up in one dictionary per import of what the account may see."""
+
+    not_found = ""
+
+    def __init__(self, model, queryset_for_user, **kwargs):
+        super().__init__(model, field="name", **kwargs)
+        self.queryset_for_user = queryset_for_user
+        self.cache = None
+
+    def reset(self):
+        self.cache = None
+
+    def load(self, user):
+        return index_by(self.queryset_for_user(user), lambda r: r.name)
+
+    def lookup(self, name, row, user):
+        if self.cache is None:
+            self.cache = self.load(user)
+        return self.cache.get(name)
+
+    def clean(self, value, row=None, **kwargs):
+        name = cell_text(value)
+        if not name:
+            return None
+        found = self.lookup(name, row or {}, self.user or kwargs.get("user"))
+        if found is AMBIGUOUS:
+            raise ValueError(
+                gettext("“%(name)s” names several records in your unit; rename one of them.") % {"name": name}
+            )
+        if found is None:
+            message = str(self.not_found or gettext("%(model)s “%(name)s” was not found in your unit."))
+            raise ValueError(message % {"name": name, "model": self.model._meta.verbose_name})
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value is not None else ""
