@@ -62,6 +62,7 @@ class ActivityType(models.Model):
     )
 
     scope_paths = subdistrict_scoped("subdistrict")
+    not_personal_data = ("name",)  # names no person
     objects = ActivityTypeQuerySet.as_manager()
 
     class Meta:
@@ -124,6 +125,7 @@ class Programme(models.Model):
     launched_on = models.DateField(_("launched on"), null=True, blank=True)
 
     scope_paths = subdistrict_scoped("subdistrict", community="community")
+    not_personal_data = ("name",)  # names no person
     objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
@@ -223,6 +225,7 @@ class ProgrammeYear(models.Model):
     assessment = models.TextField(_("year-end assessment"), blank=True)
 
     scope_paths = subdistrict_scoped("programme__subdistrict", community="programme__community")
+    not_personal_data = ("mid_year_note",)  # about the programme
     objects = ProgrammeYearQuerySet.as_manager()
 
     class Meta:
@@ -307,6 +310,8 @@ class ImportLog(models.Model):
     imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
+
+    not_personal_data = ("file_name",)  # an office's sheet
 
     class Meta:
         verbose_name = _("activity import")

@@ -8,6 +8,6 @@ class AuditConfig(AppConfig):
     verbose_name = _("security and personal data")
 
     def ready(self):
-        from . import checks, history, signals  # noqa: F401  (system checks, history registry, receivers)
+        from . import history, signals  # noqa: F401  (history registry, receivers)
 
         history.register_registers()

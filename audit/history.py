@@ -3,7 +3,7 @@
 Every model of the register apps is registered here, so a new register is tracked without anyone
 remembering to. Changes made through the admin, imports and public pages carry their actor (auditlog's
 middleware); commands run without one ("system"). Phone numbers and health notes are masked in the history
-itself (audit.personal_data.MASKED_IN_HISTORY), so the history never becomes a second copy of them.
+itself (the fields the models declare masked or hidden, registers.personal_data), so the history never becomes a second copy of them.
 
 ``bulk_create`` and ``QuerySet.update`` send no signals: code that uses them calls ``record_bulk_create``
 or ``record_bulk_change`` in the same transaction.

@@ -1,7 +1,6 @@
-"""Personal data: where it is held, how it is masked, exported, erased and expired. The one list of fields.
-
-Keep these tables in step with the models: a system check (audit.checks) fails when a field named here
-no longer exists, so a renamed field cannot silently escape erasure or retention.
+"""Personal data: what is held about a person, exported, erased and expired — as the models declare it
+(registers.personal_data); a system check (registers.checks) fails on a personal-looking field no model
+declares, so a new field cannot silently escape erasure or retention.
 """
 
 import json
@@ -20,63 +19,55 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from communities.models import PERSON_ERASURE
-from registers.personal_data import ERASED
+from registers.personal_data import ERASED, HIDDEN, declared, erasure_values, sensitive_fields
 from registers.phones import normalize_phone
 
-# Fields masked in the change history (besides every field named "phone" or "*_phone").
-MASKED_IN_HISTORY = {
-    "volunteers.carerecipient": ["health_notes"],
-    "volunteers.homevisit": ["notes"],
-}
-
-# Many-to-many fields with sensitive data: auditlog stores their changes unmasked, so the history page
-# shows them only to accounts with communities.view_sensitive_personal_data (and logs that view).
-HIDDEN_IN_HISTORY = {
-    "volunteers.carerecipient": ["categories"],
-}
-
-# Erasure on request: the person's own fields and the values they become. Community, Party membership
-# and the links to teams, visits and roles stay, so every count stays the same.
-
-# Records about the person elsewhere: model -> (lookup from the model to the Person, {field: value}).
-RELATED_ERASURE = {
-    "volunteers.carerecipient": ("person", {"health_notes": ""}),
-    "volunteers.homevisit": ("recipient__person", {"notes": "", "other_services": ""}),
-}
-
-# Records that name the person only by phone number (a public booking): model -> (phone field, {field: value}).
-ERASURE_BY_PHONE = {
-    "venues.booking": ("phone", {"contact_name": ERASED, "phone": "", "purpose": "", "reject_reason": ""}),
-}
-
-# Retention: after settings.PERSONAL_DATA_RETENTION_DAYS, model -> (date or datetime lookup, {field: value}).
-RETENTION = {
-    "venues.booking": (
-        "slot__starts_at",
-        {"contact_name": ERASED, "phone": "", "purpose": "", "reject_reason": ""},
-    ),
-    "venues.visitrecord": ("visited_on", {"note": ""}),
-    "volunteers.homevisit": ("visited_on", {"notes": "", "other_services": ""}),
-}
+# The tables below are read from the models' declarations (registers.personal_data): what each model
+# declares it holds about a person, and how erasure and retention treat it.
 
 
-def get_model(label: str):
-    """The model for ``label``, or None while its app is not installed."""
-    app_label, model_name = label.split(".")
-    try:
-        return apps.get_model(app_label, model_name)
-    except LookupError:
-        return None
+def _project_models():
+    return [model for model in apps.get_models() if declared(model)]
+
+
+def related_erasure() -> dict:
+    """Records about a person elsewhere: model -> (lookup from the model to the Person, {field: value})."""
+    return {
+        model: (model.personal_data_about, erasure_values(model))
+        for model in _project_models()
+        if getattr(model, "personal_data_about", None) and erasure_values(model)
+    }
+
+
+def erasure_by_phone() -> dict:
+    """Records that name a person only by phone number (a public booking): model -> (phone field, values)."""
+    return {
+        model: (model.personal_data_found_by_phone, erasure_values(model))
+        for model in _project_models()
+        if getattr(model, "personal_data_found_by_phone", None)
+    }
+
+
+def retention() -> dict:
+    """After settings.PERSONAL_DATA_RETENTION_DAYS: model -> (date or datetime lookup, {field: value})."""
+    return {
+        model: (model.personal_data_expires, erasure_values(model))
+        for model in _project_models()
+        if getattr(model, "personal_data_expires", None)
+    }
 
 
 def hidden_in_history(model) -> list[str]:
-    return HIDDEN_IN_HISTORY.get(model._meta.label_lower, [])
+    """Many-to-many fields hidden without the permission: auditlog stores their changes as they are, so the
+    history page shows them only to accounts with the permission (and logs that view)."""
+    many = {field.name for field in model._meta.many_to_many}
+    return [name for name in sensitive_fields(model, HIDDEN) if name in many]
 
 
 def masked_fields(model) -> list[str]:
-    names = {f.name for f in model._meta.concrete_fields if f.name == "phone" or f.name.endswith("_phone")}
-    names.update(MASKED_IN_HISTORY.get(model._meta.label_lower, []))
-    return sorted(names)
+    """Fields masked in the change history itself, so it never becomes a second copy of them."""
+    concrete = {field.name for field in model._meta.concrete_fields}
+    return sorted(name for name in sensitive_fields(model) if name in concrete)
 
 
 def _not_yet(values: dict) -> Q:
@@ -142,15 +133,14 @@ def phone_variants(person) -> list[str]:
 def _by_phone(person):
     """(model, queryset, {field: erased value}) for the records that name the person by phone only."""
     phones = phone_variants(person)
-    for label, (phone_field, values) in ERASURE_BY_PHONE.items():
-        model = get_model(label)
-        if model is not None and phones:
+    for model, (phone_field, values) in erasure_by_phone().items():
+        if phones:
             yield model, model._default_manager.filter(**{f"{phone_field}__in": phones}), values
 
 
 def _related(person):
     """(model, queryset, takes_part) for every record pointing at ``person``, and the records about them
-    reached through one (RELATED_ERASURE, e.g. the home visits of the care recipient they are); every unit."""
+    reached through one (``personal_data_about``, e.g. the home visits of the care recipient they are); every unit."""
     found = []
     for relation in person._meta.related_objects:
         model = relation.related_model
@@ -158,9 +148,8 @@ def _related(person):
             found.append((model, getattr(person, relation.get_accessor_name()).all(), True))
         else:
             found.append((model, model._default_manager.filter(**{relation.field.name: person}), False))
-    for label, (path, _values) in RELATED_ERASURE.items():
-        model = get_model(label)
-        if model is not None and "__" in path:
+    for model, (path, _values) in related_erasure().items():
+        if "__" in path:
             found.append((model, model._default_manager.filter(**{path: person}), False))
     return found
 
@@ -323,12 +312,10 @@ def erase_person(person, *, by) -> dict[str, int]:
     reason = "erasure on request"
     outside = {}
     reached = _history_reach(locked, by, outside)
-    for label, (path, values) in RELATED_ERASURE.items():
-        related_model = get_model(label)
-        if related_model is not None:
-            queryset = _inside(related_model._default_manager.filter(**{path: locked}), by, outside)
-            reached.setdefault(related_model, set()).update(queryset.values_list("pk", flat=True))
-            _anonymise(related_model, queryset, values, by=by, reason=reason)
+    for related_model, (path, values) in related_erasure().items():
+        queryset = _inside(related_model._default_manager.filter(**{path: locked}), by, outside)
+        reached.setdefault(related_model, set()).update(queryset.values_list("pk", flat=True))
+        _anonymise(related_model, queryset, values, by=by, reason=reason)
     for related_model, queryset, values in _by_phone(locked):
         queryset = _inside(queryset, by, outside)
         reached.setdefault(related_model, set()).update(queryset.values_list("pk", flat=True))
@@ -542,13 +529,12 @@ def purge_expired(now=None) -> dict[str, int]:
     """Anonymise the personal data of records older than the retention period; returns rows per model."""
     cutoff = retention_cutoff(now)
     done = {}
-    for label, (lookup, values) in RETENTION.items():
-        model = get_model(label)
-        if model is None:
-            continue
+    for model, (lookup, values) in retention().items():
         before = _cutoff_for(model, lookup, cutoff)
         queryset = model.objects.filter(**{f"{lookup}__lt": before})
-        done[label] = _anonymise(model, queryset, values, by=None, reason="retention period over")
+        done[model._meta.label_lower] = _anonymise(
+            model, queryset, values, by=None, reason="retention period over"
+        )
     _purge_login_failures(cutoff)
     return done
 

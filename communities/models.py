@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from registers.personal_data import ERASED
+from registers.personal_data import ERASED, MASKED, PersonalField, erasure_values
 from registers.phones import validate_phone
 from registers.scoping import ScopedQuerySet, community_scoped, district_scoped, subdistrict_scoped
 from registers.validators import validate_not_future
@@ -22,6 +22,7 @@ class District(models.Model):
 
     unit_parent = None  # the top of the unit tree (registers.units)
     scope_paths = district_scoped("")
+    not_personal_data = ("name",)  # names no person
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -49,6 +50,7 @@ class Subdistrict(models.Model):
 
     unit_parent = "district"
     scope_paths = subdistrict_scoped("")
+    not_personal_data = ("name",)  # names no person
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -85,6 +87,7 @@ class Community(models.Model):
 
     unit_parent = "subdistrict"
     scope_paths = community_scoped("")
+    not_personal_data = ("name", "address")  # names no person
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -110,6 +113,7 @@ class Grid(models.Model):
     name = models.CharField(_("name"), max_length=100)
 
     scope_paths = community_scoped("community")
+    not_personal_data = ("name",)  # names no person
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -135,6 +139,7 @@ class Courtyard(models.Model):
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
 
     scope_paths = community_scoped("grid__community")
+    not_personal_data = ("name", "address")  # names no person
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -194,6 +199,7 @@ class PartyOrganization(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = subdistrict_scoped("subdistrict", community="community")
+    not_personal_data = ("name",)  # names no person
 
     class Meta:
         verbose_name = _("Party organisation")
@@ -246,9 +252,6 @@ class PartyOrganization(models.Model):
 
 # Erasure on request: the person's own fields and the values they become. Community, Party membership
 # and the links to teams, visits and roles stay, so every count stays the same.
-PERSON_ERASURE = {"name": ERASED, "gender": "", "birth_date": None, "phone": "", "education": ""}
-
-
 class Person(models.Model):
     class Gender(models.TextChoices):
         FEMALE = "F", _("female")
@@ -284,6 +287,13 @@ class Person(models.Model):
     education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
 
     scope_paths = community_scoped("community")
+    personal_data = {
+        "name": PersonalField(erase=ERASED),
+        "gender": PersonalField(erase=""),
+        "birth_date": PersonalField(erase=None),
+        "phone": PersonalField(MASKED, erase=""),
+        "education": PersonalField(erase=""),
+    }
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -305,6 +315,10 @@ class Person(models.Model):
     def clean(self):
         if self.party_branch_id and not self.is_party_member:
             raise ValidationError({"party_branch": _("Only a Party member belongs to a Party branch.")})
+
+
+# What erasure on request writes over a person's own fields (community, Party membership and links stay).
+PERSON_ERASURE = erasure_values(Person)
 
 
 class CommitteeMember(models.Model):
@@ -378,6 +392,7 @@ class PartnerOrganization(models.Model):
     )
 
     scope_paths = subdistrict_scoped("subdistrict")
+    not_personal_data = ("name",)  # names no person
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

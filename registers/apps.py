@@ -8,3 +8,6 @@ class RegistersConfig(AppConfig):
 
     name = "registers"
     verbose_name = _("registers")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the personal-data checks)

@@ -1,10 +1,29 @@
-"""Personal data: who may see it in full, how it is masked, and the marker of an erased value.
+"""Personal data: declared once on each model, read by everything that shows, exports, erases or expires it.
 
-Showing a sensitive value unmasked is announced (``shown_unmasked``); the audit app listens and writes the
-access log.
+A model declares its personal fields the way it declares ``scope_paths``::
+
+    personal_data = {
+        "name": PersonalField(erase=ERASED),              # shown to whoever may see the record
+        "phone": PersonalField(MASKED, erase=""),          # 138****1234 without the permission
+        "health_notes": PersonalField(HIDDEN, erase=""),   # left out without the permission
+    }
+    not_personal_data = ("address",)      # looks personal, is not (a venue's address)
+    personal_data_about = "person"        # erasing a person also erases these fields of the records about them
+    personal_data_found_by_phone = "phone"  # … and of the records naming them by phone only (a booking)
+    personal_data_expires = "visited_on"  # these fields are erased PERSONAL_DATA_RETENTION_DAYS after it
+
+The admin base (registers.admin) and the import/export base (registers.sheets) mask and hide what is
+declared; the history, the access log, erasure and retention (audit) read the same declarations; a system
+check (registers.checks) fails on a personal-looking field nobody declared. Showing a sensitive value
+unmasked is announced (``shown_unmasked``); the audit app listens and writes the access log.
 """
 
+from dataclasses import dataclass
+
+from django.core.exceptions import FieldDoesNotExist
 from django.dispatch import Signal
+
+from .phones import mask_phone
 
 # The permission that shows sensitive personal data in full (phones, care categories, health notes).
 SENSITIVE_PERMISSION = "communities.view_sensitive_personal_data"
@@ -13,6 +32,24 @@ REQUESTS_PERMISSION = "audit.handle_personal_data_requests"
 
 # What an erased value reads.
 ERASED = "已删除"
+
+# How a personal field is shown to an account without SENSITIVE_PERMISSION.
+OPEN = "open"  # as it is, to whoever may see the record (a name, a gender)
+MASKED = "masked"  # masked: a phone as 138****1234
+HIDDEN = "hidden"  # not at all: left out of pages, files and filters
+
+KEEP = object()  # erasure and retention leave the field as it is
+
+
+@dataclass(frozen=True)
+class PersonalField:
+    shown: str = OPEN
+    erase: object = KEEP  # the value erasure on request and the end of retention write
+
+    @property
+    def sensitive(self) -> bool:
+        return self.shown != OPEN
+
 
 # sender: the model; user, objs (the records shown), fields (the names shown in full).
 shown_unmasked = Signal()
@@ -34,3 +71,49 @@ def record_shown(user, objs, fields) -> None:
 def is_erased(person) -> bool:
     """Whether ``person`` (as stored) was erased on request."""
     return person is not None and person.pk is not None and person.name == ERASED
+
+
+def mask(value) -> str:
+    """The one mask of a sensitive value shown to an account without the permission."""
+    return mask_phone(str(value)) if value else ""
+
+
+# ---- reading the declarations --------------------------------------------------------------------------
+
+
+def declared(model) -> dict[str, PersonalField]:
+    return getattr(model, "personal_data", {})
+
+
+def declaration(model, path: str) -> PersonalField | None:
+    """The declaration of the field ``path`` leads to from ``model`` (``person__phone`` from a care
+    recipient is the person's phone), or None for a field that is not personal or not a field."""
+    *relations, name = path.split("__")
+    for part in relations:
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        if not field.is_relation:
+            return None
+        model = field.related_model
+    return declared(model).get(name)
+
+
+def sensitive_fields(model, shown: str | None = None) -> list[str]:
+    """The fields of ``model`` masked or hidden without the permission (or only those ``shown`` so)."""
+    return [
+        name
+        for name, field in declared(model).items()
+        if field.sensitive and (shown is None or field.shown == shown)
+    ]
+
+
+def erasure_values(model) -> dict:
+    """{field: the value it takes} when the personal data of a record of ``model`` is erased or expires."""
+    return {name: field.erase for name, field in declared(model).items() if field.erase is not KEEP}
+
+
+def declared_models(models) -> list:
+    """The models among ``models`` that declare personal data."""
+    return [model for model in models if declared(model)]

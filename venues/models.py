@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
+from registers.personal_data import ERASED, MASKED, PersonalField
 from registers.scoping import ScopedQuerySet, community_scoped
 from registers.validators import validate_not_future
 
@@ -61,6 +62,7 @@ class Venue(models.Model):
     availability_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     scope_paths = community_scoped("community")
+    not_personal_data = ("name", "address")  # names no person
     objects = VenueQuerySet.as_manager()
 
     class Meta:
@@ -130,6 +132,7 @@ class Offering(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     scope_paths = community_scoped("venue__community")
+    not_personal_data = ("name",)  # names no person
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -191,6 +194,7 @@ class Closure(models.Model):
     reason = models.CharField(_("reason"), max_length=200)
 
     scope_paths = community_scoped("venue__community")
+    not_personal_data = ("reason",)  # why the venue is closed
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -330,6 +334,15 @@ class Booking(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     scope_paths = community_scoped("community")
+    # A visitor is known by the phone number they booked with, nothing else.
+    personal_data = {
+        "contact_name": PersonalField(erase=ERASED),
+        "phone": PersonalField(MASKED, erase=""),
+        "purpose": PersonalField(erase=""),
+        "reject_reason": PersonalField(erase=""),
+    }
+    personal_data_found_by_phone = "phone"
+    personal_data_expires = "slot__starts_at"
     objects = BookingQuerySet.as_manager()
 
     class Meta:
@@ -381,6 +394,8 @@ class VisitRecord(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     scope_paths = community_scoped("community")
+    personal_data = {"note": PersonalField(erase="")}
+    personal_data_expires = "visited_on"
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

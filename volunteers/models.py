@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, PartyOrganization, Person
+from registers.personal_data import HIDDEN, PersonalField
 from registers.scoping import ScopedQuerySet, community_scoped
 from registers.validators import validate_not_future
 
@@ -178,6 +179,7 @@ class VolunteerTeam(models.Model):
     )
 
     scope_paths = community_scoped("community")
+    not_personal_data = ("name",)  # names no person
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -355,6 +357,12 @@ class CareRecipient(models.Model):
     )
 
     scope_paths = community_scoped("community")
+    personal_data = {
+        "categories": PersonalField(HIDDEN),
+        "health_notes": PersonalField(HIDDEN, erase=""),
+        "inactive_reason": PersonalField(),
+    }
+    personal_data_about = "person"
     objects = CareRecipientQuerySet.as_manager()
 
     class Meta:
@@ -447,6 +455,10 @@ class HomeVisit(models.Model):
     )
 
     scope_paths = community_scoped("community")
+    # Visit notes may mention health despite the help text: hidden like the health notes.
+    personal_data = {"notes": PersonalField(HIDDEN, erase=""), "other_services": PersonalField(erase="")}
+    personal_data_about = "recipient__person"
+    personal_data_expires = "visited_on"
     objects = HomeVisitQuerySet.as_manager()
 
     class Meta:

@@ -262,17 +262,6 @@ def test_the_purge_works_in_batches(old_and_new, community, monkeypatch):
     )
 
 
-def test_a_field_named_in_the_lists_that_no_longer_exists_fails_the_checks(monkeypatch):
-    from audit import personal_data
-    from audit.checks import personal_data_fields_exist
-
-    assert personal_data_fields_exist() == []
-    monkeypatch.setitem(personal_data.RETENTION, "venues.booking", ("slot__starts_at", {"contact_nam": ""}))
-    errors = personal_data_fields_exist()
-    assert [e.id for e in errors] == ["audit.E001"]
-    assert "venues.booking.contact_nam" in errors[0].msg
-
-
 def test_purge_clears_the_free_text_of_old_visits_and_rejected_bookings(old_and_new):
     old_booking, _record, old_visit = old_and_new["old"]
     new_booking, _record, new_visit = old_and_new["new"]
