@@ -4,9 +4,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from registers.admin import LogsSensitiveViewsMixin, ScopedAdmin, ScopedInline
+from registers.admin import ScopedAdmin, ScopedInline
 from registers.personal_data import can_see_sensitive, is_erased
-from registers.phones import mask_phone
 
 from . import resources
 from .models import (
@@ -112,7 +111,7 @@ def _is_autocomplete_for(request, model, field_name) -> bool:
 
 
 @admin.register(Person)
-class PersonAdmin(LogsSensitiveViewsMixin, ScopedAdmin):
+class PersonAdmin(ScopedAdmin):
     resource_classes = [resources.PersonResource]
     # Adds "export / erase personal data" for personal data officers (audit app, docs/privacy.md).
     change_form_template = "admin/communities/person/change_form.html"
@@ -139,25 +138,8 @@ class PersonAdmin(LogsSensitiveViewsMixin, ScopedAdmin):
             return ("name", "phone")
         return self.search_fields
 
-    def get_list_display(self, request):
-        if can_see_sensitive(request.user):
-            return self.list_display
-        return tuple("masked_phone" if name == "phone" else name for name in self.list_display)
-
-    @admin.display(description=_("phone"))
-    def masked_phone(self, person):
-        return mask_phone(person.phone) if person.phone else ""
-
-    def get_fields(self, request, obj=None):
-        fields = list(super().get_fields(request, obj))
-        if obj is not None and not can_see_sensitive(request.user):
-            fields[fields.index("phone")] = "masked_phone"
-        return fields
-
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None and not can_see_sensitive(request.user):
-            readonly.append("masked_phone")
         if is_erased(obj):
             # Erased on request (audit app): what was erased cannot be typed in again; the rest (community,
             # Party membership) stays editable, as it feeds the counts.

@@ -147,7 +147,6 @@ class PersonResource(ScopedModelResource):
     party_branch = unit(PartyOrganization, _("Party branch"), attribute="party_branch")
     natural_key = ("community", "name")
     select_related = ("community", "party_branch")
-    masked_fields = {"phone": mask_phone}
 
     class Meta:
         model = Person

@@ -14,7 +14,8 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
 from .pagination import LargeTablePaginator
-from .personal_data import can_see_sensitive, record_shown
+from .personal_admin import PersonalDataAdminMixin
+from .personal_data import can_see_sensitive
 from .scoping import in_scope, is_scoped
 from .sheets.formats import CSV
 from .sheets.forms import LimitedImportForm
@@ -179,54 +180,9 @@ class ScopedAdminMixin:
         return _scope_choices(field, db_field, request)
 
 
-class LogsSensitiveViewsMixin:
-    """For a ModelAdmin whose pages show sensitive values in full to accounts with the permission.
-
-    ``sensitive_fields``: what the change page shows; ``sensitive_list_fields``: what a row of the list
-    shows (None: the same). Only the fields that hold a value for the record are logged.
-    """
-
-    sensitive_fields: tuple[str, ...] = ("phone",)
-    sensitive_list_fields: tuple[str, ...] | None = None
-
-    def sensitive_value(self, obj, name):
-        """The value shown for ``name`` (override where the page shows it from a related record)."""
-        return getattr(obj, name, None)
-
-    def _shown(self, obj, names) -> list[str]:
-        shown = []
-        for name in names:
-            value = self.sensitive_value(obj, name)
-            if hasattr(value, "all"):  # a many-to-many manager (prefetched on list pages)
-                value = list(value.all())
-            if value:
-                shown.append(name)
-        return shown
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        # Every time the page is drawn for a saved record: the first view and a form shown again.
-        if obj is not None and obj.pk and can_see_sensitive(request.user):
-            record_shown(request.user, [obj], self._shown(obj, self.sensitive_fields))
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
-        names = self.sensitive_fields if self.sensitive_list_fields is None else self.sensitive_list_fields
-        if changelist is not None and names and can_see_sensitive(request.user):
-            # One row per record and the fields it showed; rows with nothing sensitive are not logged.
-            by_fields = {}
-            for obj in changelist.result_list:
-                shown = tuple(self._shown(obj, names))
-                if shown:
-                    by_fields.setdefault(shown, []).append(obj)
-            for shown, objs in by_fields.items():
-                record_shown(request.user, objs, shown)
-        return response
-
-
-class ScopedAdmin(ScopedAdminMixin, ImportExportModelAdmin):
-    """A register: scoped, searchable, importable (with preview, all-or-nothing) and exportable."""
+class ScopedAdmin(PersonalDataAdminMixin, ScopedAdminMixin, ImportExportModelAdmin):
+    """A register: scoped, searchable, importable (with preview, all-or-nothing) and exportable; its personal
+    data masked, hidden and access-logged as the model declares (registers.personal_admin)."""
 
     # Spreadsheets only (the library's defaults also offer JSON, YAML, HTML …). The order is the UI's order.
     # CSV keeps the file's empty lines, so that a bad row's number is its line in the file (formats.CSV).
@@ -307,7 +263,7 @@ class ScopedInline(admin.TabularInline):
 
 
 __all__ = [
-    "LogsSensitiveViewsMixin",
+    "PersonalDataAdminMixin",
     "ScopedAdmin",
     "ScopedAdminMixin",
     "ScopedFormMixin",

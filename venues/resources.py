@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from communities.models import Community, Person
-from registers.phones import mask_phone
 from registers.sheets import ScopedForeignKeyWidget, ScopedModelResource
 
 from .models import Booking, Closure, Docent, Offering, OpeningHours, Venue, VisitRecord
@@ -106,8 +105,6 @@ class BookingResource(ScopedModelResource):
     visitor_kind = fields.Field(attribute="get_visitor_kind_display", column_name=_("visitor"))
     phone = fields.Field(attribute="phone", column_name=_("phone"))
     docent = fields.Field(attribute="docent__person__name", column_name=_("docent"))
-    # Masked for accounts without the permission; exported in full (and access-logged) for the others.
-    masked_fields = {"phone": mask_phone}
 
     class Meta:
         model = Booking

@@ -1,11 +1,10 @@
 from django.contrib import admin
-from django.db.models import Count, Value
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registers.admin import LogsSensitiveViewsMixin, ScopedAdmin, ScopedInline
+from registers.admin import ScopedAdmin, ScopedInline
 from registers.personal_data import can_see_sensitive
-from registers.phones import mask_phone
 
 from .forms import CareRecipientAdminForm, HomeVisitAdminForm
 from .models import CareRecipient, HomeVisit, Membership, VolunteerTeam, month_bounds
@@ -37,37 +36,6 @@ class DueFilter(admin.SimpleListFilter):
             first, _last = month_bounds(today)
             return queryset.due_in(first - timezone.timedelta(days=1), today=today)
         return queryset
-
-
-class HidesSensitiveFieldsMixin:
-    """Leaves ``hidden_without_permission`` out of the forms, and out of querystring filters, for accounts
-    without communities.view_sensitive_personal_data."""
-
-    hidden_without_permission: tuple[str, ...] = ()
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if can_see_sensitive(request.user):
-            return fieldsets
-        hidden = self.hidden_without_permission
-        return [
-            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
-            for name, options in fieldsets
-        ]
-
-    def get_exclude(self, request, obj=None):
-        excluded = list(super().get_exclude(request, obj) or [])
-        if not can_see_sensitive(request.user):
-            excluded += self.hidden_without_permission
-        return excluded
-
-    def lookup_allowed(self, lookup, value, request=None):
-        # A querystring filter on a hidden field would reveal it one yes/no at a time.
-        if lookup.split("__")[0] in self.hidden_without_permission and not (
-            request and can_see_sensitive(request.user)
-        ):
-            return False
-        return super().lookup_allowed(lookup, value, request)
 
 
 class MembershipInline(ScopedInline):
@@ -111,7 +79,7 @@ class VolunteerTeamAdmin(ScopedAdmin):
 
 
 @admin.register(CareRecipient)
-class CareRecipientAdmin(HidesSensitiveFieldsMixin, LogsSensitiveViewsMixin, ScopedAdmin):
+class CareRecipientAdmin(ScopedAdmin):
     resource_classes = [CareRecipientResource]
     # The import/export list with the printable due list added (for every account that may see the list).
     import_export_change_list_template = "admin/volunteers/carerecipient/change_list.html"
@@ -138,11 +106,8 @@ class CareRecipientAdmin(HidesSensitiveFieldsMixin, LogsSensitiveViewsMixin, Sco
     ]
     autocomplete_fields = ["person", "assigned_team", "assigned_volunteers"]
     readonly_fields = ["phone"]
-    # Shown in full to accounts with the permission (and then written to the access log) ...
-    sensitive_fields = ("phone", "categories", "health_notes")
-    sensitive_list_fields = ("phone", "categories")
-    # ... and left out of the pages altogether for the others (the phone is shown masked).
-    hidden_without_permission = ("categories", "health_notes")
+    # The recipient's phone is their person's; the categories list shows the (hidden) categories.
+    personal_columns = {"phone": "person__phone", "categories_list": "categories"}
     fieldsets = [
         (None, {"fields": ["person", "phone", "categories", "health_notes"]}),
         (
@@ -163,28 +128,10 @@ class CareRecipientAdmin(HidesSensitiveFieldsMixin, LogsSensitiveViewsMixin, Sco
     ]
 
     def get_queryset(self, request):
-        # Whether this request may see full phone numbers travels with each row (the display methods
-        # below get the row, not the request).
-        queryset = (
-            super()
-            .get_queryset(request)
-            .with_last_visit()
-            .annotate(phone_in_full=Value(can_see_sensitive(request.user)))
-        )
+        queryset = super().get_queryset(request).with_last_visit()
         if can_see_sensitive(request.user):
             queryset = queryset.prefetch_related("categories")
         return queryset
-
-    def get_list_display(self, request):
-        shown = super().get_list_display(request)
-        return shown if can_see_sensitive(request.user) else [f for f in shown if f != "categories_list"]
-
-    def get_list_filter(self, request):
-        shown = super().get_list_filter(request)
-        return shown if can_see_sensitive(request.user) else [f for f in shown if f != "categories"]
-
-    def sensitive_value(self, recipient, name):
-        return recipient.person.phone if name == "phone" else super().sensitive_value(recipient, name)
 
     @admin.display(description=_("name"), ordering="person__name")
     def name(self, recipient):
@@ -192,11 +139,7 @@ class CareRecipientAdmin(HidesSensitiveFieldsMixin, LogsSensitiveViewsMixin, Sco
 
     @admin.display(description=_("phone"))
     def phone(self, recipient):
-        if recipient is None or recipient.pk is None or not recipient.person.phone:
-            return ""
-        if getattr(recipient, "phone_in_full", False):
-            return recipient.person.phone
-        return mask_phone(recipient.person.phone)
+        return self.shown(recipient, "phone") if recipient is not None and recipient.pk else ""
 
     @admin.display(description=_("care categories"))
     def categories_list(self, recipient):
@@ -212,7 +155,7 @@ class CareRecipientAdmin(HidesSensitiveFieldsMixin, LogsSensitiveViewsMixin, Sco
 
 
 @admin.register(HomeVisit)
-class HomeVisitAdmin(HidesSensitiveFieldsMixin, LogsSensitiveViewsMixin, ScopedAdmin):
+class HomeVisitAdmin(ScopedAdmin):
     resource_classes = [HomeVisitResource]
     # The import/export list with the service records page added.
     import_export_change_list_template = "admin/volunteers/homevisit/change_list.html"
@@ -238,10 +181,6 @@ class HomeVisitAdmin(HidesSensitiveFieldsMixin, LogsSensitiveViewsMixin, ScopedA
     ]
     autocomplete_fields = ["recipient", "team", "volunteers"]
     exclude = ["community"]
-    sensitive_fields = ("notes",)  # shown on the change page only
-    sensitive_list_fields = ()
-    # Visit notes may mention health despite the help text: hidden like the health notes.
-    hidden_without_permission = ("notes",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("volunteers", "services")

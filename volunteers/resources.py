@@ -13,8 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
 from communities.models import Community, PartyOrganization, Person
-from registers.personal_data import can_see_sensitive, record_shown
-from registers.phones import mask_phone
 from registers.sheets import ScopedForeignKeyWidget, ScopedModelResource
 
 from .models import CareCategory, CareRecipient, HomeVisit, Membership, Service, VolunteerTeam
@@ -27,37 +25,10 @@ def split_list(value) -> list[str]:
 
 
 class SensitiveDataResource(ScopedModelResource):
-    """A scoped resource whose ``sensitive_fields`` only accounts with the permission see or write."""
+    """A scoped resource with list columns (care categories, services) read by hand."""
 
-    sensitive_fields: tuple[str, ...] = ()
-    masked_phone_fields: tuple[str, ...] = ()
     # Columns parsed by hand (lists of names or labels), set on the instance after it is saved.
     list_fields: tuple[str, ...] = ()
-
-    @property
-    def sees_sensitive(self) -> bool:
-        return self.user is None or can_see_sensitive(self.user)
-
-    def export_field(self, field, instance, **kwargs):
-        name = self.get_field_name(field)
-        if name in self.sensitive_fields and not self.sees_sensitive:
-            return ""
-        value = super().export_field(field, instance, **kwargs)
-        if name in self.masked_phone_fields and value and not self.sees_sensitive:
-            return mask_phone(value)
-        return value
-
-    def after_export(self, queryset, dataset, **kwargs):
-        super().after_export(queryset, dataset, **kwargs)
-        if self.sensitive_fields and self.user is not None and self.sees_sensitive:
-            # The file holds sensitive data in full: the access log records who exported which records.
-            record_shown(self.user, queryset, [*self.sensitive_fields, *self.masked_phone_fields])
-
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        name = self.get_field_name(field)
-        if name in self.sensitive_fields and not self.sees_sensitive:
-            return
-        super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -68,7 +39,7 @@ class SensitiveDataResource(ScopedModelResource):
         instance._pending_lists = {}
         for name in self.list_fields:
             column = self.fields[name].column_name
-            if column not in row or (name in self.sensitive_fields and not self.sees_sensitive):
+            if column not in row or name in self.hidden_fields:
                 continue
             try:
                 parse = getattr(self, f"parse_{name}")
@@ -157,8 +128,6 @@ class CareRecipientResource(SensitiveDataResource):
     )
     usual_services = Field(column_name=_("usual services"))
 
-    sensitive_fields = ("categories", "health_notes")
-    masked_phone_fields = ("phone",)
     list_fields = ("categories", "usual_services")
 
     class Meta:
@@ -221,7 +190,6 @@ class HomeVisitResource(SensitiveDataResource):
     services = Field(column_name=_("services"))
 
     list_fields = ("volunteers", "services")
-    sensitive_fields = ("notes",)
 
     class Meta:
         model = HomeVisit

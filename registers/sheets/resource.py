@@ -31,7 +31,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.results import Error, Result, RowResult
 
-from ..personal_data import can_see_sensitive, record_shown
+from ..personal_data import MASKED, can_see_sensitive, declaration, mask, record_shown
 from ..scoping import is_scoped
 from ..units import unit_of
 from .batches import BatchWrites
@@ -63,9 +63,6 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
     """
 
     natural_key: tuple[str, ...] = ()
-    #: Sensitive fields and how to mask them ({"phone": mask_phone}) for accounts without
-    #: communities.view_sensitive_personal_data: in exports and in the import preview.
-    masked_fields: dict = {}
     #: Relations the export reads for every row (fetched in the same query).
     select_related: tuple[str, ...] = ()
 
@@ -102,9 +99,22 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
             field.column_name = "ID" if field.column_name == "id" else capfirst(str(field.column_name))
             if isinstance(field.widget, ScopedForeignKeyWidget):
                 field.widget.user = user
-        if user is not None and not user.has_perm("communities.view_sensitive_personal_data"):
-            for name, mask in self.masked_fields.items():
+        # Personal data as the models declare it (registers.personal_data), for accounts without the
+        # permission: masked fields masked in the file and the preview, hidden ones neither exported nor read.
+        self.sensitive = {}  # field name -> its declaration
+        for name, field in self.fields.items():
+            declared_as = declaration(self._meta.model, field.attribute or name)
+            if declared_as is not None and declared_as.sensitive:
+                self.sensitive[name] = declared_as
+        self.sees_sensitive = user is None or can_see_sensitive(user)
+        self.hidden_fields = set()
+        for name, declared_as in self.sensitive.items():
+            if self.sees_sensitive:
+                continue
+            if declared_as.shown == MASKED:
                 self.fields[name].widget = MaskedWidget(self.fields[name].widget, mask)
+            else:
+                self.hidden_fields.add(name)
         for field in self.fields.values():
             if isinstance(field.widget, ScopedForeignKeyWidget):
                 field.widget.row_columns = {
@@ -154,9 +164,14 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
 
     def after_export(self, queryset, dataset, **kwargs):
         super().after_export(queryset, dataset, **kwargs)
-        if self.masked_fields and self.user is not None and can_see_sensitive(self.user):
+        if self.sensitive and self.user is not None and self.sees_sensitive:
             # The file holds these fields in full: the access log records who exported which records.
-            record_shown(self.user, queryset, list(self.masked_fields))
+            record_shown(self.user, queryset, list(self.sensitive))
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if self.get_field_name(field) in self.hidden_fields:
+            return  # a hidden field is never written by an account that may not see it
+        super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def after_save_instance(self, instance, row, **kwargs):
         super().after_save_instance(instance, row, **kwargs)
@@ -372,4 +387,6 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
         return queryset.select_related(*self.select_related) if self.select_related else queryset
 
     def export_field(self, field, instance, **kwargs):
+        if self.get_field_name(field) in self.hidden_fields:
+            return ""
         return escape_formula(super().export_field(field, instance, **kwargs))
