@@ -151,8 +151,8 @@ class PersonResource(ScopedModelResource):
     class Meta:
         model = Person
         name = _("people")
-        # A people sheet runs to thousands of rows: written in batches (see resources_base), each with its
-        # change history (audit.history.BulkImportHistoryMixin), so that it imports within a request.
+        # A people sheet runs to thousands of rows: written in batches (registers.sheets.batches), each with its
+        # change history, so that it imports within a request.
         use_bulk = True
         batch_size = 500
         fields = (
