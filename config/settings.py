@@ -4,8 +4,10 @@ import tempfile
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -142,8 +144,13 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
-# Uploads: imports are spreadsheets of at most this size.
-IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Uploads: imports are spreadsheets of at most this size, checked before anything parses them
+# (registers/sheets/limits.py): an XLSX is a zip, so its unpacked size and compression ratio are checked
+# from its directory first (a 2 MB file can unpack to gigabytes), then the rows it declares.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -233,3 +240,47 @@ AUDITLOG_DISABLE_REMOTE_ADDR = True  # the history says who, not from where: no 
 # Personal data of bookings and visits is anonymised after this many days (manage.py purge_personal_data).
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=365)
 # --- end of security and personal data ---------------------------------------------------------------
+
+# --- Background work (Celery; docs/deploy.md) ------------------------------------------------------------
+# Production: a broker shared by the web servers and the workers, CELERY_BROKER_URL=redis://127.0.0.1:6379/2
+# or amqp://user:password@host:5672//. Without one (the embedded default, `make demo`), messages are files
+# in var/celery/ that the worker `make demo` starts beside the web server reads: one machine, nothing to run.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _queue_folder = Path(env.str("CELERY_FILESYSTEM_FOLDER", default=str(BASE_DIR / "var" / "celery")))
+    _queue_folder.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_folder),
+        "data_folder_out": str(_queue_folder),
+        "control_folder": str(_queue_folder / "control"),
+    }
+else:
+    # A job a worker took but did not finish (killed, machine lost) goes back to the queue after this long.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    }
+# What a job did is kept in the database by the job itself, not in a result backend.
+CELERY_TASK_IGNORE_RESULT = True
+# A job is acknowledged once it has finished: a worker killed half-way leaves it to be run again, and each
+# job runs in one transaction, so nothing of a half-done run remains.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Named queues, so that an office can give imports (or messages) workers of their own.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+JOB_QUEUES = ["default", "imports", "exports", "messages"]
+CELERY_TASK_QUEUES = [Queue(name) for name in JOB_QUEUES]  # a worker started without -Q serves them all
+CELERY_TASK_ROUTES = {
+    "*.import_*": {"queue": "imports"},
+    "*.export_*": {"queue": "exports"},
+    "*.send_*": {"queue": "messages"},
+}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Periodic work (celery beat): changed here and deployed, like the rest of the settings.
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-personal-data": {
+        "task": "audit.purge_personal_data",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

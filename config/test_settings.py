@@ -12,3 +12,8 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 WHITENOISE_AUTOREFRESH = True  # serve from the finders: tests do not run collectstatic
 # Each test run keeps its own rate-limit counters (the default file cache is shared by the machine).
 CACHES = {"default": env.cache("TEST_CACHE_URL", default="locmemcache://")}  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file rather than memory: the background-job tests' worker process opens the same test database.
+    _test_db = BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3"  # noqa: F405
+    _test_db.parent.mkdir(exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}  # noqa: F405

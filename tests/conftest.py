@@ -12,6 +12,8 @@ from django.contrib.auth.models import Group, User
 from communities.models import Community, District, StaffProfile, Subdistrict
 from registers.roles import COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS, SUBDISTRICT_STAFF, SUPERVISORS
 
+pytest_plugins = ["tests.jobs"]  # job_worker: a real Celery worker for the background-job tests
+
 
 def pytest_collection_modifyitems(config, items):
     from django.db import connection

@@ -7,8 +7,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ImportForm
 
+from .limits import LimitExceeded, check_csv, check_xlsx
+
 # Spreadsheet programs in China often save CSV in GB18030/GBK ("ANSI") rather than UTF-8.
 TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+NOT_XLSX = _(
+    "This file is not an XLSX spreadsheet. Save it from Excel, WPS or LibreOffice as "
+    "“Excel workbook (.xlsx)”, or choose the format that matches the file."
+)
 
 
 def _decodes(data: bytes) -> str | None:
@@ -61,14 +67,21 @@ class LimitedImportForm(ImportForm):
         looks_like_zip = data[:4] == b"PK\x03\x04"
         if file_format.is_binary():
             if not looks_like_zip or not zipfile.is_zipfile(upload):
-                self.add_error(
-                    "import_file",
-                    _(
-                        "This file is not an XLSX spreadsheet. Save it from Excel, WPS or LibreOffice as "
-                        "“Excel workbook (.xlsx)”, or choose the format that matches the file."
-                    ),
-                )
+                self.add_error("import_file", NOT_XLSX)
+            else:
+                upload.seek(0)
+                try:
+                    check_xlsx(upload)
+                except LimitExceeded as error:
+                    self.add_error("import_file", str(error))
+                except zipfile.BadZipFile:
+                    self.add_error("import_file", NOT_XLSX)
             upload.seek(0)
+            return cleaned
+        try:
+            check_csv(data)
+        except LimitExceeded as error:
+            self.add_error("import_file", str(error))
             return cleaned
         encoding = None if looks_like_zip else _decodes(data)
         if encoding is None:

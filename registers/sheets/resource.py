@@ -279,6 +279,8 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
             del dataset[-1]
         try:
             self.check_columns(dataset)
+            if not any(any(cell_text(value) for value in row) for row in dataset):
+                raise ImportFileError(gettext("The file has its header row but no records under it."))
         except ImportFileError as error:
             result = self.get_result_class()()
             result.total_rows = len(dataset)

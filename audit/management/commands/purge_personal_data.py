@@ -9,7 +9,8 @@ from audit.personal_data import purge_expired
 class Command(BaseCommand):
     help = (
         "Anonymise contact names, phones and notes of bookings, visit records and home visits older than "
-        "PERSONAL_DATA_RETENTION_DAYS; the rows stay so every count is unchanged. Run it daily (cron)."
+        "PERSONAL_DATA_RETENTION_DAYS; the rows stay so every count is unchanged. Celery beat runs it daily "
+        "(CELERY_BEAT_SCHEDULE); this command runs it by hand."
     )
 
     def handle(self, *args, **options):
