@@ -46,7 +46,7 @@ class VenueResource(ScopedModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
-        stored = Venue.objects.filter(pk=instance.pk).values_list("capacity", flat=True).first()
+        stored = self.stored_columns(instance).get("capacity")
         instance.capacity_changed = stored is not None and stored != instance.capacity
 
     def after_save_instance(self, instance, row, **kwargs):

@@ -107,6 +107,10 @@ class RecordLookups:
             self._stored[record.pk] = self._columns(record)
         return self._by_pk[record.pk]
 
+    def stored_columns(self, record) -> dict:
+        """{column: value} of ``record`` as the database held it when this import read it ({} for a new one)."""
+        return self._stored.get(record.pk, {}) if record.pk is not None else {}
+
     @staticmethod
     def _columns(record):
         return {field.attname: getattr(record, field.attname) for field in record._meta.concrete_fields}
