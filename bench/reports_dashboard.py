@@ -140,7 +140,7 @@ def dashboard(district, client):
 def direct_xlsx(unit, start, end):
     """The floor: the same rows read with a plain server-side cursor, written with XlsxWriter directly."""
     sql, params = (
-        exports.Activity.objects.filter(exports.in_unit(unit))
+        exports.Activity.objects.for_unit(unit)
         .between(start, end)
         .order_by("start", "pk")
         .values_list(*(path for path, _key, _kind in exports.ROW_FIELDS))

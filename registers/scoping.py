@@ -108,6 +108,11 @@ def scope_path(model, level: str, via: str = "") -> str:
     return _join(via, model.scope_paths[level])
 
 
+def subunit_group(model, unit) -> str:
+    """The lookup to group ``model``'s records inside ``unit`` by its sub-units (a community is its own)."""
+    return scope_path(model, units.next_level(units.level_of(unit)))
+
+
 def _follow(instance, path: str):
     value = instance
     for part in path.split("__"):

@@ -20,11 +20,10 @@ from communities.models import (
     Person,
     Subdistrict,
 )
-from registers.units import COMMUNITY, DISTRICT, SUBDISTRICT, level_of
+from registers.scoping import subunit_group
+from registers.units import DISTRICT, SUBDISTRICT, level_of
 from venues.models import Docent, Venue, VisitRecord
 from volunteers.models import VolunteerTeam
-
-from .units import NEXT_LEVEL, in_unit, path_to, subunit_path
 
 SOCIAL_KINDS = (PartnerOrganization.Kind.SOCIAL_ORGANIZATION, PartnerOrganization.Kind.SOCIAL_WORK_AGENCY)
 
@@ -35,17 +34,13 @@ SOCIAL_KINDS = (PartnerOrganization.Kind.SOCIAL_ORGANIZATION, PartnerOrganizatio
 def profile(unit):
     """Area, population, communities by kind, grids and courtyards, for the unit and by sub-unit (4 queries)."""
     level = level_of(unit)
-    sub = path_to(NEXT_LEVEL[level], "")
+    sub = subunit_group(Community, unit)
     per_sub: dict = {}
-    for row in (
-        Community.objects.filter(in_unit(unit, "")).values(sub, "kind").annotate(n=Count("pk")).order_by()
-    ):
+    for row in Community.objects.for_unit(unit).values(sub, "kind").annotate(n=Count("pk")).order_by():
         per_sub.setdefault(row[sub], {}).setdefault("kinds", {})[row["kind"]] = row["n"]
-    for model, prefix, key in ((Grid, "community", "grids"), (Courtyard, "grid__community", "courtyards")):
-        group = subunit_path(unit, prefix)
-        for row in (
-            model.objects.filter(in_unit(unit, prefix)).values(group).annotate(n=Count("pk")).order_by()
-        ):
+    for model, key in ((Grid, "grids"), (Courtyard, "courtyards")):
+        group = subunit_group(model, unit)
+        for row in model.objects.for_unit(unit).values(group).annotate(n=Count("pk")).order_by():
             per_sub.setdefault(row[group], {})[key] = row["n"]
     if level == DISTRICT:
         area = Subdistrict.objects.filter(district=unit).aggregate(
@@ -60,15 +55,10 @@ def profile(unit):
 
 def party_organizations(unit, end):
     """Party organisations by kind and by sub-unit; those serving a community counted apart (1 query)."""
-    level = level_of(unit)
-    where = {
-        DISTRICT: Q(subdistrict__district_id=unit.pk),
-        SUBDISTRICT: Q(subdistrict_id=unit.pk),
-        COMMUNITY: Q(community_id=unit.pk),
-    }[level]
-    group = {DISTRICT: "subdistrict_id", SUBDISTRICT: "community_id", COMMUNITY: "community_id"}[level]
+    group = subunit_group(PartyOrganization, unit)
     rows = (
-        PartyOrganization.objects.filter(where, Q(founded_on__isnull=True) | Q(founded_on__lte=end))
+        PartyOrganization.objects.for_unit(unit)
+        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=end))
         .values(group, "kind")
         .annotate(n=Count("pk"), in_community=Count("pk", filter=Q(community__isnull=False)))
         .order_by()
@@ -88,7 +78,7 @@ def partners(unit, end):
 
     A partner of several communities counts once in the unit (distinct), and once in each sub-unit.
     """
-    partnerships = Partnership.objects.filter(in_unit(unit), signed_on__lte=end)
+    partnerships = Partnership.objects.for_unit(unit).filter(signed_on__lte=end)
     figures = {
         "partners": Count("partner", distinct=True),
         "co_building": Count("partner", distinct=True, filter=Q(partner__has_party_organization=True)),
@@ -102,7 +92,7 @@ def partners(unit, end):
         row["partner__kind"]: row
         for row in partnerships.values("partner__kind").annotate(**figures).order_by()
     }
-    group = subunit_path(unit)
+    group = subunit_group(Partnership, unit)
     by_sub = {row[group]: row for row in partnerships.values(group).annotate(**figures).order_by()}
     return by_kind, by_sub
 
@@ -132,7 +122,7 @@ def committee(unit, start, end):
     Members are people (someone holding two roles, 交叉任职, counts once); the role breakdown counts roles.
     Ages are whole years on the election date, averaged over the people.
     """
-    elected = CommitteeMember.objects.filter(in_unit(unit), elected_on__gte=start, elected_on__lte=end)
+    elected = CommitteeMember.objects.for_unit(unit).filter(elected_on__gte=start, elected_on__lte=end)
     term = elected.aggregate(term=Max("term"))["term"]
     if term is None:
         return None, {}, {"people": 0, "with_age": 0, "age_total": 0, "college": 0}, {}
@@ -146,7 +136,7 @@ def committee(unit, start, end):
     # The person's community is the committee's (CommitteeMember.clean), so grouping people by sub-unit
     # reads the person's community path.
     people = Person.objects.filter(pk__in=members.values("person"))
-    group = subunit_path(unit)
+    group = subunit_group(Person, unit)
     by_sub = {
         row[group]: row
         for row in people.values(group)
@@ -185,7 +175,7 @@ def activity_extras(unit, start, end):
     venue (3 queries; activities.stats has the totals, kinds and programmes). Activities and participants
     by sub-unit and month come from these same grouped queries rather than from activities.stats'
     activities_by_subunit / activities_by_month, which would cost two more queries for the same numbers."""
-    log = Activity.objects.filter(in_unit(unit)).between(start, end).order_by()
+    log = Activity.objects.for_unit(unit).between(start, end).order_by()
     lecture = Q(type__kind=ActivityType.Kind.LECTURE)
     figures = {
         "activity_count": Count("pk"),
@@ -195,7 +185,7 @@ def activity_extras(unit, start, end):
         "partner_activities": Count("pk", filter=Q(partner__isnull=False)),
         "volunteer_service": Count("pk", filter=Q(type__kind=ActivityType.Kind.VOLUNTEER_SERVICE)),
     }
-    group = subunit_path(unit)
+    group = subunit_group(Activity, unit)
     by_sub = {row[group]: row for row in log.values(group).annotate(**figures)}
     by_month = {}
     for row in log.annotate(month=TruncMonth("start")).values("month").annotate(**figures):
@@ -213,14 +203,15 @@ def activity_extras(unit, start, end):
 def venue_list(unit, start, end):
     """The unit's venues with their sections and receptions in the period (2 queries)."""
     venues = list(
-        Venue.objects.filter(in_unit(unit))
+        Venue.objects.for_unit(unit)
         .annotate(section_count=Count("sections"))
         .values("pk", "name", "kind", "community__name", "floor", "area_m2", "opened_on", "section_count")
         .order_by("community__name", "name")
     )
     receptions = {
         row["venue"]: row
-        for row in VisitRecord.objects.filter(in_unit(unit), visited_on__gte=start, visited_on__lte=end)
+        for row in VisitRecord.objects.for_unit(unit)
+        .filter(visited_on__gte=start, visited_on__lte=end)
         .values("venue")
         .annotate(receptions=Count("pk"), visitors=Coalesce(Sum("visitors"), 0))
         .order_by()
@@ -231,7 +222,8 @@ def venue_list(unit, start, end):
 def receptions_by_kind(unit, start, end):
     return {
         row["venue__kind"]: row
-        for row in VisitRecord.objects.filter(in_unit(unit), visited_on__gte=start, visited_on__lte=end)
+        for row in VisitRecord.objects.for_unit(unit)
+        .filter(visited_on__gte=start, visited_on__lte=end)
         .values("venue__kind")
         .annotate(receptions=Count("pk"), visitors=Coalesce(Sum("visitors"), 0))
         .order_by()
@@ -240,10 +232,11 @@ def receptions_by_kind(unit, start, end):
 
 def lecturers(unit):
     """The lecturer pool and the docents, standing figures (2 queries)."""
-    group = subunit_path(unit)
+    group = subunit_group(Lecturer, unit)
     pool = {
         row[group]: row
-        for row in Lecturer.objects.filter(in_unit(unit), active=True)
+        for row in Lecturer.objects.for_unit(unit)
+        .filter(active=True)
         .values(group)
         .annotate(
             lecturers=Count("pk"),
@@ -251,8 +244,10 @@ def lecturers(unit):
         )
         .order_by()
     }
-    docents = Docent.objects.filter(in_unit(unit), active=True).aggregate(
-        docents=Count("pk"), volunteer_docents=Count("pk", filter=Q(is_volunteer=True))
+    docents = (
+        Docent.objects.for_unit(unit)
+        .filter(active=True)
+        .aggregate(docents=Count("pk"), volunteer_docents=Count("pk", filter=Q(is_volunteer=True)))
     )
     return pool, docents
 
@@ -260,7 +255,7 @@ def lecturers(unit):
 def teams(unit, end):
     """The unit's volunteer teams with their members at the period's end (1 query)."""
     return list(
-        VolunteerTeam.objects.filter(in_unit(unit))
+        VolunteerTeam.objects.for_unit(unit)
         .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=end))
         .annotate(
             member_count=Count(

@@ -15,19 +15,13 @@ import datetime
 
 from django.utils.translation import pgettext_lazy
 
+from registers.periods import months
+from registers.units import next_level
+
 from .figures import FIGURES, LEVEL_NAMES
 from .gather import Data, gather
 from .listings import LISTINGS
 from .tables import DEC, TEXT, Column, Dashboard, Table
-from .units import NEXT_LEVEL
-
-
-def _months(start, end):
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
 
 
 def totals_table(d: Data, totals: dict) -> Table:
@@ -53,11 +47,11 @@ def breakdown_table(d: Data) -> Table:
     rows = []
     for sub in d.subunits:
         ids = d.sub_ids(sub)
-        row = {"_key": f"{NEXT_LEVEL[d.level]}:{sub.pk}", "unit": str(sub)}
+        row = {"_key": f"{next_level(d.level)}:{sub.pk}", "unit": str(sub)}
         row.update({figure.key: figure.per_sub(d, sub.pk) for figure in figures})
         row["_links"] = {figure.key: figure.link(d, ids) for figure in figures if figure.link_per_sub}
         rows.append(row)
-    columns = [Column("unit", LEVEL_NAMES[NEXT_LEVEL[d.level]], TEXT)]
+    columns = [Column("unit", LEVEL_NAMES[next_level(d.level)], TEXT)]
     columns += [Column(f.key, f.label, f.kind) for f in figures if d.level in f.breakdown_levels]
     return Table("breakdown", pgettext_lazy("report", "by sub-unit"), columns, rows)
 
@@ -65,7 +59,7 @@ def breakdown_table(d: Data) -> Table:
 def months_table(d: Data) -> Table:
     figures = [f for f in FIGURES if f.per_month]
     rows = []
-    for month in _months(d.start, d.end):
+    for month in months(d.start, d.end):
         row = {"_key": month.strftime("%Y-%m"), "month": month.strftime("%Y-%m")}
         row.update({figure.key: figure.per_month(d, month) for figure in figures})
         rows.append(row)

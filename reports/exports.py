@@ -23,9 +23,9 @@ from django.utils.translation import pgettext
 
 from activities.models import Activity
 from registers.sheets import escape_formula
+from registers.units import unit_key
 
 from .tables import DATE, DEC, INT, PCT, TEXT, Column, Table
-from .units import in_unit, unit_key
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS_TABLE = "activities"
@@ -177,7 +177,7 @@ def activity_row_columns() -> list[Column]:
 def activity_rows(unit, start, end, chunk_size: int = 5000):
     """The activity rows of the unit and period as tuples, read with a server-side cursor (1 query)."""
     return (
-        Activity.objects.filter(in_unit(unit))
+        Activity.objects.for_unit(unit)
         .between(start, end)
         .order_by("start", "pk")
         .values_list(*(path for path, _key, _kind in ROW_FIELDS))

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .units import UnitError, parse_unit, unit_key
+from registers.periods import month_bounds, quarter_bounds
+from registers.units import UnitError, parse_unit, unit_key
 
 EARLIEST = datetime.date(1949, 10, 1)
 DATE_HELP = _("Enter the date as YYYY-MM-DD, for example 2018-12-31.")
@@ -38,17 +39,6 @@ def _date(value: str, field: str) -> datetime.date:
             code="too_early",
         )
     return day
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
-    first = datetime.date(year, 3 * quarter - 2, 1)
-    last = (first + datetime.timedelta(days=93)).replace(day=1) - datetime.timedelta(days=1)
-    return first, last
-
-
-def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
-    first = datetime.date(year, month, 1)
-    return first, (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
 
 
 class ReportFilterForm(forms.Form):
@@ -123,7 +113,7 @@ class ReportFilterForm(forms.Form):
                 raise forms.ValidationError(
                     _("“%(value)s” is not a month such as 2018-05."), params={"value": month}
                 )
-            first, last = month_bounds(int(match[1]), int(match[2]))
+            first, last = month_bounds(datetime.date(int(match[1]), int(match[2]), 1))
             _date(first.isoformat(), pgettext_lazy("report filter", "month"))
             return first, last
         if data.get("since"):

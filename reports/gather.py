@@ -12,14 +12,14 @@ from django.db.models import Count
 from activities import stats as activity_stats
 from activities.models import Programme
 from communities.models import Community
-from registers.units import COMMUNITY, DISTRICT, SUBDISTRICT, level_of
+from registers.scoping import subunit_group
+from registers.units import COMMUNITY, DISTRICT, SUBDISTRICT, level_of, subunits
 from venues import stats as venue_stats
 from venues.models import Venue
 from volunteers import stats as volunteer_stats
 
 from . import aggregates
 from .links import Links
-from .units import in_unit, subunit_path, subunits
 
 
 @dataclass
@@ -78,9 +78,7 @@ class Data:
 
 
 def _links(unit, start, end, level, subs):
-    pairs = list(
-        Community.objects.filter(in_unit(unit, "")).values_list("pk", "subdistrict_id").order_by("pk")
-    )
+    pairs = list(Community.objects.for_unit(unit).values_list("pk", "subdistrict_id").order_by("pk"))
     communities_of_sub: dict = {}
     for pk, sub_id in pairs:
         communities_of_sub.setdefault(sub_id, []).append(pk)
@@ -101,8 +99,8 @@ def _sub_programmes(programmes) -> dict:
 
 
 def _venues_per_sub(unit) -> dict:
-    group = subunit_path(unit)
-    rows = Venue.objects.filter(in_unit(unit)).values(group).annotate(n=Count("pk")).order_by()
+    group = subunit_group(Venue, unit)
+    rows = Venue.objects.for_unit(unit).values(group).annotate(n=Count("pk")).order_by()
     return {row[group]: row["n"] for row in rows}
 
 

@@ -7,11 +7,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from registers.periods import month_bounds, quarter_bounds
+from registers.units import home_unit, unit_choices, unit_key
+
 from . import exports
 from .bulletin import bulletin
 from .dashboard import build
-from .forms import ReportFilterForm, month_bounds, quarter_bounds
-from .units import all_units_choices, home_unit, unit_key, units_within
+from .forms import ReportFilterForm
 
 FORMATS = ("html", "xlsx", "csv")
 
@@ -27,8 +29,9 @@ def dashboard(request):
         return _refuse(
             request, _("Your account is not assigned to a unit, so there is nothing to report."), 403
         )
-    choices = all_units_choices() if request.user.is_superuser else units_within(home)
-    form = ReportFilterForm(request.GET, user=request.user, home=home, unit_choices=choices)
+    form = ReportFilterForm(
+        request.GET, user=request.user, home=home, unit_choices=unit_choices(request.user)
+    )
     output = request.GET.get("format", "html")
     if output not in FORMATS:
         form.is_valid()
@@ -101,7 +104,7 @@ def _presets(today, unit):
     """Quick periods: this month, this quarter, this year, last year, since the start of last year."""
     quarter = (today.month - 1) // 3 + 1
     periods = [
-        (_("this month"), month_bounds(today.year, today.month)),
+        (_("this month"), month_bounds(today)),
         (_("this quarter"), quarter_bounds(today.year, quarter)),
         (_("this year"), (today.replace(month=1, day=1), today.replace(month=12, day=31))),
         (

@@ -4,10 +4,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registers.admin import ScopedAdmin, ScopedInline
+from registers.periods import month_bounds
 from registers.personal_data import can_see_sensitive
 
 from .forms import CareRecipientAdminForm, HomeVisitAdminForm
-from .models import CareRecipient, HomeVisit, Membership, VolunteerTeam, month_bounds
+from .models import CareRecipient, HomeVisit, Membership, VolunteerTeam
 from .resources import CareRecipientResource, HomeVisitResource, VolunteerTeamResource
 
 

@@ -2,8 +2,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registers.units import split_unit_key, unit_of, visible_unit
-
 from .models import CareRecipient, HomeVisit
 
 
@@ -69,15 +67,6 @@ class CareRecipientAdminForm(forms.ModelForm):
                     % {"team": team, "names": "、".join(person.name for person in outsiders)},
                 )
         return cleaned
-
-
-def parse_unit(value: str, user):
-    """``community:12`` → that unit, when the account may see it; the account's own unit when empty.
-    A unit outside the account's unit and one that does not exist both give None (the view answers 404)."""
-    if not value:
-        return unit_of(user)
-    key = split_unit_key(value)
-    return visible_unit(user, *key) if key is not None else None
 
 
 class MonthField(forms.DateField):

@@ -4,7 +4,6 @@ Figures always say which person-times they are: a visit is one "person-time serv
 volunteer who went on a visit is one "volunteer person-time" (志愿者参与人次).
 """
 
-import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -14,15 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, PartyOrganization, Person
+from registers.periods import month_bounds
 from registers.personal_data import HIDDEN, PersonalField
 from registers.scoping import ScopedQuerySet, community_scoped
 from registers.validators import validate_not_future
-
-
-def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The first and last day of the month that ``month`` falls in."""
-    first = month.replace(day=1)
-    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
 class DaysBetween(Func):

@@ -18,14 +18,11 @@ import datetime
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from communities.models import Community, Subdistrict
-from registers.scoping import community_scoped
-from registers.units import COMMUNITY, DISTRICT, SUBDISTRICT, level_of
+from registers.periods import months
+from registers.scoping import scope_path, scope_q
+from registers.units import level_of, next_level, subunits
 
 from .models import CareRecipient, HomeVisit, Membership, VolunteerTeam
-
-# Records of this app all belong to a community through a field named "community".
-_PATHS = community_scoped("community")
 
 VisitVolunteer = HomeVisit.volunteers.through
 
@@ -36,34 +33,30 @@ PARTICIPATION_KEYS = ("volunteer_person_times", "volunteers", "party_member_volu
 TOTAL_KEYS = TEAM_KEYS + MEMBER_KEYS + VISIT_KEYS + PARTICIPATION_KEYS
 
 
-def _in_unit(unit, prefix: str = "") -> Q:
-    return Q(**{prefix + _PATHS[level_of(unit)]: unit})
-
-
 def _hours(minutes) -> float:
     return round((minutes or 0) / 60, 1)
 
 
 def _teams(unit, end):
-    return VolunteerTeam.objects.filter(_in_unit(unit)).filter(
-        Q(founded_on__isnull=True) | Q(founded_on__lte=end)
-    )
+    return VolunteerTeam.objects.for_unit(unit).filter(Q(founded_on__isnull=True) | Q(founded_on__lte=end))
 
 
 def _memberships(unit, end):
-    return Membership.objects.filter(_in_unit(unit, "team__")).filter(
+    return Membership.objects.for_unit(unit).filter(
         Q(joined_on__isnull=True) | Q(joined_on__lte=end),
         Q(team__founded_on__isnull=True) | Q(team__founded_on__lte=end),
     )
 
 
 def _visits(unit, start, end):
-    return HomeVisit.objects.filter(_in_unit(unit), visited_on__gte=start, visited_on__lte=end)
+    return HomeVisit.objects.for_unit(unit).filter(visited_on__gte=start, visited_on__lte=end)
 
 
 def _participations(unit, start, end):
     return VisitVolunteer.objects.filter(
-        _in_unit(unit, "homevisit__"), homevisit__visited_on__gte=start, homevisit__visited_on__lte=end
+        scope_q(HomeVisit, unit, via="homevisit"),
+        homevisit__visited_on__gte=start,
+        homevisit__visited_on__lte=end,
     )
 
 
@@ -112,46 +105,27 @@ def volunteer_totals(unit, start: datetime.date, end: datetime.date) -> dict:
     return _finish(row)
 
 
-def subunits(unit):
-    """The units one level below ``unit`` (a community has none: its breakdown is itself)."""
-    level = level_of(unit)
-    if level == DISTRICT:
-        return Subdistrict.objects.filter(district=unit).order_by("name")
-    if level == SUBDISTRICT:
-        return Community.objects.filter(subdistrict=unit).order_by("name")
-    return Community.objects.filter(pk=unit.pk)
-
-
-def _subunit_level(unit) -> str:
-    return {DISTRICT: SUBDISTRICT, SUBDISTRICT: COMMUNITY, COMMUNITY: COMMUNITY}[level_of(unit)]
-
-
 def volunteer_totals_by_subunit(unit, start: datetime.date, end: datetime.date) -> list[dict]:
     """One row per subdistrict of a district, per community of a subdistrict, or the community itself.
 
     Each row is ``{"unit": <Subdistrict or Community>, **volunteer_totals keys}``, every sub-unit present
     (zeros where nothing happened), ordered by name. 5 queries.
     """
-    group = _PATHS[_subunit_level(unit)]
+    below = next_level(level_of(unit))
     rows: dict[int, dict] = {}
-    for queryset, prefix, aggregates in (
-        (_teams(unit, end), "", _TEAM_AGGREGATES),
-        (_memberships(unit, end), "team__", _MEMBER_AGGREGATES),
-        (_visits(unit, start, end), "", _VISIT_AGGREGATES),
-        (_participations(unit, start, end), "homevisit__", _PARTICIPATION_AGGREGATES),
+    for queryset, key, aggregates in (
+        (_teams(unit, end), scope_path(VolunteerTeam, below), _TEAM_AGGREGATES),
+        (_memberships(unit, end), scope_path(Membership, below), _MEMBER_AGGREGATES),
+        (_visits(unit, start, end), scope_path(HomeVisit, below), _VISIT_AGGREGATES),
+        (
+            _participations(unit, start, end),
+            scope_path(HomeVisit, below, via="homevisit"),
+            _PARTICIPATION_AGGREGATES,
+        ),
     ):
-        key = prefix + group
         for row in queryset.values(key).annotate(**aggregates).order_by():
             rows.setdefault(row[key], {}).update(row)
     return [{"unit": sub, **_finish(rows.get(sub.pk, {}))} for sub in subunits(unit)]
-
-
-def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
 
 
 def volunteer_totals_by_month(unit, start: datetime.date, end: datetime.date) -> list[dict]:
@@ -173,7 +147,7 @@ def volunteer_totals_by_month(unit, start: datetime.date, end: datetime.date) ->
                 month = month.date()
             rows.setdefault(month, {}).update(row)
     result = []
-    for month in _months(start, end):
+    for month in months(start, end):
         finished = _finish(rows.get(month, {}))
         result.append({"month": month, **{k: finished[k] for k in VISIT_KEYS + PARTICIPATION_KEYS}})
     return result

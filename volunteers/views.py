@@ -11,50 +11,27 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.models import Community, District, Subdistrict
+from registers.periods import month_bounds
 from registers.personal_data import can_see_sensitive, record_shown
 from registers.phones import mask_phone
 from registers.sheets import escape_formula
-from registers.units import level_of, unit_key, unit_of
+from registers.units import UnitError, home_unit, parse_unit, unit_choices, unit_key
 
 from . import stats
-from .forms import DueListForm, PeriodForm, parse_unit
-from .models import month_bounds
+from .forms import DueListForm, PeriodForm
 
 DUE_PAGE_SIZE = 500
 RECORDS_PAGE_SIZE = 200
 
 
-def unit_choices(user) -> list[tuple[str, str]]:
-    """The units an account may pick on these pages: its own and those below it (3 queries at most)."""
-    own = unit_of(user)
-    if user.is_superuser and own is None:
-        districts, subdistricts = District.objects.all(), Subdistrict.objects.select_related("district")
-        communities = Community.objects.select_related("subdistrict")
-    elif own is None:
-        return []
-    elif level_of(own) == "district":
-        districts = [own]
-        subdistricts = Subdistrict.objects.filter(district=own)
-        communities = Community.objects.filter(subdistrict__district=own).select_related("subdistrict")
-    elif level_of(own) == "subdistrict":
-        districts, subdistricts = [], [own]
-        communities = Community.objects.filter(subdistrict=own).select_related("subdistrict")
-    else:
-        districts, subdistricts, communities = [], [], [own]
-    choices = [(unit_key(d), str(d)) for d in districts]
-    choices += [(unit_key(s), str(s)) for s in subdistricts]
-    choices += [(unit_key(c), f"{c.subdistrict} · {c}" if len(choices) else str(c)) for c in communities]
-    return choices
-
-
 def _unit_or_404(request, value):
-    unit = parse_unit(value, request.user)
-    if unit is None and not value and request.user.is_superuser:
-        # A superuser has no unit of their own: start from the first district.
-        unit = District.objects.order_by("name").first()
+    """The unit a page is about: the account's own when none is named. Another unit's and one that does
+    not exist look the same (404)."""
+    try:
+        unit = parse_unit(value, request.user) if value else home_unit(request.user)
+    except UnitError:
+        unit = None
     if unit is None:
-        # Another unit's page and a unit that does not exist look the same.
         raise Http404
     return unit
 
