@@ -142,7 +142,7 @@ def gather(unit, start: datetime.date, end: datetime.date) -> Data:
         committee_by_sub=committee_by_sub,
         volunteers=volunteer_stats.volunteer_totals(unit, start, end),
         volunteers_by_sub={
-            row["unit"].pk: row for row in volunteer_stats.volunteer_totals_by_subunit(unit, start, end)
+            row["id"]: row for row in volunteer_stats.volunteer_totals_by_subunit(unit, start, end)
         },
         volunteers_by_month={
             row["month"]: row for row in volunteer_stats.volunteer_totals_by_month(unit, start, end)

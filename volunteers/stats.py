@@ -108,7 +108,8 @@ def volunteer_totals(unit, start: datetime.date, end: datetime.date) -> dict:
 def volunteer_totals_by_subunit(unit, start: datetime.date, end: datetime.date) -> list[dict]:
     """One row per subdistrict of a district, per community of a subdistrict, or the community itself.
 
-    Each row is ``{"unit": <Subdistrict or Community>, **volunteer_totals keys}``, every sub-unit present
+    Each row is ``{"id", "name", **volunteer_totals keys}`` (the shape of every stats module's sub-unit rows),
+    every sub-unit present
     (zeros where nothing happened), ordered by name. 5 queries.
     """
     below = next_level(level_of(unit))
@@ -125,7 +126,7 @@ def volunteer_totals_by_subunit(unit, start: datetime.date, end: datetime.date) 
     ):
         for row in queryset.values(key).annotate(**aggregates).order_by():
             rows.setdefault(row[key], {}).update(row)
-    return [{"unit": sub, **_finish(rows.get(sub.pk, {}))} for sub in subunits(unit)]
+    return [{"id": sub.pk, "name": sub.name, **_finish(rows.get(sub.pk, {}))} for sub in subunits(unit)]
 
 
 def volunteer_totals_by_month(unit, start: datetime.date, end: datetime.date) -> list[dict]:

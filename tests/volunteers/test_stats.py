@@ -76,7 +76,7 @@ def test_the_period_bounds_are_included(community, figures):
 
 def test_breakdown_by_community(subdistrict, community, other_community, figures):
     rows = stats.volunteer_totals_by_subunit(subdistrict, *YEAR)
-    by_name = {row["unit"].name: row for row in rows}
+    by_name = {row["name"]: row for row in rows}
     assert set(by_name) == {"环西社区", "金业路社区"}
     assert by_name["环西社区"]["visits"] == 2 and by_name["环西社区"]["volunteer_person_times"] == 3
     assert by_name["金业路社区"]["visits"] == 1 and by_name["金业路社区"]["members"] == 1
@@ -85,7 +85,9 @@ def test_breakdown_by_community(subdistrict, community, other_community, figures
 
 def test_breakdown_by_subdistrict_lists_every_subdistrict(district, subdistrict, figures):
     rows = stats.volunteer_totals_by_subunit(district, *YEAR)
-    assert [(row["unit"], row["visits"]) for row in rows] == [(subdistrict, 3)]
+    assert [(row["id"], row["name"], row["visits"]) for row in rows] == [
+        (subdistrict.pk, subdistrict.name, 3)
+    ]
 
 
 def test_breakdown_by_month_has_every_month(subdistrict, figures):
