@@ -13,8 +13,6 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Cast
-from django.db.models.signals import pre_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -299,7 +297,7 @@ def erase_person(person, *, by) -> dict[str, int]:
     row (counts). Returns how many records of each kind were left outside the unit (their staff's to erase).
 
     The person's row stays locked until the erasure is committed, and it is read again under the lock: a
-    save from a form opened before (audit.personal_data.keep_erased) waits, then finds the person erased.
+    save from a form opened before (Person.keep_erased) waits, then finds the person erased.
     The history keeps who changed what and when, without the erased values: the person's own entries lose
     the erased fields, and the entries of every record about them, or about a record named after them, lose
     the person's name wherever it stands as a whole name (王芳, "王芳 · 2018-05-01"; never 王芳华).
@@ -477,30 +475,6 @@ def replace_name(value, name: str):
     if isinstance(value, dict):
         return {key: replace_name(item, name) for key, item in value.items()}
     return value
-
-
-# ---- a form opened before the erasure ---------------------------------------------------------------
-
-
-@receiver(pre_save, sender="communities.Person", dispatch_uid="audit.keep_erased")
-def keep_erased(sender, instance, raw=False, using=None, **kwargs):
-    """An erased person stays erased: a save from an admin form opened before the erasure, or an import of a
-    file exported before it, would write the old name and phone back; the erased fields keep 已删除 instead
-    (the other fields are saved). The row is read under a lock, so a save racing the erasure waits for it.
-
-    (A signal, not the admin: every ``save()`` of a person must keep this, the admin's, an import's that
-    saves row by row, the shell's. Writes in bulk send no signal and must not write a person back.)
-    """
-    if raw or instance._state.adding or instance.pk is None:
-        return
-    if all(getattr(instance, field) == value for field, value in PERSON_ERASURE.items()):
-        return
-    rows = sender._default_manager.using(using).filter(pk=instance.pk).values_list("name", flat=True)
-    if not transaction.get_connection(using).get_autocommit():
-        rows = rows.select_for_update()
-    if list(rows) == [ERASED]:
-        for field, value in PERSON_ERASURE.items():
-            setattr(instance, field, value)
 
 
 # ---- retention --------------------------------------------------------------------------------------

@@ -307,10 +307,37 @@ class Person(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        # In a transaction, always: the erasure guard (audit.personal_data.keep_erased) reads the stored row
-        # under a lock, which only holds inside one; a save racing an erasure then waits and finds it erased.
+        # In a transaction, always: keep_erased reads the stored row under a lock, which only holds inside
+        # one; a save racing an erasure then waits and finds it erased.
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):  # no savepoint: as save_base
+            if not self._state.adding:
+                Person.keep_erased([self], using=kwargs.get("using"))
             super().save(*args, **kwargs)
+
+    @classmethod
+    def keep_erased(cls, people, using=None) -> None:
+        """An erased person stays erased: a save from an admin form opened before the erasure, or an import of
+        a file exported before it, would write the old name and phone back; the erased fields keep 已删除
+        instead (the other fields are saved). Every save of a person calls it (the admin's, an import's, the
+        shell's), and so does a write of several at once (the people import's batches), which skips save().
+        The rows are read under a lock, so a write racing the erasure waits for it.
+        """
+        pending = {
+            person.pk: person
+            for person in people
+            if person.pk is not None and any(getattr(person, f) != v for f, v in PERSON_ERASURE.items())
+        }
+        if not pending:
+            return
+        # Every row is locked, not only those read as erased: a row the erasure holds is then waited for and
+        # read again once it commits (a WHERE on the name would pass over it unlocked).
+        stored = cls._default_manager.using(using).filter(pk__in=pending)
+        if transaction.get_connection(using).in_atomic_block:
+            stored = stored.select_for_update()
+        for pk, name in stored.values_list("pk", "name"):
+            if name == ERASED:
+                for field, value in PERSON_ERASURE.items():
+                    setattr(pending[pk], field, value)
 
     def clean(self):
         if self.party_branch_id and not self.is_party_member:

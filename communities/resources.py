@@ -2,19 +2,17 @@
 headers are in the user's language; a file without an id column updates the records named by ``natural_key``."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from registers.personal_data import ERASED, is_erased
+from registers.personal_data import is_erased
 from registers.phones import mask_phone
 from registers.sheets import ScopedForeignKeyWidget, ScopedModelResource
 from registers.units import level_of, unit_of
 
 from .models import (
-    PERSON_ERASURE,
     CommitteeMember,
     Community,
     Courtyard,
@@ -174,15 +172,9 @@ class PersonResource(ScopedModelResource):
         return aliases
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        # A person erased while this import ran (after its rows were read) stays erased: the batch's rows are
-        # locked and read again, and the erased ones keep 已删除 (a bulk UPDATE sends no signal to stop it).
-        pending = {person.pk: person for person in self.update_instances}
-        stored = Person.objects.filter(pk__in=pending, name=ERASED)
-        if transaction.get_connection().in_atomic_block:
-            stored = stored.select_for_update()
-        for pk in stored.values_list("pk", flat=True):
-            for field, value in PERSON_ERASURE.items():
-                setattr(pending[pk], field, value)
+        # A person erased while this import ran (after its rows were read) stays erased (a bulk UPDATE
+        # skips Person.save, which would keep it).
+        Person.keep_erased(self.update_instances)
         super().bulk_update(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
 
     def import_instance(self, instance, row, **kwargs):
