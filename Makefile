@@ -24,13 +24,8 @@ demo: venv
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py create_demo_staff
-	@# The background jobs' worker (with the schedule, -B) runs beside the web server and stops with it.
-	@mkdir -p var; \
-	DEBUG=1 $(VENV)/bin/celery -A config worker -B --pool=solo -l INFO -n demo@%h -s var/celerybeat-schedule \
-	  > var/worker.log 2>&1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	echo "后台任务进程已启动（日志：var/worker.log）"; \
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The web server and, beside it, the background jobs' worker with the schedule; Ctrl-C stops both.
+	DEBUG=1 $(PY) manage.py serve_demo 127.0.0.1:$(PORT)
 
 # With DATABASE_URL set, the suite runs against that database.
 test: venv
