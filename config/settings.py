@@ -111,7 +111,11 @@ else:
 CACHES = {
     "default": env.cache(
         "CACHE_URL", default=f"filecache://{Path(tempfile.gettempdir()) / 'community-services-cache'}"
-    )
+    ),
+    # Background jobs' progress, written by the workers and read by the web servers (registers.jobs).
+    "jobs": env.cache(
+        "JOBS_CACHE_URL", default=f"filecache://{Path(tempfile.gettempdir()) / 'community-services-jobs'}"
+    ),
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -151,6 +155,12 @@ IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 *
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
 IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# A sheet above either threshold is imported as a background job (registers.jobs) with a progress page.
+IMPORT_JOB_THRESHOLD_BYTES = env.int("IMPORT_JOB_THRESHOLD_BYTES", default=1024 * 1024)
+IMPORT_JOB_THRESHOLD_ROWS = env.int("IMPORT_JOB_THRESHOLD_ROWS", default=2000)
+# A running job whose progress has been silent this long lost its worker: its page marks it failed.
+IMPORT_JOB_STALE_SECONDS = env.int("IMPORT_JOB_STALE_SECONDS", default=600)
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))  # background jobs' uploaded files
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

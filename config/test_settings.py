@@ -11,7 +11,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True  # serve from the finders: tests do not run collectstatic
 # Each test run keeps its own rate-limit counters (the default file cache is shared by the machine).
-CACHES = {"default": env.cache("TEST_CACHE_URL", default="locmemcache://")}  # noqa: F405
+CACHES = {
+    "default": env.cache("TEST_CACHE_URL", default="locmemcache://"),  # noqa: F405
+    # Shared with the background-job tests' worker process (a file, not memory).
+    "jobs": env.cache("TEST_JOBS_CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'test-job-progress'}"),  # noqa: F405
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file rather than memory: the background-job tests' worker process opens the same test database.
     _test_db = BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3"  # noqa: F405

@@ -6,19 +6,23 @@ import logging
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.db import IntegrityError, models
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
+from . import jobs
 from .pagination import LargeTablePaginator
 from .personal_admin import PersonalDataAdminMixin
 from .personal_data import can_see_sensitive
 from .scoping import in_scope, is_scoped
 from .sheets.formats import CSV
 from .sheets.forms import LimitedImportForm
+from .sheets.limits import declared_rows
 from .units import unit_of
 
 logger = logging.getLogger(__name__)
@@ -213,6 +217,26 @@ class ScopedAdmin(PersonalDataAdminMixin, ScopedAdminMixin, ImportExportModelAdm
         return [(resource.get_display_name(), [f.column_name for f in resource.get_user_visible_fields()])]
 
     def import_action(self, request, **kwargs):
+        if (
+            request.method == "POST"
+            and request.FILES.get("import_file")
+            and self.has_import_permission(request)
+        ):
+            # A large sheet is checked and imported by a worker (registers.jobs): the upload answers at once.
+            form = self.create_import_form(request)
+            if form.is_valid():
+                upload, index = form.cleaned_data["import_file"], int(form.cleaned_data["format"])
+                file_format = self.get_import_formats()[index]()
+                if jobs.is_large(upload, file_format):
+                    job = jobs.start_import(
+                        model=self.model,
+                        user=request.user,
+                        upload=upload,
+                        format_index=index,
+                        rows=declared_rows(upload, file_format.is_binary()),
+                        language=translation.get_language(),
+                    )
+                    return HttpResponseRedirect(reverse("admin:registers_job_progress", args=[job.pk]))
         response = super().import_action(request, **kwargs)
         # The library leaves the list of expected columns empty when the file could not be read: show it,
         # it is what the user needs to fix the file.

@@ -10,4 +10,4 @@ class RegistersConfig(AppConfig):
     verbose_name = _("registers")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the personal-data checks)
+        from . import checks, job_admin  # noqa: F401  (the personal-data checks, the jobs' admin)

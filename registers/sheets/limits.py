@@ -62,3 +62,23 @@ def check_csv(data: bytes) -> None:
     """Refuse a CSV with more lines under its header than the row limit (a quoted line break counts too)."""
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     _too_many_rows(lines - 1)
+
+
+def declared_rows(upload, binary: bool) -> int | None:
+    """The rows under the header a file declares (an XLSX's dimension, a CSV's lines), None when unknown."""
+    upload.seek(0)
+    try:
+        if not binary:
+            data = upload.read()
+            return data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1
+        with zipfile.ZipFile(upload) as book:
+            sheets = sorted(n for n in book.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+            if not sheets:
+                return None
+            with book.open(sheets[0]) as sheet:
+                found = DIMENSION.search(sheet.read(HEAD_BYTES))
+            return int(found.group(1)) - 1 if found else None
+    except zipfile.BadZipFile:
+        return None
+    finally:
+        upload.seek(0)

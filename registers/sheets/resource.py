@@ -19,6 +19,8 @@ not looked up a second time by Django's ``full_clean``. A register that sets ``u
 anything is written, and a batch the database refuses is saved again row by row to name the rows at fault.
 """
 
+import time
+
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
     ValidationError,
@@ -46,6 +48,9 @@ from .widgets import (
     MaskedWidget,
     ScopedForeignKeyWidget,
 )
+
+# A background import writes its progress at most this often.
+PROGRESS_EVERY_SECONDS = 1.0
 
 
 class ScopedResult(Result):
@@ -91,6 +96,8 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        self.on_progress = None  # called with the rows read so far (registers.jobs)
+        self.rows_read, self._next_progress = 0, 0.0
         self._file_has_id = False
         self._saved_rows = {}  # pk -> (row number, row) of the rows saved by this import
         self._reset_lookups()
@@ -356,6 +363,7 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
             row_result.diff = ["" for _header in self.get_diff_headers()]
             return row_result
         row_result = super().import_row(row, instance_loader, **kwargs)
+        self._count_row()
         if row_result.errors:
             # An error the widgets and full_clean() did not foresee (e.g. the database refused the row):
             # the user gets a sentence, not an exception class.
@@ -365,6 +373,16 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
         if row_result.validation_error is not None:
             row_result.validation_error = self._with_column_names(row_result.validation_error)
         return row_result
+
+    def _count_row(self):
+        """Report the rows read to ``on_progress`` (a background job's progress), at most once a second."""
+        if self.on_progress is None:
+            return
+        self.rows_read += 1
+        now = time.monotonic()
+        if now >= self._next_progress:
+            self.on_progress(self.rows_read)
+            self._next_progress = now + PROGRESS_EVERY_SECONDS
 
     def _with_column_names(self, error: ValidationError) -> ValidationError:
         """Key a row's errors by the file's column headers instead of model attribute names."""

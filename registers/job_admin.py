@@ -1,0 +1,83 @@
+"""The background jobs in the admin: each account's own list, and a job's page (progress, the preview, the
+confirmation, the result). A job of another account and one that does not exist look the same (404)."""
+
+from django.contrib import admin, messages
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import jobs
+from .models import Job
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "register_name", "status", "total_rows", "created_at", "finished_at"]
+    list_filter = ["status"]
+    list_display_links = None
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("register"))
+    def register_name(self, job):
+        from django.apps import apps
+
+        return apps.get_model(job.register)._meta.verbose_name_plural
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/progress/", wrap(self.progress_view), name="registers_job_progress"),
+            path("<int:pk>/status/", wrap(self.status_view), name="registers_job_status"),
+            path("<int:pk>/confirm/", wrap(self.confirm_view), name="registers_job_confirm"),
+            *super().get_urls(),
+        ]
+
+    def _job(self, request, pk) -> Job:
+        if not self.has_view_permission(request):
+            raise Http404
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def progress_view(self, request, pk):
+        job = self._job(request, pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Importing %(file)s") % {"file": job.file_name},
+            "job": job,
+            "progress": jobs.progress(job),
+            "result": job.result,
+            "register_list": reverse(f"admin:{job.register.replace('.', '_')}_changelist"),
+        }
+        job.refresh_from_db()
+        context["job"] = job
+        return TemplateResponse(request, "admin/registers/job/progress.html", context)
+
+    def status_view(self, request, pk):
+        return JsonResponse(jobs.progress(self._job(request, pk)))
+
+    def confirm_view(self, request, pk):
+        job = self._job(request, pk)
+        if request.method == "POST" and not jobs.confirm(job):
+            messages.warning(request, _("This import is not waiting for a confirmation."))
+        return HttpResponseRedirect(reverse("admin:registers_job_progress", args=[job.pk]))

@@ -1,0 +1,55 @@
+"""Background jobs: an import an account started, run by a Celery worker (registers.jobs)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .personal_data import PersonalField
+
+
+class Job(models.Model):
+    """A sheet imported in the background: checked first (the preview), then, once confirmed, imported.
+
+    Only its account sees it. The uploaded file is kept until the job ends, then deleted; what the preview
+    showed (which may name people) is cleared after the retention period.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting for a worker")
+        CHECKING = "checking", _("checking the file")
+        CHECKED = "checked", _("checked: waiting for your confirmation")
+        IMPORTING = "importing", _("importing")
+        DONE = "done", _("imported")
+        INVALID = "invalid", _("the file has errors: nothing was imported")
+        FAILED = "failed", _("failed: nothing was imported")
+
+    RUNNING = (Status.CHECKING, Status.IMPORTING)
+    ENDED = (Status.DONE, Status.INVALID, Status.FAILED)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("account")
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    register = models.CharField(_("register"), max_length=100)  # the model's label: "activities.activity"
+    file_format = models.PositiveSmallIntegerField()  # index in the admin's import formats
+    file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
+    file_name = models.CharField(_("file"), max_length=255)
+    confirmed = models.BooleanField(default=False)
+    language = models.CharField(max_length=10, default=settings.LANGUAGE_CODE)  # the account's, for messages
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    not_personal_data = ("file_name",)  # an office's sheet
+    personal_data = {"result": PersonalField(erase={})}  # the preview's rows may name people
+    personal_data_expires = "created_at"
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} · {self.get_status_display()}"
