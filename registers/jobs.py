@@ -8,7 +8,9 @@ progress has been silent for IMPORT_JOB_STALE_SECONDS; the import's transaction 
 nothing of it was written.
 """
 
+import html
 import logging
+import re
 import time
 
 from django.apps import apps
@@ -19,6 +21,7 @@ from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone, translation
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from .models import Job
@@ -27,6 +30,7 @@ from .sheets.limits import declared_rows
 logger = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 20
+DELETED = re.compile(r"<del[^>]*>.*?</del>", re.S)
 LISTED_ERRORS = 1000
 
 
@@ -88,9 +92,11 @@ def progress(job: Job) -> dict:
     """What the job's page shows: status, rows read of the total, percent, rows per second, seconds left."""
     fail_if_stale(job)
     found = caches["jobs"].get(_progress_key(job.pk)) or {}
+    if found.get("step") != job.status:
+        found = {}  # a step not started yet (queued again after the check)
     rows, total = found.get("rows", 0), job.total_rows
     elapsed = max(found.get("at", 0) - found.get("started", 0), 0.001)
-    rate = rows / elapsed if rows else 0
+    rate = rows / elapsed if rows and elapsed >= 1 else 0
     return {
         "status": job.status,
         "status_label": job.get_status_display(),
@@ -200,6 +206,11 @@ def _import(job: Job, *, dry_run: bool):
     )
 
 
+def _plain(diff_cell) -> str:
+    """A preview cell as its new value: the library marks what changes with <ins>/<del> (HTML)."""
+    return html.unescape(strip_tags(DELETED.sub("", str(diff_cell or ""))))
+
+
 def summarise(result) -> dict:
     """What the job's page shows of an import's result (JSON): counts, the first rows, every bad row."""
     labels = {
@@ -227,7 +238,7 @@ def summarise(result) -> dict:
         "rows": rows,
         "totals": totals,
         "headers": [str(header) for header in result.diff_headers],
-        "preview": [[str(value) if value is not None else "" for value in row.diff] for row in valid],
+        "preview": [[_plain(value) for value in row.diff] for row in valid],
         "invalid": invalid,
         "invalid_count": len(result.invalid_rows),
         "file_errors": [str(error.error) for error in result.base_errors],
