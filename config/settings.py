@@ -263,6 +263,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue_folder),
         "data_folder_out": str(_queue_folder),
         "control_folder": str(_queue_folder / "control"),
+        "polling_interval": 0.5,  # seconds between looks at the folder
     }
 else:
     # A job a worker took but did not finish (killed, machine lost) goes back to the queue after this long.

@@ -56,7 +56,12 @@ def job_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     if connection.vendor == "sqlite":
         env.update(CELERY_BROKER_URL="filesystem://", CELERY_FILESYSTEM_FOLDER=str(folder / "queue"))
         queue = str(folder / "queue")
-        options = {"data_folder_in": queue, "data_folder_out": queue, "control_folder": f"{queue}/control"}
+        options = {
+            "data_folder_in": queue,
+            "data_folder_out": queue,
+            "control_folder": f"{queue}/control",
+            "polling_interval": 0.5,
+        }
         (folder / "queue").mkdir()
     else:
         env["CELERY_BROKER_URL"] = _redis_url()
