@@ -60,17 +60,16 @@ class JobAdmin(admin.ModelAdmin):
 
     def progress_view(self, request, pk):
         job = self._job(request, pk)
+        progress = jobs.progress(job)  # (marks a job whose worker died as failed, and reloads it)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Importing %(file)s") % {"file": job.file_name},
             "job": job,
-            "progress": jobs.progress(job),
+            "progress": progress,
             "result": job.result,
             "register_list": reverse(f"admin:{job.register.replace('.', '_')}_changelist"),
         }
-        job.refresh_from_db()
-        context["job"] = job
         return TemplateResponse(request, "admin/registers/job/progress.html", context)
 
     def status_view(self, request, pk):
