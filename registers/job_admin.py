@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,7 +16,7 @@ from .models import Job
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "register_name", "status", "total_rows", "created_at", "finished_at"]
+    list_display = ["job_page", "register_name", "status", "total_rows", "error", "created_at", "finished_at"]
     list_filter = ["status"]
     list_display_links = None
 
@@ -37,6 +38,12 @@ class JobAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=gettext_lazy("file"), ordering="file_name")
+    def job_page(self, job):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:registers_job_progress", args=[job.pk]), job.file_name
+        )
 
     @admin.display(description=gettext_lazy("register"))
     def register_name(self, job):

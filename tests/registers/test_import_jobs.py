@@ -55,6 +55,8 @@ def test_a_large_sheet_is_checked_then_imported_by_the_worker(job_worker, en, st
     job.refresh_from_db()
     assert not job.file  # the sheet is not kept once the job has ended
     assert "Imported" in page(en, job)
+    jobs_list = en.get(reverse("admin:registers_job_changelist")).content.decode()
+    assert reverse("admin:registers_job_progress", args=[job.pk]) in jobs_list and job.file_name in jobs_list
 
 
 def test_bad_rows_are_listed_with_their_lines_and_nothing_is_saved(job_worker, en, staff, community):
