@@ -160,7 +160,12 @@ IMPORT_JOB_THRESHOLD_BYTES = env.int("IMPORT_JOB_THRESHOLD_BYTES", default=1024 
 IMPORT_JOB_THRESHOLD_ROWS = env.int("IMPORT_JOB_THRESHOLD_ROWS", default=2000)
 # A running job whose progress has been silent this long lost its worker: its page marks it failed.
 IMPORT_JOB_STALE_SECONDS = env.int("IMPORT_JOB_STALE_SECONDS", default=600)
-MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))  # background jobs' uploaded files
+# An export of more rows than this is written by a worker (registers.exports); smaller ones are streamed.
+EXPORT_JOB_THRESHOLD_ROWS = env.int("EXPORT_JOB_THRESHOLD_ROWS", default=10_000)
+# How long an exported file's download link works (only for the account that asked); then it is deleted.
+EXPORT_DOWNLOAD_SECONDS = env.int("EXPORT_DOWNLOAD_SECONDS", default=24 * 3600)
+# Background jobs' files: uploaded sheets (until imported) and exported files (until their links expire).
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -293,5 +298,9 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-personal-data": {
         "task": "audit.purge_personal_data",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "purge-expired-exports": {
+        "task": "registers.purge_expired_exports",
+        "schedule": crontab(minute=5),
     },
 }

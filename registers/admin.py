@@ -3,19 +3,20 @@ scoped foreign-key choices, filters and autocomplete, import/export with the acc
 
 import logging
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.db import IntegrityError, models
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
-from . import jobs
+from . import exports, jobs
 from .pagination import LargeTablePaginator
 from .personal_admin import PersonalDataAdminMixin
 from .personal_data import can_see_sensitive
@@ -200,7 +201,51 @@ class ScopedAdmin(PersonalDataAdminMixin, ScopedAdminMixin, ImportExportModelAdm
         return self.has_add_permission(request) and self.has_change_permission(request)
 
     def get_resource_kwargs(self, request, *args, **kwargs):
-        return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
+        return {
+            **super().get_resource_kwargs(request, *args, **kwargs),
+            "user": request.user,
+            "on_progress": getattr(request, "export_progress", None),
+        }
+
+    def get_export_filename(self, request, queryset, file_format):
+        # In the office's language: "网格-2026-12-04.xlsx".
+        day = timezone.localdate().isoformat()
+        return f"{self.model._meta.verbose_name_plural}-{day}.{file_format.get_extension()}"
+
+    def export_action(self, request):
+        # A large export (the list's filters select more than EXPORT_JOB_THRESHOLD_ROWS records) is written by
+        # a worker (registers.exports): the account is sent to the job's page, which offers the file.
+        if (
+            request.method == "POST"
+            and "export_items" not in request.POST
+            and self.has_export_permission(request)
+        ):
+            form = self.get_export_form_class()(
+                self.get_export_formats(), self.get_export_resource_classes(request), data=request.POST
+            )
+            if form.is_valid():
+                rows = self.get_export_queryset(request).count()
+                if exports.is_large(rows):
+                    file_format = self.get_export_formats()[int(form.cleaned_data["format"])]()
+                    job = exports.start_export(
+                        user=request.user,
+                        exporter_name=REGISTER_EXPORT,
+                        params={
+                            "register": self.model._meta.label_lower,
+                            "filters": request.GET.urlencode(),
+                            "form": {
+                                key: request.POST.getlist(key)
+                                for key in request.POST
+                                if key != "csrfmiddlewaretoken"
+                            },
+                        },
+                        register=self.model._meta.label_lower,
+                        file_name=self.get_export_filename(request, None, file_format),
+                        rows=rows,
+                        language=translation.get_language(),
+                    )
+                    return HttpResponseRedirect(reverse("admin:registers_job_progress", args=[job.pk]))
+        return super().export_action(request)
 
     def add_data_read_fail_error_to_form(self, form, e):
         # The library names the exception class; the user needs to know what to do.
@@ -262,6 +307,52 @@ class ScopedAdmin(PersonalDataAdminMixin, ScopedAdminMixin, ImportExportModelAdm
             request.current_app = self.admin_site.name
             return TemplateResponse(request, [self.import_template_name], context)
         return super().process_result(result, request)
+
+
+REGISTER_EXPORT = "registers.register"
+
+
+def _export_request(user, params) -> HttpRequest:
+    """The export page's request, as the worker replays it: the same account, list filters and choices."""
+    request = HttpRequest()
+    request.method = "POST"
+    request.user = user
+    request.GET = QueryDict(params["filters"])
+    request.POST = QueryDict(mutable=True)
+    for key, values in params["form"].items():
+        request.POST.setlist(key, values)
+    return request
+
+
+def _register_admin(params):
+    model = apps.get_model(params["register"])
+    return admin.site._registry[model]
+
+
+def _may_export_register(user, params) -> bool:
+    model_admin = _register_admin(params)
+    request = _export_request(user, params)
+    return user.is_active and user.is_staff and model_admin.has_export_permission(request)
+
+
+@exports.exporter(REGISTER_EXPORT, allowed=_may_export_register)
+def _write_register(user, params, file, progress) -> None:
+    """A register's export (the admin's, with the list's filters and the chosen columns), in a worker."""
+    model_admin = _register_admin(params)
+    request = _export_request(user, params)
+    request.export_progress = lambda rows: progress(rows - progress.rows)
+    formats = model_admin.get_export_formats()
+    form = model_admin.get_export_form_class()(
+        formats, model_admin.get_export_resource_classes(request), data=request.POST
+    )
+    if not form.is_valid():
+        raise ValueError(form.errors.as_text())
+    file_format = formats[int(form.cleaned_data["format"])]()
+    queryset = model_admin.get_export_queryset(request)
+    data = model_admin.get_export_data(
+        file_format, request, queryset, encoding=model_admin.to_encoding, export_form=form
+    )
+    file.write(data if isinstance(data, bytes) else data.encode(model_admin.to_encoding or "utf-8"))
 
 
 class ScopedInline(admin.TabularInline):

@@ -80,7 +80,7 @@ def _progress_key(job_id) -> str:
     return f"job:{connection.settings_dict['NAME']}:{job_id}"
 
 
-def _report(job_id, step: str, rows: int) -> None:
+def report_progress(job_id, step: str, rows: int) -> None:
     progress = caches["jobs"].get(_progress_key(job_id)) or {}
     if progress.get("step") != step:
         progress = {"step": step, "started": time.time()}
@@ -109,29 +109,33 @@ def progress(job: Job) -> dict:
     }
 
 
+def stopped_message(job: Job) -> str:
+    if job.kind == Job.Kind.EXPORT:
+        return _("The job stopped part-way (its worker was stopped). No file was written; export again.")
+    return _("The job stopped part-way (its worker was stopped). Nothing was imported; start it again.")
+
+
 def fail_if_stale(job: Job) -> None:
     if job.status not in Job.RUNNING:
         return
     found = caches["jobs"].get(_progress_key(job.pk)) or {}
     last = found.get("at") or job.created_at.timestamp()
     if time.time() - last > settings.IMPORT_JOB_STALE_SECONDS:
-        _fail(
-            job, _("The job stopped part-way (its worker was stopped). Nothing was imported; start it again.")
-        )
+        fail(job, stopped_message(job))
         job.refresh_from_db()
 
 
 # ---- running a job (in a worker) -------------------------------------------------------------------------
 
 
-def _fail(job: Job, message: str) -> None:
+def fail(job: Job, message: str) -> None:
     Job.objects.filter(pk=job.pk, status__in=[*Job.RUNNING, Job.Status.QUEUED]).update(
         status=Job.Status.FAILED, error=message, finished_at=timezone.now()
     )
-    _discard_file(job)
+    discard_file(job)
 
 
-def _discard_file(job: Job) -> None:
+def discard_file(job: Job) -> None:
     # The sheet (names, phones) is kept only while the job needs it.
     if job.file:
         job.file.delete(save=False)
@@ -151,20 +155,18 @@ def run(job_id: int) -> None:
 def _run(job: Job) -> None:
     if job.status in Job.RUNNING:
         # The broker gave the job back: the worker running it died, and its transaction with it.
-        _fail(
-            job, _("The job stopped part-way (its worker was stopped). Nothing was imported; start it again.")
-        )
+        fail(job, stopped_message(job))
         return
     if job.status != Job.Status.QUEUED:
         return  # already done (a duplicate delivery)
     step = Job.Status.IMPORTING if job.confirmed else Job.Status.CHECKING
     Job.objects.filter(pk=job.pk).update(status=step)
-    _report(job.pk, step, 0)
+    report_progress(job.pk, step, 0)
     try:
         result = _import(job, dry_run=not job.confirmed)
     except Exception:
         logger.exception("background import %s failed", job.pk)  # the job's id, never the sheet's content
-        _fail(
+        fail(
             job,
             _("The import failed unexpectedly. Nothing was imported; try again or tell the administrator."),
         )
@@ -181,9 +183,9 @@ def _run(job: Job) -> None:
         total_rows=summary["rows"],
         finished_at=timezone.now() if ended else None,
     )
-    _report(job.pk, status, summary["rows"])
+    report_progress(job.pk, status, summary["rows"])
     if ended:
-        _discard_file(job)
+        discard_file(job)
 
 
 def _import(job: Job, *, dry_run: bool):
@@ -194,7 +196,7 @@ def _import(job: Job, *, dry_run: bool):
         dataset = file_format.create_dataset(stored.read())
     resource = model_admin.resource_classes[0](user=job.user)
     step = Job.Status.CHECKING if dry_run else Job.Status.IMPORTING
-    resource.on_progress = lambda rows: _report(job.pk, step, rows)
+    resource.on_progress = lambda rows: report_progress(job.pk, step, rows)
     return resource.import_data(
         dataset,
         dry_run=dry_run,

@@ -1,4 +1,5 @@
-"""Background jobs: an import an account started, run by a Celery worker (registers.jobs)."""
+"""Background jobs: an import or an export an account started, run by a Celery worker (registers.jobs,
+registers.exports)."""
 
 from django.conf import settings
 from django.db import models
@@ -8,11 +9,17 @@ from .personal_data import PersonalField
 
 
 class Job(models.Model):
-    """A sheet imported in the background: checked first (the preview), then, once confirmed, imported.
+    """A sheet imported in the background (checked first, the preview, then, once confirmed, imported), or a
+    file exported in the background (written by a worker, then downloaded until it expires).
 
-    Only its account sees it. The uploaded file is kept until the job ends, then deleted; what the preview
-    showed (which may name people) is cleared after the retention period.
+    Only its account sees it. An uploaded file is kept until the import ends, then deleted; an exported file
+    until its link expires. What the preview showed (which may name people) is cleared after the retention
+    period.
     """
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", _("import")
+        EXPORT = "export", _("export")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting for a worker")
@@ -21,18 +28,22 @@ class Job(models.Model):
         IMPORTING = "importing", _("importing")
         DONE = "done", _("imported")
         INVALID = "invalid", _("the file has errors: nothing was imported")
-        FAILED = "failed", _("failed: nothing was imported")
+        FAILED = "failed", _("failed")
+        EXPORTING = "exporting", _("writing the file")
+        READY = "ready", _("ready to download")
+        EXPIRED = "expired", _("expired: export again")
 
-    RUNNING = (Status.CHECKING, Status.IMPORTING)
-    ENDED = (Status.DONE, Status.INVALID, Status.FAILED)
+    RUNNING = (Status.CHECKING, Status.IMPORTING, Status.EXPORTING)
+    ENDED = (Status.DONE, Status.INVALID, Status.FAILED, Status.READY, Status.EXPIRED)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("account")
     )
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.IMPORT)
     register = models.CharField(_("register"), max_length=100)  # the model's label: "activities.activity"
-    file_format = models.PositiveSmallIntegerField()  # index in the admin's import formats
+    file_format = models.PositiveSmallIntegerField(default=0)  # an import's: index in the admin's formats
     file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
     file_name = models.CharField(_("file"), max_length=255)
     confirmed = models.BooleanField(default=False)
@@ -40,10 +51,17 @@ class Job(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     result = models.JSONField(default=dict, blank=True)
+    # An export's: which exporter (registers.exports) writes it, with what (a unit, a period, the filters).
+    exporter = models.CharField(max_length=100, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    expires_at = models.DateTimeField(_("download until"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
 
     not_personal_data = ("file_name",)  # an office's sheet
-    personal_data = {"result": PersonalField(erase={})}  # the preview's rows may name people
+    personal_data = {
+        "result": PersonalField(erase={}),  # the preview's rows may name people
+        "params": PersonalField(erase={}),  # an export's search words may be a name
+    }
     personal_data_expires = "created_at"
 
     class Meta:

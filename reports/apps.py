@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("reports")
+
+    def ready(self):
+        from . import exports  # noqa: F401  (declares the background exports)

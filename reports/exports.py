@@ -22,13 +22,16 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from activities.models import Activity
+from registers.exports import exporter
 from registers.sheets import escape_formula
-from registers.units import unit_key
+from registers.units import UnitError, parse_unit, unit_key
 
 from .tables import DATE, DEC, INT, PCT, TEXT, Column, Table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS_TABLE = "activities"
+PROGRESS_ROWS = 1000  # a background export reports its rows written in steps of this many
+HEADER_LINES = 2  # the title line and the column headers
 
 
 def period_title(unit, start, end) -> str:
@@ -61,8 +64,8 @@ def _number(value):
 class SheetWriter:
     """Writes titled tables into a constant-memory workbook kept in a temporary file."""
 
-    def __init__(self):
-        self.file = tempfile.TemporaryFile()
+    def __init__(self, file=None):
+        self.file = file if file is not None else tempfile.TemporaryFile()
         self.book = xlsxwriter.Workbook(self.file, {"constant_memory": True, "strings_to_formulas": False})
         self.bold = self.book.add_format({"bold": True})
         self.title = self.book.add_format({"bold": True, "font_size": 13})
@@ -126,22 +129,27 @@ def _csv_cell(value, kind):
     return value
 
 
+def csv_lines(unit, start, end, title: str, columns: list[Column], rows):
+    """A CSV of one table, line by line (UTF-8 with a BOM so spreadsheet programs read Chinese)."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([escape_formula(f"{period_title(unit, start, end)} · {title}")])
+    yield writer.writerow([str(column.label) for column in columns])
+    for row in rows:
+        yield writer.writerow([_csv_cell(row.get(c.key), c.kind) for c in columns])
+
+
+def csv_stream(lines, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def csv_response(
     unit, start, end, name: str, title: str, columns: list[Column], rows
 ) -> StreamingHttpResponse:
-    """A CSV of one table, streamed row by row (UTF-8 with a BOM so spreadsheet programs read Chinese)."""
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow([escape_formula(f"{period_title(unit, start, end)} · {title}")])
-        yield writer.writerow([str(column.label) for column in columns])
-        for row in rows:
-            yield writer.writerow([_csv_cell(row.get(c.key), c.kind) for c in columns])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    filename = file_name(unit, start, end, name, "csv")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """A CSV of one table, streamed row by row."""
+    lines = csv_lines(unit, start, end, title, columns, rows)
+    return csv_stream(lines, file_name(unit, start, end, name, "csv"))
 
 
 # --- the activity rows of a unit and period (can be hundreds of thousands) ------------------------------
@@ -190,26 +198,83 @@ def _local(value):
     return timezone.localtime(value).replace(tzinfo=None)
 
 
-def activity_rows_xlsx(unit, start, end) -> FileResponse:
+def write_activity_rows_xlsx(unit, start, end, file, progress=None) -> None:
+    """The activity log as XLSX into ``file`` (constant memory); ``progress(rows)`` now and then."""
     columns = activity_row_columns()
     title = pgettext("report", "activity log")
-    writer = SheetWriter()
+    writer = SheetWriter(file)
     sheet = writer.sheet(title, f"{period_title(unit, start, end)} · {title}", columns)
     write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
     date_format = writer.datetime
+    written = 0
     for r, row in enumerate(activity_rows(unit, start, end), start=2):
         write_datetime(r, 0, _local(row[0]), date_format)
         for c in (1, 2, 3, 4, 5, 7, 8):
             if row[c]:
                 write_string(r, c, row[c])
         write_number(r, 6, row[6])
-    return writer.response(file_name(unit, start, end, ROWS_TABLE, "xlsx"))
+        written += 1
+        if progress is not None and written % PROGRESS_ROWS == 0:
+            progress(PROGRESS_ROWS)
+    writer.book.close()
+    if progress is not None:
+        progress(written % PROGRESS_ROWS)
 
 
-def activity_rows_csv(unit, start, end) -> StreamingHttpResponse:
+def _activity_log_lines(unit, start, end):
     columns = activity_row_columns()
     keys = [c.key for c in columns]
     rows = (
         dict(zip(keys, (_local(row[0]), *row[1:]), strict=True)) for row in activity_rows(unit, start, end)
     )
-    return csv_response(unit, start, end, ROWS_TABLE, pgettext("report", "activity log"), columns, rows)
+    return csv_lines(unit, start, end, pgettext("report", "activity log"), columns, rows)
+
+
+def write_activity_rows_csv(unit, start, end, file, progress=None) -> None:
+    """The activity log as CSV into ``file`` (a binary file), written in blocks of PROGRESS_ROWS lines."""
+    block, written = [], 0
+    for n, line in enumerate(_activity_log_lines(unit, start, end)):
+        block.append(line)
+        if len(block) == PROGRESS_ROWS:
+            file.write("".join(block).encode())
+            block.clear()
+            if progress is not None:
+                progress(n + 1 - HEADER_LINES - written)
+                written = n + 1 - HEADER_LINES
+    file.write("".join(block).encode())
+    if progress is not None:
+        progress(max(n + 1 - HEADER_LINES - written, 0))
+
+
+def activity_rows_count(unit, start, end) -> int:
+    return Activity.objects.for_unit(unit).between(start, end).count()
+
+
+def activity_rows_xlsx(unit, start, end) -> FileResponse:
+    file = tempfile.TemporaryFile()
+    write_activity_rows_xlsx(unit, start, end, file)
+    file.seek(0)
+    return FileResponse(
+        file, as_attachment=True, filename=file_name(unit, start, end, ROWS_TABLE, "xlsx"), content_type=XLSX
+    )
+
+
+def activity_rows_csv(unit, start, end) -> StreamingHttpResponse:
+    return csv_stream(_activity_log_lines(unit, start, end), file_name(unit, start, end, ROWS_TABLE, "csv"))
+
+
+def _allowed(user, params) -> bool:
+    try:
+        parse_unit(params["unit"], user)
+    except UnitError:
+        return False
+    return True
+
+
+@exporter("reports.activity_log", allowed=_allowed)
+def write_activity_log(user, params, file, progress) -> None:
+    """The activity log as a background job (registers.exports): params unit, start, end, format."""
+    unit = parse_unit(params["unit"], user)
+    start, end = datetime.date.fromisoformat(params["start"]), datetime.date.fromisoformat(params["end"])
+    write = write_activity_rows_xlsx if params["format"] == "xlsx" else write_activity_rows_csv
+    write(unit, start, end, file, progress)

@@ -3,10 +3,11 @@
 from urllib.parse import urlencode
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
+from registers import exports as background
 from registers.periods import month_bounds, quarter_bounds
 from registers.units import home_unit, unit_choices, unit_key
 
@@ -43,7 +44,25 @@ def dashboard(request):
     table_name = request.GET.get("table", "")
 
     if table_name == exports.ROWS_TABLE and output in ("xlsx", "csv"):
-        # The activity log itself: streamed, whatever its size.
+        # The activity log itself: a large one is written by a worker (its page offers the file), a small
+        # one is streamed.
+        rows = exports.activity_rows_count(unit, start, end)
+        if background.is_large(rows):
+            job = background.start_export(
+                user=request.user,
+                exporter_name="reports.activity_log",
+                params={
+                    "unit": unit_key(unit),
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                    "format": output,
+                },
+                register="activities.activity",
+                file_name=exports.file_name(unit, start, end, exports.ROWS_TABLE, output),
+                rows=rows,
+                language=get_language(),
+            )
+            return redirect("admin:registers_job_progress", job.pk)
         if output == "xlsx":
             return exports.activity_rows_xlsx(unit, start, end)
         return exports.activity_rows_csv(unit, start, end)

@@ -93,10 +93,10 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
         report_skipped = True  # … and the preview says so
         use_transactions = True
 
-    def __init__(self, user=None, **kwargs):
+    def __init__(self, user=None, on_progress=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
-        self.on_progress = None  # called with the rows read so far (registers.jobs)
+        self.on_progress = on_progress  # called with the rows read or written so far (a background job's)
         self.rows_read, self._next_progress = 0, 0.0
         self._file_has_id = False
         self._saved_rows = {}  # pk -> (row number, row) of the rows saved by this import
@@ -375,7 +375,7 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
         return row_result
 
     def _count_row(self):
-        """Report the rows read to ``on_progress`` (a background job's progress), at most once a second."""
+        """Report the rows read or written to ``on_progress`` (a background job's), at most once a second."""
         if self.on_progress is None:
             return
         self.rows_read += 1
@@ -405,6 +405,16 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
     def filter_export(self, queryset, **kwargs):
         queryset = super().filter_export(queryset, **kwargs)
         return queryset.select_related(*self.select_related) if self.select_related else queryset
+
+    def export(self, queryset=None, **kwargs):
+        dataset = super().export(queryset, **kwargs)
+        if self.on_progress is not None:
+            self.on_progress(self.rows_read)  # the last count (the per-row reports are once a second)
+        return dataset
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        self._count_row()
+        return super().export_resource(instance, selected_fields, **kwargs)
 
     def export_field(self, field, instance, **kwargs):
         if self.get_field_name(field) in self.hidden_fields:

@@ -14,7 +14,8 @@
         var bar = document.getElementById("job-bar");
         if (bar) { bar.max = p.total || 100; bar.value = p.rows; }
         text("job-status", p.status_label);
-        text("job-rows", p.rows ? p.rows + " / " + (p.total || "?") + " 行" : "正在读取文件…");
+        var waiting = job.dataset.kind === "export" ? "等待后台处理…" : "正在读取文件…";
+        text("job-rows", p.rows ? p.rows + " / " + (p.total || "?") + " 行" : waiting);
         text("job-percent", p.percent === null ? "" : "(" + p.percent + "%)");
         text("job-rate", (p.rate ? p.rate + " 行/秒" : "") + (p.seconds_left === null ? "" : " · 约 " + p.seconds_left + " 秒"));
         if (status === "checked") { return; }
