@@ -6,3 +6,6 @@ class VolunteersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "volunteers"
     verbose_name = _("volunteers and home visits")
+
+    def ready(self):
+        from . import exports  # noqa: F401  (declares the background exports)

@@ -2,22 +2,22 @@
 
 import datetime
 
-import tablib
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from registers import exports as background
 from registers.periods import month_bounds
 from registers.personal_data import can_see_sensitive, record_shown
 from registers.phones import mask_phone
-from registers.sheets import escape_formula
 from registers.units import UnitError, home_unit, parse_unit, unit_choices, unit_key
 
-from . import stats
+from . import exports, stats
 from .forms import DueListForm, PeriodForm
 
 DUE_PAGE_SIZE = 500
@@ -116,7 +116,32 @@ def service_records(request):
     volunteers = stats.service_records_by_volunteer(unit, start, end)
     totals = stats.volunteer_totals(unit, start, end)
     if export in ("xlsx", "csv"):
-        return _export(export, unit, start, end, teams, volunteers, request.GET.get("table", "volunteers"))
+        table = "teams" if request.GET.get("table") == "teams" else "volunteers"
+        rows = volunteers.count()
+        if background.is_large(rows):
+            job = background.start_export(
+                user=request.user,
+                exporter_name=exports.SERVICE_RECORDS,
+                params={
+                    "unit": unit_key(unit),
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                    "format": export,
+                    "table": table,
+                },
+                register="volunteers.homevisit",
+                file_name=exports.file_name(export, start, end, table),
+                rows=rows,
+                language=get_language(),
+            )
+            return redirect("admin:registers_job_progress", job.pk)
+        response = HttpResponse(
+            exports.export(export, teams, volunteers, table), content_type=exports.CONTENT_TYPES[export]
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{exports.file_name(export, start, end, table)}"'
+        )
+        return response
     page = Paginator(volunteers, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page.object_list:
         row["hours"] = round((row["minutes"] or 0) / 60, 1)
@@ -137,73 +162,3 @@ def service_records(request):
             **admin.site.each_context(request),
         },
     )
-
-
-def _team_sheet(teams) -> tablib.Dataset:
-    sheet = tablib.Dataset(
-        headers=[
-            _("team"),
-            _("community"),
-            _("visits (person-times served)"),
-            _("visit hours"),
-            _("volunteer person-times"),
-            _("volunteers"),
-            _("volunteer hours"),
-        ],
-        title=str(_("teams")),
-    )
-    for row in teams:
-        sheet.append(
-            [
-                escape_formula(row["name"]),
-                escape_formula(row["community"]),
-                row["visits"],
-                row["visit_hours"],
-                row["volunteer_person_times"],
-                row["volunteers"],
-                row["volunteer_hours"],
-            ]
-        )
-    return sheet
-
-
-def _volunteer_sheet(volunteers) -> tablib.Dataset:
-    sheet = tablib.Dataset(
-        headers=[
-            _("volunteer"),
-            _("community"),
-            _("Party member"),
-            _("visits (volunteer person-times)"),
-            _("volunteer hours"),
-        ],
-        title=str(_("volunteers")),
-    )
-    for row in volunteers.iterator(chunk_size=2000):
-        sheet.append(
-            [
-                escape_formula(row["name"]),
-                escape_formula(row["community"]),
-                _("yes") if row["is_party_member"] else _("no"),
-                row["visits"],
-                round((row["minutes"] or 0) / 60, 1),
-            ]
-        )
-    return sheet
-
-
-def _export(file_format, unit, start, end, teams, volunteers, table) -> HttpResponse:
-    name = f"volunteer-service-{start:%Y%m%d}-{end:%Y%m%d}"
-    if file_format == "xlsx":
-        book = tablib.Databook([_team_sheet(teams), _volunteer_sheet(volunteers)])
-        response = HttpResponse(
-            book.export("xlsx"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    sheet = _team_sheet(teams) if table == "teams" else _volunteer_sheet(volunteers)
-    response = HttpResponse("\ufeff" + sheet.export("csv"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{name}-{"teams" if table == "teams" else "volunteers"}.csv"'
-    )
-    return response

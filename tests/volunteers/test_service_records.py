@@ -101,3 +101,24 @@ def test_the_admin_lists_link_to_the_pages(client, staff):
     sign_in(client, staff)
     assert reverse("volunteers:due") in client.get(admin_url(CareRecipient)).content.decode()
     assert reverse("volunteers:service_records") in client.get(admin_url(HomeVisit)).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_download_is_written_by_a_worker(job_worker, client, staff, community, visits, settings):
+    from registers.models import Job
+    from tests.jobs import wait_for
+
+    settings.EXPORT_JOB_THRESHOLD_ROWS = 1  # the two volunteers make it "large"
+    sign_in(client, staff)
+    response = client.get(
+        reverse("volunteers:service_records"),
+        {"unit": f"community:{community.pk}", "format": "xlsx", **PERIOD},
+    )
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{job.pk}/progress/")
+    wait_for(lambda: Job.objects.get(pk=job.pk).status == Job.Status.READY, what="the export")
+    response = client.get(reverse("admin:registers_job_download", args=[job.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    volunteers = [[c.value for c in row] for row in book.worksheets[1].iter_rows()]
+    assert sorted(row[0] for row in volunteers[1:]) == sorted(["王建军", "刘红梅"])
+    assert Job.objects.get(pk=job.pk).total_rows == 2
