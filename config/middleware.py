@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.sessions import middleware as sessions
 from django.utils import translation
 
 
@@ -22,3 +23,18 @@ class CookieLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class SessionMiddleware(sessions.SessionMiddleware):
+    """Django's, except that a view may leave the session as it is: ``request.session_left_as_is = True``.
+
+    A background job's progress page asks for its progress every second. Saving the session on each of those
+    requests (SESSION_SAVE_EVERY_REQUEST) would be a database write every second, and on SQLite it would wait
+    for the import's transaction, which holds the database's write lock until it ends: the bar would stand
+    still. Those requests change nothing in the session but the idle clock.
+    """
+
+    def process_response(self, request, response):
+        if getattr(request, "session_left_as_is", False):
+            return response
+        return super().process_response(request, response)

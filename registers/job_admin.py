@@ -77,6 +77,7 @@ class JobAdmin(admin.ModelAdmin):
         return get_object_or_404(self.get_queryset(request), pk=pk)
 
     def progress_view(self, request, pk):
+        request.session_left_as_is = True  # config.middleware.SessionMiddleware: no write while a job runs
         job = self._job(request, pk)
         progress = jobs.progress(job)  # (marks a job whose worker died as failed, and reloads it)
         context = {
@@ -93,6 +94,7 @@ class JobAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/registers/job/progress.html", context)
 
     def status_view(self, request, pk):
+        request.session_left_as_is = True
         return JsonResponse(jobs.progress(self._job(request, pk)))
 
     def confirm_view(self, request, pk):

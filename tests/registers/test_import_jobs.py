@@ -105,3 +105,17 @@ def test_a_job_given_back_after_its_worker_died_is_failed_and_says_so(job_worker
     import_sheet.delay(job.pk)
     wait_for(lambda: status_of(job) == Job.Status.FAILED, what="the redelivered job")
     assert "stopped part-way" in page(en, job) and not Grid.objects.exists()
+
+
+def test_the_progress_page_writes_nothing_to_the_database(client, staff):
+    """Its once-a-second requests must not wait for a running import's write lock (SQLite) nor write."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, staff)
+    job = Job.objects.create(user=staff, register="communities.grid", file_name="grids.csv", total_rows=10)
+    for view in ("admin:registers_job_status", "admin:registers_job_progress"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(view, args=[job.pk])).status_code == 200
+        writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+        assert writes == []
