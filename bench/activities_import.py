@@ -15,7 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from _database import recreate_database  # bench/ is the script's folder: on sys.path
+from _activities import activity_sheet, build_office  # bench/ is the script's folder: on sys.path
+from _database import recreate_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_act")
@@ -35,47 +36,15 @@ def main():
 
     call_command("migrate", verbosity=0)
 
-    import tablib
     from auditlog.models import LogEntry
-    from django.contrib.auth.models import Group, User
     from django.db import connection
 
-    from activities.models import Activity, ActivityType, ImportLog, Programme
+    from activities.models import Activity, ActivityType, ImportLog
     from activities.resources import ActivityResource
-    from communities.models import Community, District, PartyOrganization, StaffProfile, Subdistrict
-    from registers.roles import SUBDISTRICT_STAFF
 
-    district = District.objects.create(name="老城区")
-    office = Subdistrict.objects.create(district=district, name="西关办事处")
-    communities = [Community.objects.create(subdistrict=office, name=f"第{i + 1}社区") for i in range(20)]
-    for c in communities:
-        PartyOrganization.objects.create(
-            name=f"{c.name}党支部", kind=PartyOrganization.Kind.BRANCH, subdistrict=office, community=c
-        )
-        Programme.objects.create(name=f"{c.name}品牌", subdistrict=office, community=c)
-    user = User.objects.create_user("xiguan", is_staff=True)
-    user.groups.add(Group.objects.get(name=SUBDISTRICT_STAFF))
-    StaffProfile.objects.create(user=user, subdistrict=office)
+    office, communities, user = build_office()
     types = list(ActivityType.objects.values_list("name", flat=True))
-
-    headers = [
-        "title",
-        "type",
-        "community",
-        "party_organization",
-        "start",
-        "end",
-        "participants",
-        "programme",
-    ]
-    data = tablib.Dataset(headers=headers)
-    for i in range(ROWS):
-        c = communities[i % 20]
-        day = 1 + i % 28
-        data.append([
-            f"活动{i}", types[i % len(types)], c.name, f"{c.name}党支部", f"2018-06-{day:02d} 09:00",
-            f"2018-06-{day:02d} 11:00", str(10 + i % 90), f"{c.name}品牌" if i % 3 == 0 else "",
-        ])  # fmt: skip
+    data = activity_sheet(ROWS, communities, types)
     csv_text = data.export("csv")
     xlsx_bytes = data.export("xlsx")
     print(

@@ -194,9 +194,12 @@ def _import(job: Job, *, dry_run: bool):
     file_format = model_admin.get_import_formats()[job.file_format]()
     with job.file.open("rb") as stored:
         dataset = file_format.create_dataset(stored.read())
-    resource = model_admin.resource_classes[0](user=job.user)
     step = Job.Status.CHECKING if dry_run else Job.Status.IMPORTING
-    resource.on_progress = lambda rows: report_progress(job.pk, step, rows)
+    resource = model_admin.resource_classes[0](
+        user=job.user,
+        on_progress=lambda rows: report_progress(job.pk, step, rows),
+        kept_rows=PREVIEW_ROWS,
+    )
     return resource.import_data(
         dataset,
         dry_run=dry_run,

@@ -55,7 +55,7 @@ class BatchWrites(BulkImportHistoryMixin):
             # but is created, not updated.
             super().save_instance(instance, instance.pk is None, row, **kwargs)
         if self._meta.use_bulk:
-            self._pending[id(instance)] = (kwargs.get("row_number"), row)
+            self._pending[id(instance)] = kwargs.get("row_number")
         self._remember(instance)
 
     def get_bulk_update_fields(self):
@@ -88,12 +88,12 @@ class BatchWrites(BulkImportHistoryMixin):
         write = super().bulk_create  # with BulkImportHistoryMixin: the batch's history as well
         self._write_batch(write, pending, True, using_transactions, dry_run, raise_errors, batch_size, result)
         for record in pending:
-            number_and_row = self._pending.pop(id(record), None)
-            if record.pk is not None and number_and_row is not None:
+            row_number = self._pending.pop(id(record), None)
+            if record.pk is not None and row_number is not None:
                 if self._index_keys is not None:  # a later row may find it by its key and change it
                     self._stored[record.pk] = self._columns(record)
                 self._remember(record)
-                self._in_scope_check(record, number_and_row)
+                self._in_scope_check(record, row_number)
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         pending = list(self.update_instances)
@@ -132,8 +132,10 @@ class BatchWrites(BulkImportHistoryMixin):
                 except DatabaseError:
                     if create:
                         record.pk = None
-                    number, row = self._pending.get(id(record), (None, None))
-                    result.append_invalid_row(number, row, ValidationError(self.not_saved_message()))
+                    number = self._pending.get(id(record))
+                    result.append_invalid_row(
+                        number, self._row_at(number), ValidationError(self.not_saved_message())
+                    )
 
     @staticmethod
     def not_saved_message():

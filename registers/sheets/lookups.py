@@ -36,10 +36,13 @@ class RecordLookups:
         self._by_pk, self._by_key = {}, {}
         self._pks_read = set()  # ids looked up (found or not)
         self._key_of = {}  # id(record) -> the key it is indexed under
-        self._pending = {}  # id(record) -> (row number, row) of records waiting for the next bulk write
+        self._pending = {}  # id(record) -> the row number of records waiting for the next bulk write
         self._stored = {}  # pk -> {column: value} as the database holds it (for bulk updates)
         self._update_columns = None  # the columns of the bulk update being written
         self._index_keys = None  # the natural key fields records are indexed under, when they can be
+        # Whether a row can name a record (by an id column or a natural key): if not, every row is a new
+        # record, and the records written are not kept (a 100,000-row sheet would keep them all in memory).
+        self._rows_name_records = True
 
     def _by_id_column(self):
         id_field = self.fields.get("id")
@@ -115,10 +118,16 @@ class RecordLookups:
     def _columns(record):
         return {field.attname: getattr(record, field.attname) for field in record._meta.concrete_fields}
 
+    def _row_at(self, number) -> dict:
+        """The row of the file at ``number`` (as the import counts them, from 1), e.g. to report it as bad."""
+        if number is None:
+            return {}
+        return dict(zip(self._dataset.headers, self._dataset[number - 1], strict=False))
+
     def _remember(self, record):
         """After a row saved (or queued) ``record``: later rows find it under its key, and no longer under
         the key it had."""
-        if record.pk is not None:
+        if record.pk is not None and self._rows_name_records:
             self._by_pk[record.pk] = record
         key_fields = self._index_keys
         if key_fields is None:
@@ -135,9 +144,11 @@ class RecordLookups:
         """Read the records the file names: by id, and by natural key for the rows without one."""
         super().before_import(dataset, **kwargs)
         self._reset_lookups()
+        self._dataset = dataset
         id_field, key_fields = self._by_id_column(), self._key_fields()
         indexable = self._indexable(key_fields)
         self._index_keys = key_fields if indexable else None
+        self._rows_name_records = self._file_has_id or key_fields is not None
         if id_field is not None and id_field.column_name not in (dataset.headers or ()):
             id_field = None  # (check_columns has put the headers in their canonical names)
         pks, keys = set(), set()

@@ -19,6 +19,7 @@ not looked up a second time by Django's ``full_clean``. A register that sets ``u
 anything is written, and a batch the database refuses is saved again row by row to name the rows at fault.
 """
 
+import functools
 import time
 
 from django.core.exceptions import (
@@ -54,7 +55,26 @@ PROGRESS_EVERY_SECONDS = 1.0
 
 
 class ScopedResult(Result):
-    """Reports row numbers as the spreadsheet shows them: the header is row 1, the first record row 2."""
+    """Reports row numbers as the spreadsheet shows them: the header is row 1, the first record row 2.
+
+    With ``kept_rows`` (a background job's import: its page shows only the first rows) it keeps that many
+    rows' results, every row with an error and the first row of each kind; the totals count every row, and
+    a 100,000-row sheet does not keep 100,000 results in memory.
+    """
+
+    def __init__(self, *args, kept_rows=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept_rows, self._kinds_kept = kept_rows, set()
+
+    def append_row_result(self, row_result):
+        if (
+            self.kept_rows is None
+            or len(self.rows) < self.kept_rows
+            or row_result.errors
+            or row_result.import_type not in self._kinds_kept
+        ):
+            self.rows.append(row_result)
+            self._kinds_kept.add(row_result.import_type)
 
     def append_invalid_row(self, number, row, validation_error):
         super().append_invalid_row(number + 1, row, validation_error)
@@ -93,13 +113,14 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
         report_skipped = True  # … and the preview says so
         use_transactions = True
 
-    def __init__(self, user=None, on_progress=None, **kwargs):
+    def __init__(self, user=None, on_progress=None, kept_rows=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
         self.on_progress = on_progress  # called with the rows read or written so far (a background job's)
+        self.kept_rows = kept_rows  # rows whose results are kept (ScopedResult); None: all
         self.rows_read, self._next_progress = 0, 0.0
         self._file_has_id = False
-        self._saved_rows = {}  # pk -> (row number, row) of the rows saved by this import
+        self._saved_rows = {}  # pk -> the row number (in the dataset) of the rows saved by this import
         self._reset_lookups()
         for field in self.fields.values():
             # Headers in the user's language, fixed for this import/export ("households" -> "Households").
@@ -159,9 +180,8 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
             field.column_name = django_field.verbose_name
         return field
 
-    @classmethod
-    def get_result_class(cls):
-        return ScopedResult
+    def get_result_class(self):
+        return functools.partial(ScopedResult, kept_rows=self.kept_rows)
 
     # Scope ------------------------------------------------------------------------------------------
 
@@ -184,11 +204,11 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
         super().after_save_instance(instance, row, **kwargs)
         saved = kwargs.get("using_transactions") or not kwargs.get("dry_run")
         if saved and instance.pk is not None:  # (rows created in bulk: once written, see bulk_create)
-            self._in_scope_check(instance, (kwargs.get("row_number"), row))
+            self._in_scope_check(instance, kwargs.get("row_number"))
 
-    def _in_scope_check(self, instance, number_and_row):
+    def _in_scope_check(self, instance, row_number):
         if self.user is not None and is_scoped(type(instance)):
-            self._saved_rows[instance.pk] = number_and_row
+            self._saved_rows[instance.pk] = row_number
 
     def after_import(self, dataset, result, **kwargs):
         """A saved row whose record is no longer inside the account's unit is a bad row (and, being one,
@@ -205,8 +225,8 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
         }
         for pk in pks:
             if pk not in inside:
-                number, row = self._saved_rows[pk]
-                result.append_invalid_row(number, row, ValidationError(message))
+                number = self._saved_rows[pk]
+                result.append_invalid_row(number, self._row_at(number), ValidationError(message))
         result.invalid_rows.sort(key=lambda invalid: invalid.number)
         self._saved_rows = {}
 
