@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "volunteers",
     "activities",
     "venues",
+    "messaging",
     "reports",
     # Security and personal data (audit app, docs/privacy.md): login throttling, two-factor sign-in,
     # change history of every register, access log, retention.
@@ -256,6 +257,32 @@ AUDITLOG_DISABLE_REMOTE_ADDR = True  # the history says who, not from where: no 
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=365)
 # --- end of security and personal data ---------------------------------------------------------------
 
+# --- Messages to residents and staff (messaging/; docs/deploy.md, "Messages") ---------------------------------
+# "outbox" (default): nothing leaves the machine, the admin's message list shows what would have been sent.
+# "live": SMS through Tencent Cloud SMS (SMS_* below), email through Django's EMAIL_* settings.
+MESSAGES_DELIVERY = env.str("MESSAGES_DELIVERY", default="outbox")
+# No message that can wait is sent between these hours (local time): it is held until the morning.
+MESSAGES_QUIET_HOURS = (21, 8)
+MESSAGES_MAX_ATTEMPTS = env.int("MESSAGES_MAX_ATTEMPTS", default=5)
+MESSAGES_RETRY_BACKOFF = env.int("MESSAGES_RETRY_BACKOFF", default=30)  # seconds before the 2nd try, doubling
+SMS_SECRET_ID = env.str("SMS_SECRET_ID", default="")
+SMS_SECRET_KEY = env.str("SMS_SECRET_KEY", default="")
+SMS_APP_ID = env.str("SMS_APP_ID", default="")  # the SmsSdkAppId
+SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="")  # the approved signature, e.g. 西关街道
+SMS_REGION = env.str("SMS_REGION", default="ap-guangzhou")
+SMS_ENDPOINT = env.str("SMS_ENDPOINT", default="sms.tencentcloudapi.com")
+SMS_PROTOCOL = env.str("SMS_PROTOCOL", default="https")
+SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=10)
+# Each message kind's approved template id: SMS_TEMPLATES=booking_confirmed=1234567,booking_rejected=1234568
+SMS_TEMPLATES = env.dict("SMS_TEMPLATES", default={})
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+
 # --- Background work (Celery; docs/deploy.md) ------------------------------------------------------------
 # Production: a broker shared by the web servers and the workers, CELERY_BROKER_URL=redis://127.0.0.1:6379/2
 # or amqp://user:password@host:5672//. Without one (the embedded default, `make demo`), messages are files
@@ -298,6 +325,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-personal-data": {
         "task": "audit.purge_personal_data",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "send-held-messages": {
+        "task": "messaging.send_held",
+        "schedule": crontab(minute="*/5"),
     },
     "purge-expired-exports": {
         "task": "registers.purge_expired_exports",

@@ -1,9 +1,13 @@
 """Settings for the test suite: production settings with a throwaway key and fast password hashing."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Jobs queued while no test worker runs go to a folder of this run's own, not the demo's var/celery.
+if "CELERY_FILESYSTEM_FOLDER" not in os.environ:
+    os.environ["CELERY_FILESYSTEM_FOLDER"] = tempfile.mkdtemp(prefix="community-test-queue-")
 
 from .settings import *  # noqa: E402,F403
 
@@ -21,3 +25,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     _test_db = BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3"  # noqa: F405
     _test_db.parent.mkdir(exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}  # noqa: F405
+# Messages are sent at any hour in tests (the quiet hours have tests of their own).
+MESSAGES_QUIET_HOURS = (0, 0)

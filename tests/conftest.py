@@ -12,7 +12,8 @@ from django.contrib.auth.models import Group, User
 from communities.models import Community, District, StaffProfile, Subdistrict
 from registers.roles import COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS, SUBDISTRICT_STAFF, SUPERVISORS
 
-pytest_plugins = ["tests.jobs"]  # job_worker: a real Celery worker for the background-job tests
+# job_worker: a real Celery worker for the background-job tests; sms_provider, smtp_server: where it sends.
+pytest_plugins = ["tests.jobs", "tests.outside"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -32,6 +33,7 @@ DATA_MIGRATIONS = (
     "activities.migrations.0002_default_types_and_groups",
     "venues.migrations.0003_staff_groups",
     "audit.migrations.0002_staff_groups",
+    "messaging.migrations.0002_staff_groups",
 )
 
 

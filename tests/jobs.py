@@ -42,16 +42,18 @@ def _database_url(settings_dict) -> str:
 
 
 @pytest.fixture(scope="session")
-def job_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+def job_worker(django_db_setup, django_db_blocker, tmp_path_factory, sms_provider, smtp_server):
     from django.db import connection
 
     from config.celery import app
+    from tests.outside import worker_settings
 
     folder = tmp_path_factory.mktemp("celery")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.test_settings",
         "DATABASE_URL": _database_url(connection.settings_dict),
+        **worker_settings(sms_provider, smtp_server),  # messages go to the local stand-ins
     }
     if connection.vendor == "sqlite":
         env.update(CELERY_BROKER_URL="filesystem://", CELERY_FILESYSTEM_FOLDER=str(folder / "queue"))

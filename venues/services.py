@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from registers.history import record_changed
 from registers.phones import normalize_phone
 
+from .messages import announce
 from .models import Booking, Closure, Offering, Slot, Venue, VisitRecord
 
 # No 0/O, 1/I: read aloud over the phone without mistakes. 32**12 = 2**60 references.
@@ -306,6 +307,7 @@ def booking_create(
                     _("Only %(free)s places are left at this time; your group has %(size)s.")
                     % {"free": free, "size": size}
                 )
+            announce(booking, venue, starts_at)
     except IntegrityError:
         if idempotency_key is not None:
             existing = _booking_with_key(venue, idempotency_key)
@@ -335,6 +337,7 @@ def _transition(booking: Booking, *, from_statuses, to_status, release: bool, by
                 setattr(booking, name, value)
             # QuerySet.update() sends no signal: the history is written here.
             record_changed(Booking, objs=[booking], before=before, by=by)
+            announce(booking, booking.venue)
             if release:
                 _release(booking)
     return bool(changed)

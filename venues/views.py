@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from communities.models import District
+from messaging.models import Message
 from registers.phones import mask_phone
 
 from . import ratelimit
@@ -277,6 +278,9 @@ def booking_status(request, reference):
             "form": form,
             "cancellable": cancellable,
             "masked_phone": mask_phone(booking.phone),
+            "notices": Message.objects.filter(about=f"booking:{booking.pk}")
+            .only("kind", "status", "created_at", "sent_at")
+            .order_by("created_at", "pk"),
         },
     )
 

@@ -1,0 +1,49 @@
+"""Every message the app sends, in one place: its text (Chinese, as registered with the SMS provider, which
+sends only pre-approved templates), the parameters the text takes, in the order the provider's template
+numbers them, and whether it may go out at night.
+
+The SMS provider knows each kind by a template id (settings.SMS_TEMPLATES: kind -> id, given by the provider
+once the template below is approved); docs/deploy.md lists them to register.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    title: str  # an email's subject
+    text: str  # with {name} placeholders; the SMS provider adds the signature (SMS_SIGN_NAME)
+    params: tuple[str, ...]  # the placeholders, in the order of the provider's {1}, {2} …
+    urgent: bool = False  # sent at any hour (codes); others wait for the morning (quiet hours)
+
+
+KINDS = {
+    "booking_received": Kind(
+        "预约已收到",
+        "您预约的{venue}（{time}，{size}人）已收到，正在等待审核，结果将短信通知您。预约号{reference}。",
+        ("venue", "time", "size", "reference"),
+    ),
+    "booking_confirmed": Kind(
+        "预约已确认",
+        "您预约的{venue}（{time}，{size}人）已确认，请按时到访。预约号{reference}。",
+        ("venue", "time", "size", "reference"),
+    ),
+    "booking_rejected": Kind(
+        "预约未通过",
+        "很抱歉，您预约的{venue}（{time}）未通过审核，原因：{reason}。预约号{reference}。",
+        ("venue", "time", "reason", "reference"),
+    ),
+    "booking_cancelled": Kind(
+        "预约已取消",
+        "您预约的{venue}（{time}）已取消。预约号{reference}。",
+        ("venue", "time", "reference"),
+    ),
+}
+
+
+def render(kind: str, params: dict) -> str:
+    return KINDS[kind].text.format(**params)
+
+
+def subject(kind: str) -> str:
+    return f"社区服务：{KINDS[kind].title}"

@@ -1,0 +1,161 @@
+"""A booking's visitor is told by SMS: a real worker sends through Tencent Cloud's SDK to the local stand-in
+(tests/outside.py), which checks the SDK's signed request. Each message once, whatever happens twice."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from messaging import services
+from messaging.models import Message
+from tests.jobs import wait_for
+from tests.outside import APP_ID, SIGN_NAME, TEMPLATES
+from tests.venues.conftest import make_venue
+from tests.venues.test_admin import act
+from tests.venues.test_booking import form_data, post
+from venues.models import Booking
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def venue(community):
+    return make_venue(community)
+
+
+@pytest.fixture
+def slot_start():
+    day = timezone.localdate() + datetime.timedelta(days=3)
+    return datetime.datetime.combine(day, datetime.time(10), tzinfo=timezone.get_default_timezone())
+
+
+def sent(provider, kind, count=1):
+    wait_for(lambda: len(provider.sent(TEMPLATES[kind])) >= count, what=f"the {kind} SMS")
+    return provider.sent(TEMPLATES[kind])
+
+
+def status(message):
+    return Message.objects.get(pk=message.pk).status
+
+
+def test_booked_then_approved_sends_received_then_exactly_one_confirmed(
+    job_worker, sms_provider, client, staff, venue, slot_start
+):
+    before = len(sms_provider.sent())
+    assert post(client, form_data(slot_start, phone="138 1234 5678", size=3)).status_code == 302
+    booking = Booking.objects.get()
+    [received] = sent(sms_provider, "booking_received")[-1:]
+    assert received["PhoneNumberSet"] == ["+8613812345678"]
+    assert (received["SmsSdkAppId"], received["SignName"]) == (APP_ID, SIGN_NAME)
+    starts = timezone.localtime(slot_start)
+    time = f"{starts.month}月{starts.day}日 10:00"
+    assert received["TemplateParamSet"] == ["家风家训馆", time, "3", booking.reference]
+
+    client.force_login(staff)
+    act(client, "approve", [booking])
+    act(client, "approve", [booking])  # twice: already approved, nothing more is sent
+    [confirmed] = sent(sms_provider, "booking_confirmed")[-1:]
+    assert confirmed["TemplateParamSet"] == ["家风家训馆", time, "3", booking.reference]
+    message = Message.objects.get(kind="booking_confirmed", about=f"booking:{booking.pk}")
+    wait_for(lambda: status(message) == Message.Status.SENT)
+    message.refresh_from_db()
+    assert message.provider_id.startswith("5000:") and message.attempts == 1
+    assert len(sms_provider.sent()) == before + 2
+    client.logout()
+    page = client.get(f"/bookings/{booking.reference}/").content.decode()
+    assert "预约已收到 · 已发送" in page and "预约已确认 · 已发送" in page
+    assert "5000:" not in page  # the provider's ids are for staff
+
+
+def test_a_rejection_sends_the_reason(job_worker, sms_provider, client, staff, venue, slot_start):
+    post(client, form_data(slot_start))
+    booking = Booking.objects.get()
+    client.force_login(staff)
+    act(client, "reject", [booking], apply="1", reason="当天馆内布展")
+    [rejected] = sent(sms_provider, "booking_rejected")[-1:]
+    assert rejected["TemplateParamSet"][2:] == ["当天馆内布展", booking.reference]
+
+
+def test_a_provider_failure_is_retried_and_sent_once(job_worker, sms_provider, venue, slot_start, settings):
+    from venues.services import booking_create
+
+    sms_provider.plan[:] = ["5xx", "InternalError"]  # two failures the next try may fix
+    booking = booking_create(
+        venue=venue, starts_at=slot_start, offering=None, visitor_kind="resident", organisation="",
+        size=1, contact_name="李四", phone="13900001111",
+    )  # fmt: skip
+    message = Message.objects.get(about=f"booking:{booking.pk}")
+    wait_for(lambda: status(message) == Message.Status.SENT, timeout=120, what="the retried SMS")
+    message.refresh_from_db()
+    assert message.attempts == 3
+    assert [r["PhoneNumberSet"] for r in sms_provider.sent()].count(["+8613900001111"]) == 1
+
+
+def test_a_template_the_provider_refuses_fails_with_its_reason(job_worker, sms_provider, venue, slot_start):
+    from venues.services import booking_create
+
+    sms_provider.plan[:] = ["template"]
+    booking = booking_create(
+        venue=venue, starts_at=slot_start, offering=None, visitor_kind="resident", organisation="",
+        size=1, contact_name="李四", phone="13900002222",
+    )  # fmt: skip
+    message = Message.objects.get(about=f"booking:{booking.pk}")
+    wait_for(lambda: status(message) == Message.Status.FAILED)
+    message.refresh_from_db()
+    assert "TemplateIncorrectOrUnapproved" in message.error and message.attempts == 1
+
+
+def test_the_same_message_queued_twice_is_one_message(venue, community):
+    first = services.queue("booking_cancelled", to="13800001111", key="booking:1:booking_cancelled",
+                           params={"venue": "馆", "time": "1月1日 10:00", "reference": "R"})  # fmt: skip
+    again = services.queue("booking_cancelled", to="13800001111", key="booking:1:booking_cancelled",
+                           params={"venue": "馆", "time": "1月1日 10:00", "reference": "R"})  # fmt: skip
+    assert first.pk == again.pk and Message.objects.count() == 1
+
+
+def test_at_night_a_message_waits_for_the_morning(settings):
+    settings.MESSAGES_QUIET_HOURS = (21, 8)
+    tz = timezone.get_default_timezone()
+    night = datetime.datetime(2026, 12, 4, 22, 30, tzinfo=tz)
+    message = services.queue("booking_cancelled", to="13800001111", key="k-night", now=night,
+                             params={"venue": "馆", "time": "t", "reference": "R"})  # fmt: skip
+    assert message.status == Message.Status.HELD
+    assert timezone.localtime(message.send_after) == datetime.datetime(2026, 12, 5, 8, 0, tzinfo=tz)
+    assert services.release_held(now=night) == 0
+    early = datetime.datetime(2026, 12, 5, 7, 59, tzinfo=tz)
+    assert services.queue("booking_cancelled", to="13800001111", key="k-early", now=early,
+                          params={"venue": "馆", "time": "t", "reference": "R"}).status == Message.Status.HELD  # fmt: skip
+    day = datetime.datetime(2026, 12, 5, 9, 0, tzinfo=tz)
+    assert services.queue("booking_cancelled", to="13800001111", key="k-day", now=day,
+                          params={"venue": "馆", "time": "t", "reference": "R"}).status == Message.Status.QUEUED  # fmt: skip
+    assert services.release_held(now=day) == 2
+    assert set(Message.objects.values_list("status", flat=True)) == {Message.Status.QUEUED}
+
+
+def test_staff_see_their_units_messages_with_the_number_masked(client, staff, outsider, venue, slot_start):
+    post(client, form_data(slot_start))
+    client.force_login(staff)
+    page = client.get("/admin/messaging/message/").content.decode()
+    assert "138****5678" in page and "13812345678" not in page
+    message = Message.objects.get()
+    assert client.get(f"/admin/messaging/message/{message.pk}/change/").status_code == 200
+    client.force_login(outsider)
+    assert "138****5678" not in client.get("/admin/messaging/message/").content.decode()
+    assert client.get(f"/admin/messaging/message/{message.pk}/change/").status_code == 404
+
+
+def test_an_email_arrives_at_the_mail_server(job_worker, smtp_server, community):
+    with transaction.atomic():
+        message = services.queue(
+            "booking_confirmed",
+            to="wang@example.cn",
+            key="email-test",
+            params={"venue": "家风家训馆", "time": "12月8日 10:00", "size": 3, "reference": "ABCD2345EFGH"},
+            community=community,
+        )
+    wait_for(lambda: any(m["To"] == "wang@example.cn" for m in smtp_server.messages), what="the email")
+    [email] = [m for m in smtp_server.messages if m["To"] == "wang@example.cn"]
+    assert email["Subject"] == "社区服务：预约已确认"
+    assert "您预约的家风家训馆（12月8日 10:00，3人）已确认" in email.get_content()
+    wait_for(lambda: status(message) == Message.Status.SENT)
