@@ -19,12 +19,13 @@ from decimal import Decimal
 import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import pgettext
 
 from activities.models import Activity
 from registers.exports import exporter
 from registers.sheets import escape_formula
-from registers.units import UnitError, parse_unit, unit_key
+from registers.units import UnitError, parse_unit
 
 from .tables import DATE, DEC, INT, PCT, TEXT, Column, Table
 
@@ -38,11 +39,10 @@ def period_title(unit, start, end) -> str:
     return f"{unit} · {start.isoformat()} – {end.isoformat()}"
 
 
-def file_name(unit, start, end, table: str | None, extension: str) -> str:
-    parts = ["report", unit_key(unit).replace(":", "-"), start.isoformat(), end.isoformat()]
-    if table:
-        parts.append(table)
-    return "_".join(parts) + "." + extension
+def file_name(unit, start, end, title: str | None, extension: str) -> str:
+    """In the office's language: ``西关办事处_2018-01-01_2018-12-31_活动台账.xlsx``."""
+    parts = [str(unit), start.isoformat(), end.isoformat(), str(title or pgettext("report", "report"))]
+    return re.sub(r'[\\/:*?"<>|\s]+', "-", "_".join(parts)) + "." + extension
 
 
 def _sheet_name(title: str, used: set) -> str:
@@ -110,8 +110,8 @@ def xlsx_response(dashboard, tables: list[Table]) -> FileResponse:
     writer = SheetWriter()
     for table in tables:
         writer.table(table, heading)
-    name = tables[0].name if len(tables) == 1 else None
-    return writer.response(file_name(dashboard.unit, dashboard.start, dashboard.end, name, "xlsx"))
+    title = tables[0].title if len(tables) == 1 else None
+    return writer.response(file_name(dashboard.unit, dashboard.start, dashboard.end, title, "xlsx"))
 
 
 class _Echo:
@@ -140,7 +140,7 @@ def csv_lines(unit, start, end, title: str, columns: list[Column], rows):
 
 def csv_stream(lines, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -149,7 +149,7 @@ def csv_response(
 ) -> StreamingHttpResponse:
     """A CSV of one table, streamed row by row."""
     lines = csv_lines(unit, start, end, title, columns, rows)
-    return csv_stream(lines, file_name(unit, start, end, name, "csv"))
+    return csv_stream(lines, file_name(unit, start, end, title, "csv"))
 
 
 # --- the activity rows of a unit and period (can be hundreds of thousands) ------------------------------
@@ -165,6 +165,10 @@ ROW_FIELDS = (
     ("party_organization__name", "organiser", TEXT),
     ("partner__name", "partner", TEXT),
 )
+
+
+def activity_log_title() -> str:
+    return pgettext("report", "activity log")
 
 
 def activity_row_columns() -> list[Column]:
@@ -255,12 +259,17 @@ def activity_rows_xlsx(unit, start, end) -> FileResponse:
     write_activity_rows_xlsx(unit, start, end, file)
     file.seek(0)
     return FileResponse(
-        file, as_attachment=True, filename=file_name(unit, start, end, ROWS_TABLE, "xlsx"), content_type=XLSX
+        file,
+        as_attachment=True,
+        filename=file_name(unit, start, end, activity_log_title(), "xlsx"),
+        content_type=XLSX,
     )
 
 
 def activity_rows_csv(unit, start, end) -> StreamingHttpResponse:
-    return csv_stream(_activity_log_lines(unit, start, end), file_name(unit, start, end, ROWS_TABLE, "csv"))
+    return csv_stream(
+        _activity_log_lines(unit, start, end), file_name(unit, start, end, activity_log_title(), "csv")
+    )
 
 
 def _allowed(user, params) -> bool:

@@ -58,7 +58,7 @@ def dashboard(request):
                     "format": output,
                 },
                 register="activities.activity",
-                file_name=exports.file_name(unit, start, end, exports.ROWS_TABLE, output),
+                file_name=exports.file_name(unit, start, end, exports.activity_log_title(), output),
                 rows=rows,
                 language=get_language(),
             )

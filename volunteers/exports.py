@@ -73,8 +73,11 @@ SERVICE_RECORDS = "volunteers.service_records"
 
 
 def file_name(file_format, start, end, table) -> str:
-    name = f"volunteer-service-{start:%Y%m%d}-{end:%Y%m%d}"
-    return f"{name}.xlsx" if file_format == "xlsx" else f"{name}-{table}.csv"
+    """In the office's language: ``志愿服务记录_20180101_20181231.xlsx``, ``…_志愿者.csv``."""
+    name = f"{_('volunteer service records')}_{start:%Y%m%d}_{end:%Y%m%d}"
+    if file_format == "xlsx":
+        return f"{name}.xlsx"
+    return f"{name}_{_('teams') if table == 'teams' else _('volunteers')}.csv"
 
 
 def export(file_format, teams, volunteers, table) -> bytes:

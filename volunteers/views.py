@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -138,8 +139,8 @@ def service_records(request):
         response = HttpResponse(
             exports.export(export, teams, volunteers, table), content_type=exports.CONTENT_TYPES[export]
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="{exports.file_name(export, start, end, table)}"'
+        response["Content-Disposition"] = content_disposition_header(
+            True, exports.file_name(export, start, end, table)
         )
         return response
     page = Paginator(volunteers, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))
