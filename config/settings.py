@@ -263,6 +263,10 @@ PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=3
 MESSAGES_DELIVERY = env.str("MESSAGES_DELIVERY", default="outbox")
 # No message that can wait is sent between these hours (local time): it is held until the morning.
 MESSAGES_QUIET_HOURS = (21, 8)
+# A booking waiting this long for approval is flagged on the admin's home page and in the staff's digest.
+# The address the staff's messages link to (this deployment's own).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+BOOKING_APPROVAL_WARN_HOURS = env.int("BOOKING_APPROVAL_WARN_HOURS", default=24)
 MESSAGES_MAX_ATTEMPTS = env.int("MESSAGES_MAX_ATTEMPTS", default=5)
 MESSAGES_RETRY_BACKOFF = env.int("MESSAGES_RETRY_BACKOFF", default=30)  # seconds before the 2nd try, doubling
 SMS_SECRET_ID = env.str("SMS_SECRET_ID", default="")
@@ -325,6 +329,16 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-personal-data": {
         "task": "audit.purge_personal_data",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # The evening before a visit, its reminder (residents who declined it get none).
+    "visit-reminders": {
+        "task": "venues.queue_visit_reminders",
+        "schedule": crontab(hour=18, minute=0),
+    },
+    # Each morning, to the staff who approve bookings: how many wait for them.
+    "booking-digests": {
+        "task": "venues.queue_booking_digests",
+        "schedule": crontab(hour=8, minute=30),
     },
     "send-held-messages": {
         "task": "messaging.send_held",

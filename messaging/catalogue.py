@@ -33,6 +33,16 @@ KINDS = {
         "很抱歉，您预约的{venue}（{time}）未通过审核，原因：{reason}。预约号{reference}。",
         ("venue", "time", "reason", "reference"),
     ),
+    "visit_reminder": Kind(
+        "到访提醒",
+        "提醒：您预约的{venue}明天（{time}）到访，共{size}人，请按时前往。如需取消请打开预约页面。预约号{reference}。",
+        ("venue", "time", "size", "reference"),
+    ),
+    "booking_digest": Kind(
+        "待审核的场馆预约",
+        "您单位有{count}个场馆预约等待审核，最早的已等待{hours}小时。请登录系统处理：{url}",
+        ("count", "hours", "url"),
+    ),
     "booking_cancelled": Kind(
         "预约已取消",
         "您预约的{venue}（{time}）已取消。预约号{reference}。",

@@ -61,6 +61,47 @@ def queue(kind: str, *, to: str, key: str, params: dict, community=None, about: 
     return message
 
 
+def queue_many(kind: str, items: list[dict], *, now=None, batch_size: int = 1000) -> int:
+    """``queue()`` for many messages at once (a reminder run): each item has to, key, params, community_id and
+    about. Inserted in batches; a key queued before is skipped. Returns how many were queued now."""
+    now = now or timezone.now()
+    held = None if catalogue.KINDS[kind].urgent else _quiet_until(now)
+    queued = 0
+    for start in range(0, len(items), batch_size):
+        batch = items[start : start + batch_size]
+        keys = [item["key"] for item in batch]
+        with transaction.atomic():
+            existing = set(Message.objects.filter(key__in=keys).values_list("key", flat=True))
+            Message.objects.bulk_create(
+                [
+                    Message(
+                        kind=kind,
+                        channel=Message.Channel.EMAIL if "@" in item["to"] else Message.Channel.SMS,
+                        recipient=item["to"],
+                        params=item["params"],
+                        text=catalogue.render(kind, item["params"]),
+                        key=item["key"],
+                        community_id=item.get("community_id"),
+                        about=item.get("about", ""),
+                        status=Message.Status.HELD if held else Message.Status.QUEUED,
+                        send_after=held,
+                    )
+                    for item in batch
+                    if item["key"] not in existing
+                ],
+                ignore_conflicts=True,  # queued meanwhile by another run: that one sends it
+            )
+            new = list(
+                Message.objects.filter(
+                    key__in=set(keys) - existing, status=Message.Status.QUEUED, attempts=0
+                ).values_list("pk", flat=True)
+            )
+        for pk in new:
+            _hand_to_worker(pk)
+        queued += len(new)
+    return queued
+
+
 def _hand_to_worker(message_id: int) -> None:
     from .tasks import send_message
 

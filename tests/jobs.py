@@ -69,6 +69,12 @@ def job_worker(django_db_setup, django_db_blocker, tmp_path_factory, sms_provide
         env["CELERY_BROKER_URL"] = _redis_url()
         options = {"visibility_timeout": 3600}
     app.conf.update(broker_url=env["CELERY_BROKER_URL"], broker_transport_options=options)
+    # Tests that ran before this one may have queued jobs (a booking's SMS) through a connection to the
+    # default broker: later jobs must go through new connections, to the worker's broker.
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
     log = folder / "worker.log"
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-l", "INFO"]
     with open(log, "wb") as output:

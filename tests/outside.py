@@ -26,6 +26,7 @@ TEMPLATES = {
     "booking_confirmed": "2000002",
     "booking_rejected": "2000003",
     "booking_cancelled": "2000004",
+    "visit_reminder": "2000005",
 }
 
 

@@ -98,6 +98,13 @@ class BookingForm(forms.Form):
         max_length=20,
         validators=[validate_phone],
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_(
+            "We send SMS to this number only about this booking: that it was received, the venue's decision, "
+            "a cancellation, and the reminder below."
+        ),
+    )
+    reminders = forms.BooleanField(
+        label=_("Send me an SMS reminder the day before the visit"), required=False, initial=True
     )
     offering = forms.ModelChoiceField(label=_("What you would like"), queryset=None, required=False)
     slot = forms.CharField(label=_("Time"), widget=SlotSelect)

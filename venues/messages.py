@@ -1,9 +1,15 @@
 """The messages a booking's visitor gets (SMS to the booking's phone, messaging.catalogue holds the texts):
 queued in the same transaction as the change they announce, so a change rolled back sends nothing."""
 
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
-from messaging.services import queue
+from messaging.models import Message
+from messaging.services import queue, queue_many
 
 from .models import Booking
 
@@ -15,19 +21,23 @@ KIND_OF_STATUS = {
 }
 
 
+def _when(starts_at) -> str:
+    local = timezone.localtime(starts_at)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
 def announce(booking: Booking, venue, starts_at=None) -> None:
     """Tell the visitor of the booking's new status, once per booking and status (its key)."""
     kind = KIND_OF_STATUS.get(booking.status)
     if kind is None or not booking.phone:
         return
-    starts_at = timezone.localtime(starts_at or booking.slot.starts_at)
     queue(
         kind,
         to=booking.phone,
         key=f"booking:{booking.pk}:{kind}",
         params={
             "venue": venue.name,
-            "time": f"{starts_at.month}月{starts_at.day}日 {starts_at:%H:%M}",
+            "time": _when(starts_at or booking.slot.starts_at),
             "size": booking.size,
             "reference": booking.reference,
             "reason": booking.reject_reason,
@@ -35,3 +45,66 @@ def announce(booking: Booking, venue, starts_at=None) -> None:
         community=booking.community,
         about=f"booking:{booking.pk}",
     )
+
+
+def queue_reminders(now=None) -> int:
+    """The reminder of every confirmed visit tomorrow (local date) whose visitor did not decline it; run
+    once a day (the evening before: beat), and harmless when run again (each booking's key is used once)."""
+    now = now or timezone.now()
+    tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
+    start = datetime.datetime.combine(tomorrow, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    bookings = (
+        Booking.objects.filter(
+            status=Booking.Status.CONFIRMED,
+            reminders=True,
+            slot__starts_at__gte=start,
+            slot__starts_at__lt=start + datetime.timedelta(days=1),
+        )
+        .exclude(phone="")
+        .values_list("pk", "phone", "size", "reference", "community_id", "venue__name", "slot__starts_at")
+    )
+    items = [
+        {
+            "to": phone,
+            "key": f"booking:{pk}:visit_reminder",
+            "params": {"venue": venue, "time": _when(starts_at), "size": size, "reference": reference},
+            "community_id": community_id,
+            "about": f"booking:{pk}",
+        }
+        for pk, phone, size, reference, community_id, venue, starts_at in bookings.iterator(chunk_size=2000)
+    ]
+    return queue_many("visit_reminder", items, now=now)
+
+
+def queue_digests(now=None) -> int:
+    """Each morning, to every staff account that approves bookings and has an email address: how many of its
+    unit's bookings wait for approval and how long the oldest has waited (one message, not one per booking).
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now).isoformat()
+    url = (
+        settings.SITE_URL.rstrip("/") + reverse("admin:venues_booking_changelist") + "?status__exact=pending"
+    )
+    queued = 0
+    staff = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
+    for user in staff.select_related("staff_profile").order_by("pk"):
+        key = f"digest:{user.pk}:{today}"
+        if not user.has_perm("venues.change_booking") or Message.objects.filter(key=key).exists():
+            continue
+        pending = Booking.objects.for_user(user).filter(status=Booking.Status.PENDING)
+        oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
+        if oldest is None:
+            continue
+        queue(
+            "booking_digest",
+            to=user.email,
+            key=key,
+            params={
+                "count": pending.count(),
+                "hours": int((now - oldest).total_seconds() // 3600),
+                "url": url,
+            },
+            now=now,
+        )
+        queued += 1
+    return queued

@@ -326,6 +326,7 @@ class Booking(models.Model):
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     reject_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
+    reminders = models.BooleanField(_("SMS reminder the day before"), default=True)
     docent = models.ForeignKey(
         Docent, models.SET_NULL, null=True, blank=True, related_name="bookings", verbose_name=_("docent")
     )

@@ -226,6 +226,7 @@ def booking_create(
     contact_name: str,
     phone: str,
     purpose: str = "",
+    reminders: bool = True,
     idempotency_key: uuid.UUID | None = None,
     now: datetime | None = None,
 ) -> Booking:
@@ -266,6 +267,7 @@ def booking_create(
         contact_name=contact_name.strip(),
         phone=normalize_phone(phone),
         purpose=purpose.strip(),
+        reminders=reminders,
         status=Booking.Status.PENDING if venue.needs_approval else Booking.Status.CONFIRMED,
         idempotency_key=idempotency_key,
     )

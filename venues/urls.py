@@ -8,6 +8,7 @@ urlpatterns = [
     path("venues/", views.venue_list, name="venue_list"),
     path("venues/<slug:slug>/", views.venue_detail, name="venue_detail"),
     path("venues/<slug:slug>/book/", views.book, name="book"),
+    path("bookings/", views.booking_lookup, name="booking_lookup"),
     path("bookings/<str:reference>/", views.booking_status, name="booking_status"),
     path("bookings/<str:reference>/booking.ics", views.booking_ics, name="booking_ics"),
 ]

@@ -1,6 +1,7 @@
 """The public pages: no account, opened on phones. Every page runs a fixed number of queries."""
 
 import re
+import unicodedata
 import uuid
 from datetime import UTC, datetime, time, timedelta
 
@@ -27,6 +28,13 @@ from .services import BookingError, booking_cancel, booking_create, local_tz, sc
 
 VENUES_PER_PAGE = 40
 REFERENCE_RE = re.compile(r"^[A-Za-z0-9]{1,16}$")
+# What people type around a reference copied from an SMS or read out on the phone: spaces, dashes, dots.
+REFERENCE_NOISE = re.compile(r"[\s\-_.·—–]+")
+
+
+def normalize_reference(typed: str) -> str:
+    """``abcd-2345 efgh`` or full-width ``ＡＢＣＤ２３４５`` → ``ABCD2345EFGH``."""
+    return REFERENCE_NOISE.sub("", unicodedata.normalize("NFKC", typed or "")).upper()
 
 
 def public_venues():
@@ -213,6 +221,7 @@ def book(request, slug):
                 contact_name=data["contact_name"],
                 phone=data["phone"],
                 purpose=data["purpose"],
+                reminders=data["reminders"],
                 idempotency_key=data["token"],
             )
         except BookingError as error:
@@ -238,11 +247,31 @@ def book(request, slug):
 
 def _booking_by_reference(reference):
     # An unknown reference and a malformed one look the same: 404, nothing about other bookings.
+    reference = normalize_reference(reference)
     if not REFERENCE_RE.match(reference):
         raise Http404
     return get_object_or_404(
         Booking.objects.select_related("venue__community", "slot", "offering", "docent__person"),
-        reference=reference.upper(),
+        reference=reference,
+    )
+
+
+def booking_lookup(request):
+    """The box on the home page: a reference as typed (spaces, dashes, lower case) → the booking's page."""
+    if ratelimit.hit("lookup_ip", ratelimit.client_ip(request)):
+        return _too_many(request, _("Too many look-ups from this address. Please try again in an hour."))
+    typed = request.GET.get("reference", "")
+    reference = normalize_reference(typed)
+    if REFERENCE_RE.match(reference) and Booking.objects.filter(reference=reference).exists():
+        return redirect("venues:booking_status", reference=reference)
+    message = (
+        _("No booking has the reference “%(reference)s”. Check it against the SMS or the booking page.")
+        % {"reference": typed.strip()[:40]}
+        if typed.strip()
+        else _("Type the reference of your booking.")
+    )
+    return render(
+        request, "venues/booking_lookup.html", {"message": message, "typed": typed[:40]}, status=404
     )
 
 

@@ -159,3 +159,77 @@ def test_an_email_arrives_at_the_mail_server(job_worker, smtp_server, community)
     assert email["Subject"] == "社区服务：预约已确认"
     assert "您预约的家风家训馆（12月8日 10:00，3人）已确认" in email.get_content()
     wait_for(lambda: status(message) == Message.Status.SENT)
+
+
+def confirmed_booking(venue, starts_at, phone, reminders=True):
+    from venues.services import booking_create
+
+    booking = booking_create(
+        venue=venue, starts_at=starts_at, offering=None, visitor_kind="resident", organisation="", size=2,
+        contact_name="王五", phone=phone, reminders=reminders,
+    )  # fmt: skip
+    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CONFIRMED)
+    return booking
+
+
+def test_tomorrows_confirmed_visits_get_one_reminder_unless_declined(job_worker, sms_provider, venue):
+    from venues.messages import queue_reminders
+
+    tz = timezone.get_default_timezone()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    later = tomorrow + datetime.timedelta(days=1)
+    wanted = confirmed_booking(
+        venue, datetime.datetime.combine(later, datetime.time(10), tzinfo=tz), "13700000001"
+    )
+    declined = confirmed_booking(
+        venue, datetime.datetime.combine(later, datetime.time(11), tzinfo=tz), "13700000002", reminders=False
+    )
+    the_day_after = confirmed_booking(
+        venue, datetime.datetime.combine(later, datetime.time(9), tzinfo=tz) + datetime.timedelta(days=1),
+        "13700000003",
+    )  # fmt: skip
+    evening_before = datetime.datetime.combine(tomorrow, datetime.time(18), tzinfo=tz)
+    assert queue_reminders(now=evening_before) == 1
+    assert queue_reminders(now=evening_before) == 0  # run again: nothing more
+    [reminder] = sent(sms_provider, "visit_reminder")[-1:]
+    assert reminder["PhoneNumberSet"] == ["+8613700000001"]
+    assert reminder["TemplateParamSet"] == [
+        "家风家训馆",
+        f"{later.month}月{later.day}日 10:00",
+        "2",
+        wanted.reference,
+    ]
+    reminders = Message.objects.filter(kind="visit_reminder")
+    assert [m.about for m in reminders] == [f"booking:{wanted.pk}"]
+    assert declined.pk != the_day_after.pk
+
+
+def test_the_booking_form_says_what_messages_come_and_lets_the_resident_decline_the_reminder(
+    client, venue, slot_start
+):
+    page = client.get("/venues/jiafeng/book/").content.decode()
+    assert "审核结果" in page and 'name="reminders"' in page and "checked" in page
+    data = form_data(slot_start)  # an unticked box is not sent
+    assert post(client, data).status_code == 302
+    assert Booking.objects.get().reminders is False
+
+
+def test_the_morning_digest_tells_each_approving_account_of_its_units_waiting_bookings(
+    job_worker, smtp_server, venue, slot_start, staff, outsider
+):
+    from venues.messages import queue_digests
+
+    staff.email, outsider.email = "huanxi@example.cn", "jinye@example.cn"
+    staff.save()
+    outsider.save()
+    post_booking = confirmed_booking(venue, slot_start, "13700000009")
+    Booking.objects.filter(pk=post_booking.pk).update(
+        status=Booking.Status.PENDING, created_at=timezone.now() - datetime.timedelta(hours=26)
+    )
+    assert queue_digests() == 1  # 环西社区's staff; 金业路's has nothing waiting
+    assert queue_digests() == 0  # once a day
+    wait_for(lambda: any(m["To"] == "huanxi@example.cn" for m in smtp_server.messages), what="the digest")
+    [email] = [m for m in smtp_server.messages if m["To"] == "huanxi@example.cn"]
+    assert email["Subject"] == "社区服务：待审核的场馆预约"
+    assert "您单位有1个场馆预约等待审核，最早的已等待26小时" in email.get_content()
+    assert "/admin/venues/booking/?status__exact=pending" in email.get_content()

@@ -359,3 +359,17 @@ def test_masked_views_write_no_access_log(client, staff, venue, slot_start):
     client.get(CHANGELIST)
     client.get(f"/admin/venues/booking/{booking.pk}/change/")
     assert not AccessLog.objects.exists()
+
+
+def test_the_admin_home_counts_the_bookings_waiting_and_flags_an_old_one(
+    client, staff, outsider, venue, slot_start
+):
+    booking = make_booking(venue, slot_start)
+    client.force_login(staff)
+    page = client.get("/admin/").content.decode()
+    assert "1 booking is waiting for your approval" in page and "?status__exact=pending" in page
+    assert "the oldest has waited" not in page
+    Booking.objects.filter(pk=booking.pk).update(created_at=timezone.now() - timedelta(hours=30))
+    assert "the oldest has waited 30 hours" in client.get("/admin/").content.decode()
+    client.force_login(outsider)
+    assert "waiting for your approval" not in client.get("/admin/").content.decode()

@@ -294,3 +294,27 @@ def test_guessing_references_is_slowed_down(client, venue, slot_start):
     assert response.status_code == 429
     assert "Too many look-ups from this address" in response.content.decode()
     assert "张三" not in response.content.decode()
+
+
+def test_a_reference_typed_with_spaces_dashes_or_in_lower_case_finds_the_booking(client, venue, slot_start):
+    post(client, form_data(slot_start))
+    reference = Booking.objects.get().reference
+    spaced = f"{reference[:4].lower()} - {reference[4:8]} {reference[8:].lower()}"
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in reference)
+    for typed in (reference, spaced, full_width, f" {reference}. "):
+        response = client.get("/bookings/", {"reference": typed})
+        assert response.status_code == 302 and response["Location"] == f"/bookings/{reference}/", typed
+    assert client.get(f"/bookings/{spaced.replace(' ', '')}/").status_code == 200
+
+
+def test_an_unknown_reference_says_so_and_offers_the_box_again(client, venue):
+    response = client.get("/bookings/", {"reference": "ABCD-0000-XYZ"})
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "No booking has the reference “ABCD-0000-XYZ”" in page and 'name="reference"' in page
+    assert client.get("/bookings/", {"reference": "<script>"}).status_code == 404
+
+
+def test_the_home_page_has_the_reference_box(client, db):
+    page = client.get("/").content.decode()
+    assert 'action="/bookings/"' in page and 'name="reference"' in page

@@ -1,0 +1,15 @@
+"""The venues' scheduled work (celery beat, config/settings.py): the reminders before tomorrow's visits."""
+
+from celery import shared_task
+
+from . import messages
+
+
+@shared_task(name="venues.queue_visit_reminders")
+def queue_visit_reminders() -> int:
+    return messages.queue_reminders()
+
+
+@shared_task(name="venues.queue_booking_digests")
+def queue_booking_digests() -> int:
+    return messages.queue_digests()
