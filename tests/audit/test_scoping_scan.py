@@ -62,6 +62,18 @@ def top_up(home):
         ProgrammeYear.objects.create(programme=programme, year=2018, plan="扫描测试计划")
     if not Lecturer.objects.for_unit(home).exists():
         Lecturer.objects.create(person=lecturer_person, community=home, category="teacher", topics="扫描测试")
+    from messaging.models import Message
+    from messaging.services import queue
+
+    if not Message.objects.for_unit(home).exists():
+        queue(
+            "booking_cancelled",
+            to="13944445555",
+            key="scan:message",
+            params={"venue": "扫描测试馆", "time": "6月1日 10:00", "reference": "SCAN00000001"},
+            community=home,
+            about="booking:0",
+        )
     if not Activity.objects.for_unit(home).exists():
         start = datetime.datetime(2018, 6, 1, 9, tzinfo=timezone.get_current_timezone())
         Activity.objects.create(
