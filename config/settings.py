@@ -263,10 +263,17 @@ PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=3
 MESSAGES_DELIVERY = env.str("MESSAGES_DELIVERY", default="outbox")
 # No message that can wait is sent between these hours (local time): it is held until the morning.
 MESSAGES_QUIET_HOURS = (21, 8)
+# Finding one's bookings by phone (/bookings/find/): the SMS code's life and tries, then how long the list
+# stays open in that browser.
+FIND_CODE_SECONDS = 600
+FIND_CODE_TRIES = 5
+FIND_SESSION_SECONDS = 30 * 60
 # A booking waiting this long for approval is flagged on the admin's home page and in the staff's digest.
 # The address the staff's messages link to (this deployment's own).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 BOOKING_APPROVAL_WARN_HOURS = env.int("BOOKING_APPROVAL_WARN_HOURS", default=24)
+# At most this many messages a day to one phone number or address, whatever asks for them.
+MESSAGES_DAILY_LIMIT = env.int("MESSAGES_DAILY_LIMIT", default=20)
 MESSAGES_MAX_ATTEMPTS = env.int("MESSAGES_MAX_ATTEMPTS", default=5)
 MESSAGES_RETRY_BACKOFF = env.int("MESSAGES_RETRY_BACKOFF", default=30)  # seconds before the 2nd try, doubling
 SMS_SECRET_ID = env.str("SMS_SECRET_ID", default="")

@@ -38,6 +38,12 @@ KINDS = {
         "提醒：您预约的{venue}明天（{time}）到访，共{size}人，请按时前往。如需取消请打开预约页面。预约号{reference}。",
         ("venue", "time", "size", "reference"),
     ),
+    "lookup_code": Kind(
+        "预约查询验证码",
+        "您正在查询场馆预约，验证码{code}，{minutes}分钟内有效。如非本人操作，请忽略本短信。",
+        ("code", "minutes"),
+        urgent=True,
+    ),
     "booking_digest": Kind(
         "待审核的场馆预约",
         "您单位有{count}个场馆预约等待审核，最早的已等待{hours}小时。请登录系统处理：{url}",

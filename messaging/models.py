@@ -53,7 +53,10 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "send_after"])]
+        indexes = [
+            models.Index(fields=["status", "send_after"]),
+            models.Index(fields=["recipient", "created_at"]),  # the daily limit per number
+        ]
 
     def __str__(self):
         return f"{self.title} · {self.get_status_display()}"

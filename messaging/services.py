@@ -36,8 +36,16 @@ def _quiet_until(now: datetime.datetime) -> datetime.datetime | None:
 
 
 def queue(kind: str, *, to: str, key: str, params: dict, community=None, about: str = "", now=None):
-    """Queue ``kind`` to ``to`` (a phone number: SMS; an address with @: email). Once per ``key``."""
+    """Queue ``kind`` to ``to`` (a phone number: SMS; an address with @: email). Once per ``key``; None
+    when ``to`` already had MESSAGES_DAILY_LIMIT messages today (against a page used to flood a number)."""
     now = now or timezone.now()
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    if (
+        Message.objects.filter(recipient=to, created_at__gte=midnight).count()
+        >= settings.MESSAGES_DAILY_LIMIT
+    ):
+        logger.warning("daily message limit reached for %s: %s not queued", mask_phone(to), kind)
+        return None
     channel = Message.Channel.EMAIL if "@" in to else Message.Channel.SMS
     held = None if catalogue.KINDS[kind].urgent else _quiet_until(now)
     try:

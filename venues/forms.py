@@ -7,7 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from registers.phones import validate_phone
+from registers.phones import normalize_phone, validate_phone
 
 from .models import Booking
 from .services import Day, parse_slot_value, slot_value
@@ -151,3 +151,28 @@ class CancelForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
+
+
+class FindPhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("The phone number you booked with"),
+        max_length=30,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
+
+
+class FindCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The 6-digit code we sent by SMS"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def clean_code(self):
+        import unicodedata
+
+        return unicodedata.normalize("NFKC", self.cleaned_data["code"]).replace(" ", "")

@@ -17,6 +17,10 @@ DEFAULT_LIMITS = {
     "cancel_reference": (5, 3600),
     # Looking bookings up by reference (status page, calendar file): guessing references is slowed down.
     "lookup_ip": (120, 3600),
+    # Finding bookings by phone: codes asked for per number and per address, codes tried per address.
+    "find_phone": (5, 3600),
+    "find_ip": (20, 3600),
+    "code_ip": (30, 3600),
 }
 
 

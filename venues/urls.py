@@ -9,6 +9,9 @@ urlpatterns = [
     path("venues/<slug:slug>/", views.venue_detail, name="venue_detail"),
     path("venues/<slug:slug>/book/", views.book, name="book"),
     path("bookings/", views.booking_lookup, name="booking_lookup"),
+    path("bookings/find/", views.find_bookings, name="find_bookings"),
+    path("bookings/find/code/", views.find_code, name="find_code"),
+    path("bookings/mine/", views.my_bookings, name="my_bookings"),
     path("bookings/<str:reference>/", views.booking_status, name="booking_status"),
     path("bookings/<str:reference>/booking.ics", views.booking_ics, name="booking_ics"),
 ]

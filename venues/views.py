@@ -21,12 +21,13 @@ from communities.models import District
 from messaging.models import Message
 from registers.phones import mask_phone
 
-from . import ratelimit
-from .forms import BookingForm, CancelForm, select_slot, slot_choices
+from . import find, ratelimit
+from .forms import BookingForm, CancelForm, FindCodeForm, FindPhoneForm, select_slot, slot_choices
 from .models import Booking, Offering, Venue
 from .services import BookingError, booking_cancel, booking_create, local_tz, schedule
 
 VENUES_PER_PAGE = 40
+FIND_PHONE = "venues:find_phone"  # the number a code was asked for, in the session
 REFERENCE_RE = re.compile(r"^[A-Za-z0-9]{1,16}$")
 # What people type around a reference copied from an SMS or read out on the phone: spaces, dashes, dots.
 REFERENCE_NOISE = re.compile(r"[\s\-_.·—–]+")
@@ -348,3 +349,55 @@ def booking_ics(request, reference):
     response = HttpResponse("\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="booking-{booking.reference}.ics"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def find_bookings(request):
+    """Step 1 of finding one's bookings by phone: the number; a code is sent by SMS if it has bookings."""
+    form = FindPhoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        if ratelimit.hit("find_ip", ratelimit.client_ip(request)) or ratelimit.hit("find_phone", phone):
+            return _too_many(request, _("Too many codes asked for. Please try again in an hour."))
+        find.send_code(phone)
+        request.session[FIND_PHONE] = phone
+        return redirect("venues:find_code")
+    return render(request, "venues/find_bookings.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def find_code(request):
+    """Step 2: the code from the SMS; the same page whether or not a code was sent."""
+    phone = request.session.get(FIND_PHONE)
+    if not phone:
+        return redirect("venues:find_bookings")
+    form = FindCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if ratelimit.hit("code_ip", ratelimit.client_ip(request)):
+            return _too_many(request, _("Too many attempts. Please try again in an hour."))
+        try:
+            find.check_code(phone, form.cleaned_data["code"])
+        except find.CodeRefused as refusal:
+            form.add_error("code", str(refusal))
+        else:
+            find.remember(request.session, phone)
+            return redirect("venues:my_bookings")
+    return render(request, "venues/find_code.html", {"form": form, "masked_phone": mask_phone(phone)})
+
+
+def my_bookings(request):
+    """The phone's bookings (upcoming and the last 90 days), once its code was given in this browser."""
+    phone = find.remembered_phone(request.session)
+    if phone is None:
+        return redirect("venues:find_bookings")
+    now = timezone.now()
+    bookings = list(find.bookings_of(phone))
+    return render(
+        request,
+        "venues/my_bookings.html",
+        {
+            "upcoming": [b for b in bookings if b.slot.starts_at >= now],
+            "past": [b for b in bookings if b.slot.starts_at < now][::-1],
+            "masked_phone": mask_phone(phone),
+        },
+    )
