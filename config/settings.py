@@ -347,6 +347,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "venues.queue_booking_digests",
         "schedule": crontab(hour=8, minute=30),
     },
+    # On the first of each month, each team leader: how many of the team's care recipients are due a visit.
+    "due-visit-lists": {
+        "task": "volunteers.queue_due_lists",
+        "schedule": crontab(day_of_month=1, hour=8, minute=0),
+    },
     "send-held-messages": {
         "task": "messaging.send_held",
         "schedule": crontab(minute="*/5"),

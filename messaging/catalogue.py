@@ -44,6 +44,11 @@ KINDS = {
         ("code", "minutes"),
         urgent=True,
     ),
+    "due_visits": Kind(
+        "本月上门走访名单",
+        "{team}本月有{count}位服务对象需要上门走访，名单请登录查看：{url}",
+        ("team", "count", "url"),
+    ),
     "booking_digest": Kind(
         "待审核的场馆预约",
         "您单位有{count}个场馆预约等待审核，最早的已等待{hours}小时。请登录系统处理：{url}",
