@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
-from registers.admin import ScopedAdmin, ScopedAdminMixin, ScopedInline
+from registers.admin import ReadOnlyAdminMixin, ScopedAdmin, ScopedAdminMixin, ScopedInline
 from registers.units import COMMUNITY, level_of, unit_of
 
 from .models import (
@@ -436,7 +436,7 @@ class ActivityAdmin(CommunityChoicesMixin, ScopedAdmin):
 
 
 @admin.register(ImportLog)
-class ImportLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ImportLogAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["imported_at", "user", "file_name", "rows"]
     list_select_related = ["user"]
     search_fields = ["file_name", "user__username"]
@@ -451,12 +451,3 @@ class ImportLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
         # An import is visible to those who see the activities it brought in, and to its author.
         visible = Activity.objects.for_user(request.user).filter(import_log=OuterRef("pk"))
         return queryset.filter(Q(user=request.user) | Q(Exists(visible)))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

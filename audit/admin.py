@@ -2,25 +2,16 @@
 
 from django.contrib import admin
 
-from registers.admin import ScopedAdminMixin
+from registers.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 
 from .models import AccessLog
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["at", "user", "object_repr", "content_type", "fields", "community"]
     list_select_related = ["user", "community", "content_type"]
     list_filter = ["content_type"]
     search_fields = ["object_repr", "user__username"]
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AccessLog._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -13,7 +13,6 @@ job within 2× the floor, the worker's peak memory (VmHWM) ≤ 300 MB.
 
 import datetime
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,31 +29,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/8")
 
 from _database import database_exists, recreate_database  # noqa: E402
+from _worker import peak_memory_mb, start_worker  # noqa: E402
 
 ACTIVITIES = 1_000_000
 RATIO_TARGET, MEMORY_TARGET_MB = 2.0, 300
 PERIOD = {"start": "2000-01-01", "end": "2030-12-31"}
-
-
-def start_worker(log_path):
-    import redis
-
-    redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-l", "INFO"]
-    log = open(log_path, "wb")  # noqa: SIM115 (open while the worker runs)
-    worker = subprocess.Popen([*command, "-n", "bench-export@%h"], cwd=ROOT, stdout=log, stderr=log)
-    while b" ready." not in Path(log_path).read_bytes():
-        if worker.poll() is not None:
-            sys.exit(Path(log_path).read_text()[-2000:])
-        time.sleep(0.2)
-    return worker
-
-
-def peak_memory_mb(pid) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main():
@@ -122,7 +101,7 @@ def main():
         flush=True,
     )
 
-    worker = start_worker(Path("/tmp/bench-export-worker.log"))
+    worker = start_worker("export")
     try:
         client = Client()
         client.force_login(user)

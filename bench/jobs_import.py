@@ -12,13 +12,13 @@ the import. It prints both times, their ratio (target ≤ 1.3), the worker's pea
 """
 
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 from _activities import activity_sheet, build_office  # bench/ is the script's folder: on sys.path
 from _database import recreate_database
+from _worker import peak_memory_mb, start_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -33,27 +33,6 @@ os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/8")
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 RATIO_TARGET, MEMORY_TARGET_MB, PROGRESS_TARGET = 1.3, 300, 0.05
-
-
-def start_worker(log_path):
-    import redis
-
-    redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-l", "INFO"]
-    log = open(log_path, "wb")  # noqa: SIM115 (open while the worker runs)
-    worker = subprocess.Popen([*command, "-n", "bench@%h"], cwd=ROOT, stdout=log, stderr=log)
-    while b" ready." not in Path(log_path).read_bytes():
-        if worker.poll() is not None:
-            sys.exit(Path(log_path).read_text()[-2000:])
-        time.sleep(0.2)
-    return worker
-
-
-def peak_memory_mb(pid) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main():
@@ -120,7 +99,7 @@ def main():
     upload_url = reverse("admin:activities_activity_import")
     for label, file_format, index in (("CSV", CSV(encoding="utf-8"), 0), ("XLSX", XLSX(), 1)):
         floor_seconds = floor(files[label], file_format)
-        worker = start_worker(Path(f"/tmp/bench-jobs-worker-{label}.log"))
+        worker = start_worker(f"jobs-{label.lower()}")
         try:
             started = time.perf_counter()
             response = client.post(

@@ -11,7 +11,6 @@ them; the bench waits until every message is sent and checks that none was sent 
 
 import datetime
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,6 +26,7 @@ os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/8")
 os.environ.setdefault("MESSAGES_DAILY_LIMIT", "1000")
 
 from _database import recreate_database  # noqa: E402
+from _worker import empty_broker, start_worker  # noqa: E402
 
 BOOKINGS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 TARGET_SECONDS = 30
@@ -37,7 +37,6 @@ def main():
     import django
 
     django.setup()
-    import redis
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -85,8 +84,7 @@ def main():
     floor = time.perf_counter() - started
     Message.objects.all().delete()
 
-    broker = redis.Redis.from_url(os.environ["CELERY_BROKER_URL"])
-    broker.flushdb()
+    empty_broker()
     started = time.perf_counter()
     queued = queue_reminders(now=evening)
     seconds = time.perf_counter() - started
@@ -98,17 +96,12 @@ def main():
     )
     assert queued == BOOKINGS and again == 0
 
-    log = Path("/tmp/bench-messages-worker.log")
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-l", "WARNING"]
-    with open(log, "wb") as output:
-        worker = subprocess.Popen(
-            [*command, "-n", "bench-messages@%h"], cwd=ROOT, stdout=output, stderr=output
-        )
+    worker = start_worker("messages", log_level="WARNING", empty=False)  # the reminders wait in it
     started = time.perf_counter()
     try:
         while (left := Message.objects.exclude(status=Message.Status.SENT).count()) > 0:
             if worker.poll() is not None:
-                sys.exit(log.read_text()[-2000:])
+                sys.exit(worker.log_path.read_text()[-2000:])
             time.sleep(1)
     finally:
         worker.terminate()

@@ -3,13 +3,13 @@ and how it went — in the demo, the outbox where every message that would have 
 
 from django.contrib import admin
 
-from registers.admin import PersonalDataAdminMixin, ScopedAdminMixin
+from registers.admin import PersonalDataAdminMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 
 from .models import Message
 
 
 @admin.register(Message)
-class MessageAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind_label", "channel", "recipient", "status", "sent_at", "error"]
     list_filter = ["status", "channel", "kind"]
     search_fields = ["about"]
@@ -22,12 +22,3 @@ class MessageAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=Message._meta.get_field("kind").verbose_name)
     def kind_label(self, message):
         return message.title
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -29,6 +29,20 @@ from .units import unit_of
 logger = logging.getLogger(__name__)
 
 
+class ReadOnlyAdminMixin:
+    """A record written only by the app (a log, a job, a message): listed and opened, never added, changed or
+    deleted in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
     """A filter by a related unit that lists only the units inside the account's unit."""
 
@@ -379,6 +393,7 @@ class ScopedInline(admin.TabularInline):
 
 __all__ = [
     "PersonalDataAdminMixin",
+    "ReadOnlyAdminMixin",
     "ScopedAdmin",
     "ScopedAdminMixin",
     "ScopedFormMixin",

@@ -104,3 +104,29 @@ def wait_for(condition, timeout=30, what="the job"):
             return
         time.sleep(0.2)
     pytest.fail(f"{what} did not finish within {timeout} s")
+
+
+def export_ready(job):
+    """The export job once its file is written (fails after wait_for's timeout)."""
+    from registers.models import Job
+
+    wait_for(lambda: Job.objects.get(pk=job.pk).status == Job.Status.READY, what="the export")
+    job.refresh_from_db()
+    return job
+
+
+def download(client, job):
+    """(response, body) of an export job's download link."""
+    from django.urls import reverse
+
+    response = client.get(reverse("admin:registers_job_download", args=[job.pk]))
+    return response, b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def workbook_rows(body):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+    return [list(row) for row in book.active.iter_rows(values_only=True)]

@@ -41,4 +41,3 @@ def queue_due_lists(now=None) -> int:
             }
         )
     return queue_many("due_visits", items, now=now)
-

@@ -3,9 +3,7 @@ the job's page, which offers the file once written; only that account downloads 
 its unit, until the link expires (then the file is deleted)."""
 
 import datetime
-import io
 
-import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +14,7 @@ from registers.models import Job
 from registers.tasks import purge_expired_exports
 from tests.communities.helpers import EXPORT_CSV, EXPORT_XLSX, admin_url, export, exported_rows, login
 from tests.conftest import make_staff
-from tests.jobs import wait_for
+from tests.jobs import download, export_ready, wait_for, workbook_rows
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,22 +30,6 @@ def grids(community, other_community):
     Grid.objects.bulk_create([Grid(community=other_community, name=f"金业路网格{i}") for i in range(4)])
 
 
-def ready(job):
-    wait_for(lambda: Job.objects.get(pk=job.pk).status == Job.Status.READY, what="the export")
-    job.refresh_from_db()
-    return job
-
-
-def download(client, job):
-    response = client.get(reverse("admin:registers_job_download", args=[job.pk]))
-    return response, b"".join(response.streaming_content) if response.streaming else response.content
-
-
-def workbook_rows(body):
-    book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
-    return [list(row) for row in book.active.iter_rows(values_only=True)]
-
-
 @pytest.mark.parametrize("file_format", [EXPORT_XLSX, EXPORT_CSV])
 def test_a_large_register_export_is_written_by_the_worker(job_worker, client, staff, grids, file_format):
     login(client, staff)
@@ -56,7 +38,7 @@ def test_a_large_register_export_is_written_by_the_worker(job_worker, client, st
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:registers_job_progress", args=[job.pk])
     assert (job.kind, job.user, job.total_rows) == (Job.Kind.EXPORT, staff, 5)
-    job = ready(job)
+    job = export_ready(job)
     page = client.get(response["Location"]).content.decode()
     assert "下载" in page and reverse("admin:registers_job_download", args=[job.pk]) in page
     assert job.expires_at - timezone.now() > datetime.timedelta(hours=23)
@@ -74,7 +56,7 @@ def test_the_list_filters_go_with_the_export(job_worker, client, subdistrict_sta
     data = {"format": EXPORT_XLSX, "resource": "0"}
     data.update({f"{prefix}_{name}": "on" for name in GridResource().get_export_order()})
     client.post(admin_url(Grid, "export") + f"?community__id__exact={community.pk}", data)
-    job = ready(Job.objects.get())
+    job = export_ready(Job.objects.get())
     rows = workbook_rows(download(client, job)[1])
     assert len(rows) == 1 + 5  # 环西社区's grids only, as the list showed
 
@@ -84,7 +66,7 @@ def test_only_the_account_that_asked_downloads_the_file(
 ):
     login(client, staff)
     export(client, Grid, GridResource, EXPORT_XLSX)
-    job = ready(Job.objects.get())
+    job = export_ready(Job.objects.get())
     for other in (outsider, superuser, make_staff("huanxi-2", job.user.staff_profile.unit)):
         client.force_login(other)
         assert download(client, job)[0].status_code == 404
@@ -95,7 +77,7 @@ def test_only_the_account_that_asked_downloads_the_file(
 def test_an_expired_link_is_refused_and_its_file_deleted(job_worker, client, staff, grids):
     login(client, staff)
     export(client, Grid, GridResource, EXPORT_XLSX)
-    job = ready(Job.objects.get())
+    job = export_ready(Job.objects.get())
     path = job.file.path
     Job.objects.filter(pk=job.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     response, body = download(client, job)
@@ -123,7 +105,7 @@ def test_a_redelivered_export_fails_cleanly(job_worker, client, staff, grids):
 
     login(client, staff)
     export(client, Grid, GridResource, EXPORT_XLSX)
-    job = ready(Job.objects.get())
+    job = export_ready(Job.objects.get())
     Job.objects.filter(pk=job.pk).update(status=Job.Status.EXPORTING, file="")
     export_file.delay(job.pk)  # as the broker gives back the job of a worker that died
     wait_for(lambda: Job.objects.get(pk=job.pk).status == Job.Status.FAILED, what="the redelivered job")

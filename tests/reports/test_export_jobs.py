@@ -2,15 +2,12 @@
 download link sends the account to the job's page; the file is the same as the streamed one, and it is
 offered only while its unit is still the account's."""
 
-import io
-
-import openpyxl
 import pytest
 from django.urls import reverse
 
 from communities.models import Community
 from registers.models import Job
-from tests.jobs import wait_for
+from tests.jobs import download, export_ready, workbook_rows
 
 from .conftest import PERIOD
 
@@ -22,22 +19,6 @@ def small_threshold(settings):
     settings.EXPORT_JOB_THRESHOLD_ROWS = 3
 
 
-def ready(job):
-    wait_for(lambda: Job.objects.get(pk=job.pk).status == Job.Status.READY, what="the export")
-    job.refresh_from_db()
-    return job
-
-
-def download(client, job):
-    response = client.get(reverse("admin:registers_job_download", args=[job.pk]))
-    return response, b"".join(response.streaming_content) if response.streaming else response.content
-
-
-def workbook_rows(body):
-    book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
-    return [list(row) for row in book.active.iter_rows(values_only=True)]
-
-
 def test_an_account_moved_out_of_the_unit_cannot_download_its_report(
     job_worker, client, subdistrict_staff, records
 ):
@@ -45,7 +26,7 @@ def test_an_account_moved_out_of_the_unit_cannot_download_its_report(
     response = client.get(reverse("reports:dashboard"), {**PERIOD, "format": "xlsx", "table": "activities"})
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/{job.pk}/progress/")
-    job = ready(job)
+    job = export_ready(job)
     rows = workbook_rows(download(client, job)[1])
     assert rows[0][0] == "西关办事处 · 2017-01-01 – 2017-12-31 · 活动台账"
     assert len(rows) == 2 + 5 and job.total_rows == 5
@@ -62,7 +43,7 @@ def test_an_account_moved_out_of_the_unit_cannot_download_its_report(
 def test_a_report_csv_export_as_a_job(job_worker, client, subdistrict_staff, records):
     client.force_login(subdistrict_staff)
     client.get(reverse("reports:dashboard"), {**PERIOD, "format": "csv", "table": "activities"})
-    job = ready(Job.objects.get())
+    job = export_ready(Job.objects.get())
     body = download(client, job)[1].decode("utf-8-sig")
     assert job.file_name == "西关办事处_2017-01-01_2017-12-31_活动台账.csv"
     assert len(body.splitlines()) == 2 + 5 and job.total_rows == 5
