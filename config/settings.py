@@ -268,6 +268,8 @@ MESSAGES_QUIET_HOURS = (21, 8)
 FIND_CODE_SECONDS = 600
 FIND_CODE_TRIES = 5
 FIND_SESSION_SECONDS = 30 * 60
+# How long places freed in a full slot are held for the first on its waitlist (never past the venue's notice).
+WAITLIST_OFFER_SECONDS = env.int("WAITLIST_OFFER_SECONDS", default=2 * 3600)
 # A booking waiting this long for approval is flagged on the admin's home page and in the staff's digest.
 # The address the staff's messages link to (this deployment's own).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -351,6 +353,11 @@ CELERY_BEAT_SCHEDULE = {
     "due-visit-lists": {
         "task": "volunteers.queue_due_lists",
         "schedule": crontab(day_of_month=1, hour=8, minute=0),
+    },
+    # Waitlist offers not taken up in time pass to the next in line.
+    "expire-waitlist-offers": {
+        "task": "venues.expire_waitlist_offers",
+        "schedule": crontab(minute="*/5"),
     },
     "send-held-messages": {
         "task": "messaging.send_held",

@@ -49,6 +49,12 @@ KINDS = {
         "{team}本月有{count}位服务对象需要上门走访，名单请登录查看：{url}",
         ("team", "count", "url"),
     ),
+    "waitlist_offer": Kind(
+        "候补空位已为您保留",
+        "{venue}（{time}）有{size}个空位为您保留至{until}，请打开链接确认预约：{url} 逾期将让给下一位。",
+        ("venue", "time", "size", "until", "url"),
+        urgent=True,
+    ),
     "booking_digest": Kind(
         "待审核的场馆预约",
         "您单位有{count}个场馆预约等待审核，最早的已等待{hours}小时。请登录系统处理：{url}",

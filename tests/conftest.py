@@ -32,6 +32,7 @@ DATA_MIGRATIONS = (
     "volunteers.migrations.0002_defaults_and_staff_groups",
     "activities.migrations.0002_default_types_and_groups",
     "venues.migrations.0003_staff_groups",
+    "venues.migrations.0009_waitlist_staff",
     "audit.migrations.0002_staff_groups",
     "messaging.migrations.0002_staff_groups",
 )

@@ -13,11 +13,27 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registers.admin import ScopedAdmin, ScopedInline
+from registers.admin import (
+    PersonalDataAdminMixin,
+    ReadOnlyAdminMixin,
+    ScopedAdmin,
+    ScopedAdminMixin,
+    ScopedInline,
+)
 
 from . import services
 from .calendar import week_calendar
-from .models import Booking, Closure, Docent, Offering, OpeningHours, Venue, VenueSection, VisitRecord
+from .models import (
+    Booking,
+    Closure,
+    Docent,
+    Offering,
+    OpeningHours,
+    Venue,
+    VenueSection,
+    VisitRecord,
+    WaitlistEntry,
+)
 from .resources import (
     BookingResource,
     ClosureResource,
@@ -499,3 +515,14 @@ class ClosureAdmin(BumpsVenuePage, ScopedAdmin):
     search_fields = ["venue__name", "reason"]
     autocomplete_fields = ["venue"]
     date_hierarchy = "starts_on"
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """The waitlists of full slots: who waits, who holds an offer until when (written by the public pages)."""
+
+    list_display = ["slot", "venue", "size", "contact_name", "phone", "status", "offered_until", "created_at"]
+    list_filter = ["status", "venue"]
+    list_select_related = ["slot", "venue"]
+    fields = list_display + ["booking"]
+    readonly_fields = fields

@@ -176,3 +176,21 @@ class FindCodeForm(forms.Form):
         import unicodedata
 
         return unicodedata.normalize("NFKC", self.cleaned_data["code"]).replace(" ", "")
+
+
+class WaitlistForm(forms.Form):
+    """What the booking form sent, again, to join the full slot's waitlist."""
+
+    slot = forms.CharField()
+    size = forms.IntegerField(min_value=1, max_value=10000)
+    contact_name = forms.CharField(max_length=50)
+    phone = forms.CharField(max_length=30, validators=[validate_phone])
+
+    def clean_slot(self):
+        starts_at = parse_slot_value(self.cleaned_data["slot"])
+        if starts_at is None:
+            raise forms.ValidationError(_("Choose a time from the list."))
+        return starts_at
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])

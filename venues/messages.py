@@ -21,7 +21,7 @@ KIND_OF_STATUS = {
 }
 
 
-def _when(starts_at) -> str:
+def when(starts_at) -> str:
     local = timezone.localtime(starts_at)
     return f"{local.month}月{local.day}日 {local:%H:%M}"
 
@@ -37,7 +37,7 @@ def announce(booking: Booking, venue, starts_at=None) -> None:
         key=f"booking:{booking.pk}:{kind}",
         params={
             "venue": venue.name,
-            "time": _when(starts_at or booking.slot.starts_at),
+            "time": when(starts_at or booking.slot.starts_at),
             "size": booking.size,
             "reference": booking.reference,
             "reason": booking.reject_reason,
@@ -67,7 +67,7 @@ def queue_reminders(now=None) -> int:
         {
             "to": phone,
             "key": f"booking:{pk}:visit_reminder",
-            "params": {"venue": venue, "time": _when(starts_at), "size": size, "reference": reference},
+            "params": {"venue": venue, "time": when(starts_at), "size": size, "reference": reference},
             "community_id": community_id,
             "about": f"booking:{pk}",
         }

@@ -418,3 +418,51 @@ class VisitRecord(models.Model):
     @property
     def is_walk_in(self) -> bool:
         return self.booking_id is None
+
+
+class WaitlistEntry(models.Model):
+    """A resident waiting for places in a full slot. When places free up (a cancellation, a rejection, a
+    larger capacity), the first in line whose group fits is offered them: the places are held for them (taken
+    in the slot's ``booked_places`` with the same conditional UPDATE as a booking, so no one can overbook)
+    until ``offered_until``; they accept (a booking is made on the held places) or the offer passes on."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        OFFERED = "offered", _("places offered")
+        BOOKED = "booked", _("booked")
+        EXPIRED = "expired", _("offer expired")
+        LEFT = "left", _("left the waitlist")
+
+    HOLDING_PLACES = (Status.OFFERED,)
+
+    slot = models.ForeignKey(Slot, models.CASCADE, related_name="waitlist", verbose_name=_("slot"))
+    venue = models.ForeignKey(Venue, models.CASCADE, related_name="+", verbose_name=_("venue"))
+    community = models.ForeignKey(Community, models.PROTECT, related_name="+", verbose_name=_("community"))
+    size = models.PositiveIntegerField(_("number of visitors"), validators=[MinValueValidator(1)])
+    contact_name = models.CharField(_("contact name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=20)
+    token = models.CharField(max_length=32, unique=True, editable=False)  # the resident's link
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
+    offered_until = models.DateTimeField(_("offer valid until"), null=True, blank=True)
+    booking = models.OneToOneField(
+        Booking, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("booking")
+    )
+    created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    scope_paths = community_scoped("community")
+    personal_data = {"contact_name": PersonalField(erase=ERASED), "phone": PersonalField(MASKED, erase="")}
+    personal_data_found_by_phone = "phone"
+    personal_data_expires = "slot__starts_at"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist")
+        ordering = ["slot", "created_at", "pk"]
+        indexes = [models.Index(fields=["slot", "status", "created_at"], name="waitlist_line_idx")]
+
+    def __str__(self):
+        return f"{self.slot.starts_at:%Y-%m-%d %H:%M} · {self.size}"
+
+    def get_absolute_url(self):
+        return reverse("venues:waitlist_entry", args=[self.token])

@@ -24,7 +24,7 @@ from registers.history import record_changed
 from registers.phones import normalize_phone
 
 from .messages import announce
-from .models import Booking, Closure, Offering, Slot, Venue, VisitRecord
+from .models import Booking, Closure, Offering, Slot, Venue, VisitRecord, WaitlistEntry
 
 # No 0/O, 1/I: read aloud over the phone without mistakes. 32**12 = 2**60 references.
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -43,10 +43,15 @@ def venue_capacity_changed(venue: Venue, *, by) -> None:
     for pk, capacity, booked in future.values_list("pk", "capacity", "booked_places"):
         if capacity != max(venue.capacity, booked):
             changed[capacity, max(venue.capacity, booked)].append(pk)
+    Venue.bump_availability(venue.pk)
     future.update(capacity=Greatest(venue.capacity, F("booked_places")))
     for (before, after), pks in changed.items():
         record_changed(Slot, pks=pks, changes={"capacity": [str(before), str(after)]}, by=by)
-    Venue.bump_availability(venue.pk)
+    from .waitlist import offer_freed_places
+
+    waiting = WaitlistEntry.objects.filter(slot__in=future, status=WaitlistEntry.Status.WAITING)
+    for slot_id in waiting.values_list("slot_id", flat=True).distinct():
+        offer_freed_places(slot_id)  # a larger capacity: places for those waiting
 
 
 def new_reference() -> str:
@@ -320,7 +325,10 @@ def booking_create(
 
 
 def _release(booking: Booking) -> None:
+    from .waitlist import offer_freed_places
+
     Slot.objects.filter(pk=booking.slot_id).update(booked_places=F("booked_places") - booking.size)
+    offer_freed_places(booking.slot_id)  # the first in the slot's waitlist whose group fits
 
 
 def _transition(booking: Booking, *, from_statuses, to_status, release: bool, by=None, **fields) -> bool:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import messages
+from . import messages, waitlist
 
 
 @shared_task(name="venues.queue_visit_reminders")
@@ -13,3 +13,8 @@ def queue_visit_reminders() -> int:
 @shared_task(name="venues.queue_booking_digests")
 def queue_booking_digests() -> int:
     return messages.queue_digests()
+
+
+@shared_task(name="venues.expire_waitlist_offers")
+def expire_waitlist_offers() -> int:
+    return waitlist.expire_offers()

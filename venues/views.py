@@ -21,10 +21,18 @@ from communities.models import District
 from messaging.models import Message
 from registers.phones import mask_phone
 
-from . import find, ratelimit
-from .forms import BookingForm, CancelForm, FindCodeForm, FindPhoneForm, select_slot, slot_choices
-from .models import Booking, Offering, Venue
-from .services import BookingError, booking_cancel, booking_create, local_tz, schedule
+from . import find, ratelimit, waitlist
+from .forms import (
+    BookingForm,
+    CancelForm,
+    FindCodeForm,
+    FindPhoneForm,
+    WaitlistForm,
+    select_slot,
+    slot_choices,
+)
+from .models import Booking, Offering, Venue, WaitlistEntry
+from .services import BookingError, SlotFull, booking_cancel, booking_create, local_tz, schedule, slot_value
 
 VENUES_PER_PAGE = 40
 FIND_PHONE = "venues:find_phone"  # the number a code was asked for, in the session
@@ -168,7 +176,7 @@ def _booking_form_parts(venue_pk, version, now, venue=None) -> dict:
     return _cached_for_venue("book", venue_pk, version, now, build)
 
 
-def _book_page(request, *, slug, venue_name, capacity, fields, token, errors=""):
+def _book_page(request, *, slug, venue_name, capacity, fields, token, errors="", waitlist=None):
     context = {
         "slug": slug,
         "venue_name": venue_name,
@@ -176,6 +184,7 @@ def _book_page(request, *, slug, venue_name, capacity, fields, token, errors="")
         "fields": fields,
         "token": token,
         "errors": errors,
+        "waitlist": waitlist,  # a full slot: what joining its waitlist would send
     }
     return render(request, "venues/book.html", context)
 
@@ -205,6 +214,7 @@ def book(request, slug):
     if ratelimit.hit("booking_ip", ratelimit.client_ip(request)):
         return _too_many(request, _("Too many bookings from this address. Please try again in an hour."))
     form = BookingForm(request.POST, venue=venue)
+    waitlist_data = None
     if form.is_valid():
         data = form.cleaned_data
         if ratelimit.hit("booking_phone", data["phone"]):
@@ -226,6 +236,13 @@ def book(request, slug):
                 idempotency_key=data["token"],
             )
         except BookingError as error:
+            if isinstance(error, SlotFull):  # (read before add_error() drops the field's value)
+                waitlist_data = {
+                    "slot": slot_value(data["slot"]),
+                    "size": data["size"],
+                    "contact_name": data["contact_name"],
+                    "phone": data["phone"],
+                }
             form.add_error(error.field if error.field in form.fields else None, str(error.message))
         else:
             messages.success(request, _("Thank you: your booking has been received."))
@@ -243,6 +260,64 @@ def book(request, slug):
         # The visitor's token again (nothing was booked with it), or a new one if it was missing or malformed.
         token=form.cleaned_data.get("token") or uuid.uuid4(),
         errors=form.non_field_errors(),
+        waitlist=waitlist_data,
+    )
+
+
+@require_http_methods(["POST"])
+def waitlist_join(request, slug):
+    """Join the waitlist of a full slot (from the booking form that said it is full)."""
+    venue = get_object_or_404(public_venues(), slug=slug)
+    if ratelimit.hit("booking_ip", ratelimit.client_ip(request)):
+        return _too_many(request, _("Too many bookings from this address. Please try again in an hour."))
+    form = WaitlistForm(request.POST)
+    if not form.is_valid():
+        return render(request, "venues/waitlist_refused.html", {"form": form, "venue": venue}, status=400)
+    data = form.cleaned_data
+    try:
+        entry = waitlist.join(
+            venue=venue,
+            starts_at=data["slot"],
+            size=data["size"],
+            contact_name=data["contact_name"],
+            phone=data["phone"],
+        )
+    except BookingError as error:
+        form.add_error(None, str(error.message))
+        return render(request, "venues/waitlist_refused.html", {"form": form, "venue": venue}, status=400)
+    return redirect(entry)
+
+
+@require_http_methods(["GET", "POST"])
+def waitlist_entry(request, token):
+    """A waitlist place: its position, or the offer with its deadline (accept, or let it pass)."""
+    if ratelimit.hit("lookup_ip", ratelimit.client_ip(request)):
+        return _too_many(request, _("Too many look-ups from this address. Please try again in an hour."))
+    entry = get_object_or_404(WaitlistEntry.objects.select_related("slot", "venue", "booking"), token=token)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "accept":
+            try:
+                booking = waitlist.accept(entry)
+            except BookingError as refusal:
+                error = str(refusal.message)
+            else:
+                messages.success(request, _("Thank you: your booking has been received."))
+                return redirect(booking)
+        elif request.POST.get("action") == "leave":
+            waitlist.leave(entry)
+            return redirect(entry)
+        entry.refresh_from_db()
+    return render(
+        request,
+        "venues/waitlist_entry.html",
+        {
+            "entry": entry,
+            "venue": entry.venue,
+            "error": error,
+            "position": waitlist.position(entry) if entry.status == WaitlistEntry.Status.WAITING else None,
+            "masked_phone": mask_phone(entry.phone),
+        },
     )
 
 

@@ -36,7 +36,7 @@ def top_up(home):
     from activities.models import Activity, ActivityType, Lecturer, Programme, ProgrammeYear
     from audit.access import log_sensitive_access
     from communities.models import CommitteeMember, Honour
-    from venues.models import Booking, Closure, Slot, Venue
+    from venues.models import Booking, Closure, Slot, Venue, WaitlistEntry
     from volunteers.models import VolunteerTeam
 
     person = Person.objects.create(name="扫描测试人甲", community=home, phone="13811110000")
@@ -107,6 +107,16 @@ def top_up(home):
             size=2,
             contact_name="扫描测试预约人",
             phone="13811112222",
+        )
+    if not WaitlistEntry.objects.for_unit(home).exists():
+        WaitlistEntry.objects.create(
+            slot=Slot.objects.filter(venue__community=home).first(),
+            venue=venue,
+            community=home,
+            size=1,
+            contact_name="扫描测试候补人",
+            phone="13955556666",
+            token="scan-waitlist-token",
         )
     staff = make_staff("scan-home", home, COMMUNITY_STAFF)
     log_sensitive_access(staff, person, ["phone"])
