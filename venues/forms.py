@@ -179,12 +179,17 @@ class FindCodeForm(forms.Form):
 
 
 class WaitlistForm(forms.Form):
-    """What the booking form sent, again, to join the full slot's waitlist."""
+    """Joining a full slot's waitlist: from the venue page's "full" slot, or from the booking form that said so."""
 
-    slot = forms.CharField()
-    size = forms.IntegerField(min_value=1, max_value=10000)
-    contact_name = forms.CharField(max_length=50)
-    phone = forms.CharField(max_length=30, validators=[validate_phone])
+    slot = forms.CharField(widget=forms.HiddenInput)
+    size = forms.IntegerField(label=_("Number of visitors"), min_value=1, max_value=10000, initial=1)
+    contact_name = forms.CharField(label=_("Contact name"), max_length=50)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
 
     def clean_slot(self):
         starts_at = parse_slot_value(self.cleaned_data["slot"])

@@ -32,7 +32,16 @@ from .forms import (
     slot_choices,
 )
 from .models import Booking, Offering, Venue, WaitlistEntry
-from .services import BookingError, SlotFull, booking_cancel, booking_create, local_tz, schedule, slot_value
+from .services import (
+    BookingError,
+    SlotFull,
+    booking_cancel,
+    booking_create,
+    local_tz,
+    parse_slot_value,
+    schedule,
+    slot_value,
+)
 
 VENUES_PER_PAGE = 40
 FIND_PHONE = "venues:find_phone"  # the number a code was asked for, in the session
@@ -264,28 +273,35 @@ def book(request, slug):
     )
 
 
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def waitlist_join(request, slug):
-    """Join the waitlist of a full slot (from the booking form that said it is full)."""
+    """Join the waitlist of a full slot (linked from the venue page's full slots and the form that said full)."""
     venue = get_object_or_404(public_venues(), slug=slug)
-    if ratelimit.hit("booking_ip", ratelimit.client_ip(request)):
-        return _too_many(request, _("Too many bookings from this address. Please try again in an hour."))
-    form = WaitlistForm(request.POST)
-    if not form.is_valid():
-        return render(request, "venues/waitlist_refused.html", {"form": form, "venue": venue}, status=400)
-    data = form.cleaned_data
-    try:
-        entry = waitlist.join(
-            venue=venue,
-            starts_at=data["slot"],
-            size=data["size"],
-            contact_name=data["contact_name"],
-            phone=data["phone"],
-        )
-    except BookingError as error:
-        form.add_error(None, str(error.message))
-        return render(request, "venues/waitlist_refused.html", {"form": form, "venue": venue}, status=400)
-    return redirect(entry)
+    form = WaitlistForm(request.POST or None, initial={"slot": request.GET.get("slot", "")})
+    if request.method == "POST":
+        if ratelimit.hit("booking_ip", ratelimit.client_ip(request)):
+            return _too_many(request, _("Too many bookings from this address. Please try again in an hour."))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                entry = waitlist.join(
+                    venue=venue,
+                    starts_at=data["slot"],
+                    size=data["size"],
+                    contact_name=data["contact_name"],
+                    phone=data["phone"],
+                )
+            except BookingError as error:
+                form.add_error(error.field if error.field in form.fields else None, str(error.message))
+            else:
+                return redirect(entry)
+    starts_at = parse_slot_value(request.POST.get("slot") or request.GET.get("slot", ""))
+    return render(
+        request,
+        "venues/waitlist_join.html",
+        {"form": form, "venue": venue, "starts_at": starts_at},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -167,7 +167,7 @@ def test_home_lists_upcoming_activities_at_public_venues_only(client, venue, com
 
 def free_at(client, starts_at):
     text = client.get("/venues/jiafeng/").content.decode()
-    marker = f"?slot={slot_value(starts_at)}"
+    marker = f"/book/?slot={slot_value(starts_at)}"  # (a full slot links to its waitlist instead)
     if marker not in text:
         return 0
     chunk = text.split(marker, 1)[1]

@@ -198,3 +198,16 @@ def test_200_concurrent_cancels_and_bookings_never_overbook_and_offer_each_place
     assert offered == 5  # every one waiting got an offer …
     assert Message.objects.filter(kind="waitlist_offer").count() == 5  # … once
     assert slot.booked_places == holding + offered == slot.capacity  # no place lost, none counted twice
+
+
+def test_the_venue_page_links_a_full_slot_to_its_waitlist_form(client, full, slot_start):
+    value = form_data(slot_start)["slot"]
+    page = client.get("/venues/jiafeng/").content.decode()
+    assert f"/venues/jiafeng/waitlist/?slot={value}" in page
+    form = client.get(f"/venues/jiafeng/waitlist/?slot={value}")
+    assert form.status_code == 200 and f'value="{value}"' in form.content.decode()
+    bad = client.post(
+        "/venues/jiafeng/waitlist/", {"slot": value, "size": 0, "contact_name": "", "phone": "123"}
+    )
+    assert bad.status_code == 400 and not WaitlistEntry.objects.exists()
+    assert "Enter a valid phone number" in bad.content.decode()
