@@ -9,10 +9,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from messaging.models import Message
 from registers.admin import (
     PersonalDataAdminMixin,
     ReadOnlyAdminMixin,
@@ -273,6 +275,7 @@ class BookingAdmin(ScopedAdmin):
         "docent",
         "created_at",
         "decided_at",
+        "messages_sent",
     ]
     readonly_fields = [
         "reference",
@@ -289,7 +292,29 @@ class BookingAdmin(ScopedAdmin):
         "purpose",
         "created_at",
         "decided_at",
+        "messages_sent",
     ]
+
+    @admin.display(description=_("messages to the visitor"))
+    def messages_sent(self, booking):
+        """What the visitor was told, when, and how it went (the provider's error for a failed one)."""
+        sent = Message.objects.filter(about=f"booking:{booking.pk}").order_by("created_at", "pk")
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} · {} · {} {}",
+                (
+                    (
+                        timezone.localtime(m.sent_at or m.created_at).strftime("%Y-%m-%d %H:%M"),
+                        m.title,
+                        m.get_status_display(),
+                        m.error,
+                    )
+                    for m in sent
+                ),
+            )
+            or "—"
+        )
 
     def has_add_permission(self, request):
         # Bookings come through the public form, which takes the slot's places; walk-ins go to the register.

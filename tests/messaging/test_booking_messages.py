@@ -233,3 +233,11 @@ def test_the_morning_digest_tells_each_approving_account_of_its_units_waiting_bo
     assert email["Subject"] == "社区服务：待审核的场馆预约"
     assert "您单位有1个场馆预约等待审核，最早的已等待26小时" in email.get_content()
     assert "/admin/venues/booking/?status__exact=pending" in email.get_content()
+
+
+def test_the_staffs_booking_page_shows_what_the_visitor_was_told(client, staff, venue, slot_start):
+    post(client, form_data(slot_start))
+    booking = Booking.objects.get()
+    client.force_login(staff)
+    page = client.get(f"/admin/venues/booking/{booking.pk}/change/").content.decode()
+    assert "给预约人的通知" in page and "预约已收到 · 待发送" in page
