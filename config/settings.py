@@ -359,6 +359,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "venues.expire_waitlist_offers",
         "schedule": crontab(minute="*/5"),
     },
+    # Every hour: a booking waiting longer than BOOKING_APPROVAL_WARN_HOURS, to those who may approve it.
+    "overdue-approval-warnings": {
+        "task": "venues.queue_overdue_warnings",
+        "schedule": crontab(minute=20),
+    },
     "send-held-messages": {
         "task": "messaging.send_held",
         "schedule": crontab(minute="*/5"),

@@ -60,6 +60,11 @@ KINDS = {
         "您单位有{count}个场馆预约等待审核，最早的已等待{hours}小时。请登录系统处理：{url}",
         ("count", "hours", "url"),
     ),
+    "booking_overdue": Kind(
+        "预约等待审核已超时",
+        "预约{reference}（{venue}，{time}）已等待审核{hours}小时，请尽快处理：{url}",
+        ("reference", "venue", "time", "hours", "url"),
+    ),
     "booking_cancelled": Kind(
         "预约已取消",
         "您预约的{venue}（{time}）已取消。预约号{reference}。",

@@ -136,8 +136,17 @@ def sms_provider():
 
 
 class Inbox:
+    """Accepts every address but those starting "refused", which it refuses as a real server refuses an
+    unknown mailbox (550)."""
+
     def __init__(self):
         self.messages = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("refused"):
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))

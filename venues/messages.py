@@ -76,6 +76,55 @@ def queue_reminders(now=None) -> int:
     return queue_many("visit_reminder", items, now=now)
 
 
+def _approvers():
+    """Active staff accounts with an email address that may approve bookings."""
+    staff = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
+    return [
+        user
+        for user in staff.select_related("staff_profile").order_by("pk")
+        if user.has_perm("venues.change_booking")
+    ]
+
+
+def queue_overdue_warnings(now=None) -> int:
+    """Hourly: each booking that has waited longer than BOOKING_APPROVAL_WARN_HOURS for approval, once, to
+    each account of its unit that may approve it."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(hours=settings.BOOKING_APPROVAL_WARN_HOURS)
+    url = (
+        settings.SITE_URL.rstrip("/") + reverse("admin:venues_booking_changelist") + "?status__exact=pending"
+    )
+    queued = 0
+    for user in _approvers():
+        overdue = (
+            Booking.objects.for_user(user)
+            .filter(status=Booking.Status.PENDING, created_at__lte=cutoff)
+            .select_related("venue", "slot")
+        )
+        for booking in overdue:
+            key = f"overdue:{booking.pk}:{user.pk}"
+            if Message.objects.filter(key=key).exists():
+                continue
+            hours = int((now - booking.created_at).total_seconds() // 3600)
+            queue(
+                "booking_overdue",
+                to=user.email,
+                key=key,
+                params={
+                    "reference": booking.reference,
+                    "venue": booking.venue.name,
+                    "time": when(booking.slot.starts_at),
+                    "hours": hours,
+                    "url": url,
+                },
+                community=booking.community,
+                about=f"booking:{booking.pk}",
+                now=now,
+            )
+            queued += 1
+    return queued
+
+
 def queue_digests(now=None) -> int:
     """Each morning, to every staff account that approves bookings and has an email address: how many of its
     unit's bookings wait for approval and how long the oldest has waited (one message, not one per booking).
@@ -86,10 +135,9 @@ def queue_digests(now=None) -> int:
         settings.SITE_URL.rstrip("/") + reverse("admin:venues_booking_changelist") + "?status__exact=pending"
     )
     queued = 0
-    staff = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
-    for user in staff.select_related("staff_profile").order_by("pk"):
+    for user in _approvers():
         key = f"digest:{user.pk}:{today}"
-        if not user.has_perm("venues.change_booking") or Message.objects.filter(key=key).exists():
+        if Message.objects.filter(key=key).exists():
             continue
         pending = Booking.objects.for_user(user).filter(status=Booking.Status.PENDING)
         oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()

@@ -18,3 +18,8 @@ def queue_booking_digests() -> int:
 @shared_task(name="venues.expire_waitlist_offers")
 def expire_waitlist_offers() -> int:
     return waitlist.expire_offers()
+
+
+@shared_task(name="venues.queue_overdue_warnings")
+def queue_overdue_warnings() -> int:
+    return messages.queue_overdue_warnings()

@@ -240,4 +240,37 @@ def test_the_staffs_booking_page_shows_what_the_visitor_was_told(client, staff, 
     booking = Booking.objects.get()
     client.force_login(staff)
     page = client.get(f"/admin/venues/booking/{booking.pk}/change/").content.decode()
-    assert "给预约人的通知" in page and "预约已收到 · 待发送" in page
+    assert "给预约人的通知" in page and "预约已收到 · " in page  # (sent or not yet, as the worker goes)
+
+
+def test_a_mailbox_the_server_refuses_fails_once_with_its_reason(job_worker, smtp_server, community):
+    with transaction.atomic():
+        message = services.queue(
+            "booking_confirmed",
+            to="refused@example.cn",
+            key="email-refused",
+            params={"venue": "馆", "time": "12月8日 10:00", "size": 1, "reference": "R"},
+            community=community,
+        )
+    wait_for(lambda: status(message) == Message.Status.FAILED, what="the refused email")
+    message.refresh_from_db()
+    assert "550" in message.error and message.attempts == 1  # not retried: the address will not change
+
+
+def test_a_booking_waiting_too_long_warns_those_who_may_approve_it_once(
+    venue, slot_start, staff, outsider, settings
+):
+    from venues.messages import queue_overdue_warnings
+
+    staff.email, outsider.email = "huanxi@example.cn", "jinye@example.cn"
+    staff.save()
+    outsider.save()
+    booking = confirmed_booking(venue, slot_start, "13700000010")
+    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.PENDING)
+    assert queue_overdue_warnings() == 0  # just made
+    later = timezone.now() + datetime.timedelta(hours=settings.BOOKING_APPROVAL_WARN_HOURS + 1)
+    assert queue_overdue_warnings(now=later) == 1  # 环西社区's staff only
+    assert queue_overdue_warnings(now=later) == 0
+    warning = Message.objects.get(kind="booking_overdue")
+    assert warning.recipient == "huanxi@example.cn"
+    assert f"预约{booking.reference}（家风家训馆" in warning.text and "已等待审核25小时" in warning.text
