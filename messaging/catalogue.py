@@ -57,13 +57,18 @@ KINDS = {
     ),
     "booking_digest": Kind(
         "待审核的场馆预约",
-        "您单位有{count}个场馆预约等待审核，最早的已等待{hours}小时。请登录系统处理：{url}",
-        ("count", "hours", "url"),
+        "您单位有{count}个场馆预约等待审核，最早的已等待{hours}小时。请登录系统处理：{url}\n{bookings}",
+        ("count", "hours", "url", "bookings"),
     ),
     "booking_overdue": Kind(
         "预约等待审核已超时",
         "预约{reference}（{venue}，{time}）已等待审核{hours}小时，请尽快处理：{url}",
         ("reference", "venue", "time", "hours", "url"),
+    ),
+    "booking_cancelled_by_venue": Kind(
+        "预约被场馆取消",
+        "很抱歉，您已确认的{venue}（{time}）预约被场馆取消，原因：{reason}。预约号{reference}。",
+        ("venue", "time", "reason", "reference"),
     ),
     "booking_cancelled": Kind(
         "预约已取消",

@@ -13,6 +13,8 @@ from messaging.services import queue, queue_many
 
 from .models import Booking
 
+DIGEST_LISTED = 30  # waiting bookings named in a digest; more are counted
+
 KIND_OF_STATUS = {
     Booking.Status.PENDING: "booking_received",
     Booking.Status.CONFIRMED: "booking_confirmed",
@@ -26,9 +28,12 @@ def when(starts_at) -> str:
     return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
-def announce(booking: Booking, venue, starts_at=None) -> None:
-    """Tell the visitor of the booking's new status, once per booking and status (its key)."""
+def announce(booking: Booking, venue, starts_at=None, *, previous=None) -> None:
+    """Tell the visitor of the booking's new status, once per booking and status (its key). A confirmed visit
+    the venue calls off (``previous`` confirmed, now rejected) is a cancellation by the venue, not a refusal."""
     kind = KIND_OF_STATUS.get(booking.status)
+    if booking.status == Booking.Status.REJECTED and previous == Booking.Status.CONFIRMED:
+        kind = "booking_cancelled_by_venue"
     if kind is None or not booking.phone:
         return
     queue(
@@ -126,9 +131,9 @@ def queue_overdue_warnings(now=None) -> int:
 
 
 def queue_digests(now=None) -> int:
-    """Each morning, to every staff account that approves bookings and has an email address: how many of its
-    unit's bookings wait for approval and how long the oldest has waited (one message, not one per booking).
-    """
+    """Each morning, to every staff account that approves bookings and has an email address: its unit's
+    bookings waiting for approval (the first DIGEST_LISTED named, the rest counted) and how long the oldest
+    has waited — one message, not one per booking."""
     now = now or timezone.now()
     today = timezone.localdate(now).isoformat()
     url = (
@@ -140,17 +145,22 @@ def queue_digests(now=None) -> int:
         if Message.objects.filter(key=key).exists():
             continue
         pending = Booking.objects.for_user(user).filter(status=Booking.Status.PENDING)
-        oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
-        if oldest is None:
+        listed = list(pending.select_related("venue", "slot").order_by("created_at", "pk")[:DIGEST_LISTED])
+        if not listed:
             continue
+        count = pending.count() if len(listed) == DIGEST_LISTED else len(listed)
+        lines = [f"{b.reference}  {b.venue.name}  {when(b.slot.starts_at)}  {b.size}人" for b in listed]
+        if count > len(listed):
+            lines.append(f"……另有{count - len(listed)}个")
         queue(
             "booking_digest",
             to=user.email,
             key=key,
             params={
-                "count": pending.count(),
-                "hours": int((now - oldest).total_seconds() // 3600),
+                "count": count,
+                "hours": int((now - listed[0].created_at).total_seconds() // 3600),
                 "url": url,
+                "bookings": "\n".join(lines),
             },
             now=now,
         )

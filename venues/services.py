@@ -347,7 +347,7 @@ def _transition(booking: Booking, *, from_statuses, to_status, release: bool, by
                 setattr(booking, name, value)
             # QuerySet.update() sends no signal: the history is written here.
             record_changed(Booking, objs=[booking], before=before, by=by)
-            announce(booking, booking.venue)
+            announce(booking, booking.venue, previous=before.status)
             if release:
                 _release(booking)
     return bool(changed)

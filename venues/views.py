@@ -476,11 +476,24 @@ def find_code(request):
     return render(request, "venues/find_code.html", {"form": form, "masked_phone": mask_phone(phone)})
 
 
+@require_http_methods(["GET", "POST"])
 def my_bookings(request):
-    """The phone's bookings (upcoming and the last 90 days), once its code was given in this browser."""
+    """The phone's bookings (upcoming and the last 90 days), once its code was given in this browser; each
+    upcoming one can be cancelled here (the phone was proven by the code)."""
     phone = find.remembered_phone(request.session)
     if phone is None:
         return redirect("venues:find_bookings")
+    if request.method == "POST":
+        booking = find.bookings_of(phone).filter(reference=request.POST.get("reference", "")).first()
+        if booking is None:
+            raise Http404  # not this phone's: the same answer as a reference that does not exist
+        try:
+            booking_cancel(booking, phone=phone)
+        except BookingError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Your booking has been cancelled."))
+        return redirect("venues:my_bookings")
     now = timezone.now()
     bookings = list(find.bookings_of(phone))
     return render(

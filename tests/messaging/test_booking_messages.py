@@ -233,6 +233,7 @@ def test_the_morning_digest_tells_each_approving_account_of_its_units_waiting_bo
     assert email["Subject"] == "社区服务：待审核的场馆预约"
     assert "您单位有1个场馆预约等待审核，最早的已等待26小时" in email.get_content()
     assert "/admin/venues/booking/?status__exact=pending" in email.get_content()
+    assert f"{post_booking.reference}  家风家训馆" in email.get_content()  # the waiting bookings, listed
 
 
 def test_the_staffs_booking_page_shows_what_the_visitor_was_told(client, staff, venue, slot_start):
@@ -274,3 +275,14 @@ def test_a_booking_waiting_too_long_warns_those_who_may_approve_it_once(
     warning = Message.objects.get(kind="booking_overdue")
     assert warning.recipient == "huanxi@example.cn"
     assert f"预约{booking.reference}（家风家训馆" in warning.text and "已等待审核25小时" in warning.text
+
+
+def test_a_confirmed_visit_the_venue_calls_off_is_announced_as_a_cancellation(
+    venue, slot_start, staff, client
+):
+    booking = confirmed_booking(venue, slot_start, "13700000011")
+    client.force_login(staff)
+    act(client, "reject", [booking], apply="1", reason="馆内临时检修")
+    message = Message.objects.get(about=f"booking:{booking.pk}", kind="booking_cancelled_by_venue")
+    assert "已确认的家风家训馆" in message.text and "馆内临时检修" in message.text
+    assert not Message.objects.filter(kind="booking_rejected").exists()

@@ -88,3 +88,17 @@ def test_no_number_gets_more_than_the_daily_limit_of_messages(settings, db):
     params = {"code": "123456", "minutes": 10}
     sent = [queue("lookup_code", to="13812345678", key=f"k{i}", params=params) for i in range(5)]
     assert [m is not None for m in sent] == [True, True, True, False, False]
+
+
+def test_an_upcoming_booking_is_cancelled_from_the_list_and_only_the_phones_own(client, booked):
+    client.post(FIND, {"phone": "13812345678"})
+    client.post(CODE, {"code": sent_code()})
+    assert "Cancel booking" in client.get(MINE).content.decode()
+    other = Booking.objects.get(phone="13900009999")
+    assert client.post(MINE, {"reference": other.reference}).status_code == 404
+    other.refresh_from_db()
+    assert other.status != Booking.Status.CANCELLED
+    response = client.post(MINE, {"reference": booked.reference}, follow=True)
+    assert "Your booking has been cancelled." in response.content.decode()
+    booked.refresh_from_db()
+    assert booked.status == Booking.Status.CANCELLED
