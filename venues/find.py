@@ -16,6 +16,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from messaging.services import queue
 
@@ -55,8 +56,6 @@ class CodeRefused(Exception):
 
 def check_code(phone: str, code: str) -> None:
     """Nothing when ``code`` is the phone's current code (then it is used up), else CodeRefused(why)."""
-    from django.utils.translation import gettext as _
-
     key = _code_key(phone)
     found = cache.get(key)
     if found is None:

@@ -106,9 +106,11 @@ def queue_overdue_warnings(now=None) -> int:
             .filter(status=Booking.Status.PENDING, created_at__lte=cutoff)
             .select_related("venue", "slot")
         )
+        keys = {booking.pk: f"overdue:{booking.pk}:{user.pk}" for booking in overdue}
+        warned = set(Message.objects.filter(key__in=keys.values()).values_list("key", flat=True))
         for booking in overdue:
-            key = f"overdue:{booking.pk}:{user.pk}"
-            if Message.objects.filter(key=key).exists():
+            key = keys[booking.pk]
+            if key in warned:
                 continue
             hours = int((now - booking.created_at).total_seconds() // 3600)
             queue(
