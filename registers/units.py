@@ -213,6 +213,15 @@ def parse_unit(value: str, user):
     return unit
 
 
+def can_see_unit(value: str, user) -> bool:
+    """Whether ``value`` (``district:12``) names a unit the account may see (parse_unit without the why)."""
+    try:
+        parse_unit(value, user)
+    except UnitError:
+        return False
+    return True
+
+
 # --- the unit picker -------------------------------------------------------------------------------------
 
 

@@ -25,7 +25,7 @@ from django.utils.translation import pgettext
 from activities.models import Activity
 from registers.exports import exporter
 from registers.sheets import escape_formula
-from registers.units import UnitError, parse_unit
+from registers.units import can_see_unit, parse_unit
 
 from .tables import DATE, DEC, INT, PCT, TEXT, Column, Table
 
@@ -273,11 +273,7 @@ def activity_rows_csv(unit, start, end) -> StreamingHttpResponse:
 
 
 def _allowed(user, params) -> bool:
-    try:
-        parse_unit(params["unit"], user)
-    except UnitError:
-        return False
-    return True
+    return can_see_unit(params["unit"], user)
 
 
 @exporter("reports.activity_log", allowed=_allowed)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from registers import exports as background
 from registers.sheets import escape_formula
-from registers.units import UnitError, parse_unit
+from registers.units import can_see_unit, parse_unit
 
 from . import stats
 
@@ -89,11 +89,7 @@ def export(file_format, teams, volunteers, table) -> bytes:
 
 
 def _may_export(user, params) -> bool:
-    try:
-        parse_unit(params["unit"], user)
-    except UnitError:
-        return False
-    return user.has_perm("volunteers.view_homevisit")
+    return can_see_unit(params["unit"], user) and user.has_perm("volunteers.view_homevisit")
 
 
 @background.exporter(SERVICE_RECORDS, allowed=_may_export)
