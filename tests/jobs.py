@@ -110,7 +110,8 @@ def export_ready(job):
     """The export job once its file is written (fails after wait_for's timeout)."""
     from registers.models import Job
 
-    wait_for(lambda: Job.objects.get(pk=job.pk).status == Job.Status.READY, what="the export")
+    # The session's one worker may first have to work through the SMS that earlier tests' bookings queued.
+    wait_for(lambda: Job.objects.get(pk=job.pk).status == Job.Status.READY, timeout=120, what="the export")
     job.refresh_from_db()
     return job
 

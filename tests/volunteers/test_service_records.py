@@ -106,7 +106,6 @@ def test_the_admin_lists_link_to_the_pages(client, staff):
 @pytest.mark.django_db(transaction=True)
 def test_a_large_download_is_written_by_a_worker(job_worker, client, staff, community, visits, settings):
     from registers.models import Job
-    from tests.jobs import wait_for
 
     settings.EXPORT_JOB_THRESHOLD_ROWS = 1  # the two volunteers make it "large"
     sign_in(client, staff)
@@ -116,7 +115,9 @@ def test_a_large_download_is_written_by_a_worker(job_worker, client, staff, comm
     )
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/{job.pk}/progress/")
-    wait_for(lambda: Job.objects.get(pk=job.pk).status == Job.Status.READY, what="the export")
+    from tests.jobs import export_ready
+
+    export_ready(job)
     response = client.get(reverse("admin:registers_job_download", args=[job.pk]))
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     volunteers = [[c.value for c in row] for row in book.worksheets[1].iter_rows()]
