@@ -129,10 +129,11 @@ def fail_if_stale(job: Job) -> None:
 
 
 def fail(job: Job, message: str) -> None:
-    Job.objects.filter(pk=job.pk, status__in=[*Job.RUNNING, Job.Status.QUEUED]).update(
+    failed = Job.objects.filter(pk=job.pk, status__in=[*Job.RUNNING, Job.Status.QUEUED]).update(
         status=Job.Status.FAILED, error=message, finished_at=timezone.now()
     )
-    discard_file(job)
+    if failed:  # a job that ended meanwhile keeps its file (an export's download)
+        discard_file(job)
 
 
 def discard_file(job: Job) -> None:
@@ -177,6 +178,8 @@ def _run(job: Job) -> None:
     else:
         status = Job.Status.DONE if job.confirmed else Job.Status.CHECKED
     ended = status in Job.ENDED
+    if ended:
+        discard_file(job)  # before the status says so: whoever sees the job ended finds no sheet kept
     Job.objects.filter(pk=job.pk).update(
         status=status,
         result=summary,
@@ -184,8 +187,6 @@ def _run(job: Job) -> None:
         finished_at=timezone.now() if ended else None,
     )
     report_progress(job.pk, status, summary["rows"])
-    if ended:
-        discard_file(job)
 
 
 def _import(job: Job, *, dry_run: bool):
