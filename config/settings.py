@@ -1,6 +1,6 @@
 """All settings, read from the environment (django-environ). See docs/deploy.md for production values."""
 
-import tempfile
+import hashlib
 from pathlib import Path
 
 import environ
@@ -106,18 +106,22 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-# The cache holds the rate-limit counters of the public pages, shared by every worker process: the default,
-# a file cache, works on one machine; production uses Redis, CACHE_URL=rediscache://127.0.0.1:6379/1
-# (Django's own RedisCache; docs/privacy.md, "Deployment notes").
+# The cache holds the rate-limit counters and cached pages of the public pages, shared by every worker process:
+# the default, a file cache in this checkout's var/, works on one machine; production uses Redis,
+# CACHE_URL=rediscache://127.0.0.1:6379/1 (Django's own RedisCache; docs/deploy.md, "Cache").
+# Every key is prefixed with this instance's own prefix — by default one derived from its database — so that
+# two instances sharing a cache (one Redis, or one machine) never read each other's entries.
+# (django-environ lower-cases a ?KEY_PREFIX= on CACHE_URL into an ignored option: hence a variable of its own.)
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="") or "db-" + hashlib.sha256(
+    "|".join(str(DATABASES["default"].get(key, "")) for key in ("ENGINE", "NAME", "HOST", "PORT")).encode()
+).hexdigest()[:12]
 CACHES = {
-    "default": env.cache(
-        "CACHE_URL", default=f"filecache://{Path(tempfile.gettempdir()) / 'community-services-cache'}"
-    ),
+    "default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}"),
     # Background jobs' progress, written by the workers and read by the web servers (registers.jobs).
-    "jobs": env.cache(
-        "JOBS_CACHE_URL", default=f"filecache://{Path(tempfile.gettempdir()) / 'community-services-jobs'}"
-    ),
+    "jobs": env.cache("JOBS_CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'job-progress'}"),
 }
+for _cache in CACHES.values():
+    _cache["KEY_PREFIX"] = CACHE_KEY_PREFIX
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -33,7 +33,65 @@ def production_caches(**env_overrides):
 def test_the_default_cache_is_shared_by_the_worker_processes_of_one_machine():
     backend, location = production_caches()
     assert backend == "django.core.cache.backends.filebased.FileBasedCache"
-    assert location.endswith("community-services-cache")
+    assert Path(location) == ROOT / "var" / "cache"  # this instance's own folder, not the machine's /tmp
+
+
+LIST_PAGE_KEY = "venues:list:zh-hans:::1"  # the public venue list's cached body (venues.views)
+
+
+def instance(database, code, **env_overrides):
+    """Run ``code`` in a fresh process of this checkout with production settings on ``database``."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "CACHE_URL"}}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY="a-production-like-key-" + "x7Qp2" * 10,
+        DATABASE_URL=database,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        **env_overrides,
+    )
+    setup = "import django; django.setup(); from django.core.cache import cache; "
+    result = subprocess.run(
+        [sys.executable, "-c", setup + code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def cached_page_seen_across_instances(first_db, second_db, **env):
+    marker = f"page-of-{time.time_ns()}"
+    instance(first_db, f"cache.set({LIST_PAGE_KEY!r}, {marker!r}, 300)", **env)
+    seen_by_second = instance(second_db, f"print(cache.get({LIST_PAGE_KEY!r}))", **env)
+    seen_by_first = instance(first_db, f"print(cache.get({LIST_PAGE_KEY!r}))", **env)
+    assert seen_by_first == marker  # the first instance's own page is cached all right
+    return seen_by_second == marker
+
+
+def test_two_instances_on_one_machine_never_see_each_others_cached_pages(tmp_path):
+    first, second = f"sqlite:///{tmp_path / 'xiguan.sqlite3'}", f"sqlite:///{tmp_path / 'jianxi.sqlite3'}"
+    assert not cached_page_seen_across_instances(first, second)
+    # Two processes of the same instance (web servers, workers) do share it.
+    assert cached_page_seen_across_instances(first, first)
+
+
+def test_two_instances_sharing_one_redis_never_see_each_others_cached_pages(tmp_path, redis_url):
+    first, second = f"sqlite:///{tmp_path / 'xiguan.sqlite3'}", f"sqlite:///{tmp_path / 'jianxi.sqlite3'}"
+    assert not cached_page_seen_across_instances(
+        first, second, CACHE_URL=redis_url.replace("redis://", "rediscache://")
+    )
+
+
+def test_a_key_prefix_from_the_environment_is_used(tmp_path):
+    first, second = f"sqlite:///{tmp_path / 'a.sqlite3'}", f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    # The same prefix given to both: an operator's deliberate choice (one site behind two databases).
+    assert cached_page_seen_across_instances(first, second, CACHE_KEY_PREFIX="xiguan")
+    assert (
+        instance(
+            first,
+            "from django.conf import settings; print(settings.CACHES['default']['KEY_PREFIX'])",
+            CACHE_KEY_PREFIX="xiguan",
+        )
+        == "xiguan"
+    )
 
 
 def test_the_documented_redis_url_uses_djangos_redis_cache():
