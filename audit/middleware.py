@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from .events import serving
+from .passwords import password_expired
 from .sessions import LAST_SEEN, session_expired
 from .two_factor import has_confirmed_device, uses_two_factor
 
@@ -35,7 +37,8 @@ class RealClientAddressMiddleware:
                 request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(candidate))
             except ValueError:
                 pass
-        return self.get_response(request)
+        with serving(request):  # security events written while serving it know its account and address
+            return self.get_response(request)
 
 
 class SessionLimitsMiddleware:
@@ -89,3 +92,36 @@ class TwoFactorMiddleware:
             target = "audit:verify" if has_confirmed_device(user) else "audit:two_factor"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class PasswordAgeMiddleware:
+    """A staff account whose password is older than PASSWORD_MAX_AGE_DAYS gets only the page that changes it
+    (and signing out) until it does. Runs after TwoFactorMiddleware: the second factor comes first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            settings.PASSWORD_MAX_AGE_DAYS
+            and user.is_authenticated
+            and user.is_staff
+            and not request.path.startswith(_password_exempt_paths())
+            and password_expired(request)
+        ):
+            messages.warning(
+                request,
+                _("Your password is more than %(days)d days old. Choose a new one to go on.")
+                % {"days": settings.PASSWORD_MAX_AGE_DAYS},
+            )
+            return redirect("admin:password_change")
+        return self.get_response(request)
+
+
+def _password_exempt_paths():
+    return (
+        reverse("admin:password_change"),
+        reverse("admin:password_change_done"),
+        *_exempt_paths(),
+    )

@@ -405,7 +405,9 @@ def _scrub_logs(model, pk, reached: dict, name: str) -> None:
     from django.contrib.admin.models import LogEntry as AdminLogEntry
     from django.contrib.contenttypes.models import ContentType
 
+    from . import events
     from .models import AccessLog
+    from .protection import scrubbing
 
     if not name or name == ERASED:
         return
@@ -424,7 +426,10 @@ def _scrub_logs(model, pk, reached: dict, name: str) -> None:
         row.object_repr = ERASED if mine else replace_name(row.object_repr, name)
     for row in admin_rows:
         row.change_message = _scrub_change_message(row.change_message, name)
-    AccessLog.objects.bulk_update(rows, ["object_repr"], batch_size=500)
+    with scrubbing():
+        AccessLog.objects.bulk_update(rows, ["object_repr"], batch_size=500)
+    if rows:
+        events.record(events.Kind.AUDIT_SCRUB, detail=f"{len(rows)} access-log entries")
     AdminLogEntry.objects.bulk_update(admin_rows, ["object_repr", "change_message"], batch_size=500)
 
 

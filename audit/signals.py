@@ -3,16 +3,23 @@ writes and unmasked views the apps announce (registers.history, registers.person
 change history and the access log."""
 
 from auditlog.diff import model_instance_diff
-from django.contrib.auth.signals import user_logged_in
+from axes.signals import user_locked_out
+from django.contrib.auth.models import Group, User
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from registers import history as announced
-from registers.personal_data import shown_unmasked
+from registers.personal_data import exported, shown_unmasked
 
-from . import history
+from . import events, history
 from .access import log_sensitive_access_many
+from .models import PasswordChange
+from .passwords import note_password_age_at_sign_in
 from .sessions import start_session_clock
 from .two_factor import note_two_factor_at_sign_in
+
+Kind = events.Kind
 
 
 @receiver(user_logged_in, dispatch_uid="audit.session_clock")
@@ -64,3 +71,129 @@ def _links_changed(sender, field_name, changes, by, **kwargs):
 @receiver(announced.deleted_in_bulk, dispatch_uid="audit.deleted_in_bulk")
 def _deleted(sender, objs, by, **kwargs):
     history.record_bulk_delete(sender, objs, by)
+
+
+# ---- the security event log (audit.events) -------------------------------------------------------------
+
+
+@receiver(user_logged_in, dispatch_uid="audit.event_sign_in")
+def _signed_in(sender, request, user, **kwargs):
+    note_password_age_at_sign_in(request, user)
+    events.record(Kind.SIGN_IN, user=user, request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="audit.event_sign_in_failed")
+def _sign_in_failed(sender, credentials, request=None, **kwargs):
+    events.record(Kind.SIGN_IN, username=credentials.get("username", ""), succeeded=False, request=request)
+
+
+@receiver(user_logged_out, dispatch_uid="audit.event_sign_out")
+def _signed_out(sender, request, user, **kwargs):
+    if user is not None:
+        events.record(Kind.SIGN_OUT, user=user, request=request)
+
+
+@receiver(user_locked_out, dispatch_uid="audit.event_lockout")
+def _locked_out(sender, request, username, ip_address, **kwargs):
+    events.record(Kind.LOCKOUT, username=username or "", succeeded=False, request=request)
+
+
+_ACCOUNT_FLAGS = ("password", "is_active", "is_staff", "is_superuser")
+
+
+@receiver(pre_save, sender=User, dispatch_uid="audit.account_before")
+def _account_before(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        instance._audit_before = None
+        return
+    instance._audit_before = sender.objects.filter(pk=instance.pk).values(*_ACCOUNT_FLAGS).first()
+
+
+@receiver(post_save, sender=User, dispatch_uid="audit.account_after")
+def _account_after(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    name = instance.get_username()
+    before = getattr(instance, "_audit_before", None)
+    if created or before is None:
+        events.record(Kind.ACCOUNT_CREATED, target=name, detail=_roles(instance))
+        if instance.has_usable_password():
+            PasswordChange.objects.create(user=instance)
+        return
+    if before["password"] != instance.password:
+        PasswordChange.objects.create(user=instance)
+        events.record(Kind.PASSWORD_CHANGED, target=name)
+    if before["is_active"] != instance.is_active:
+        events.record(
+            Kind.ACCOUNT_REACTIVATED if instance.is_active else Kind.ACCOUNT_DEACTIVATED, target=name
+        )
+    if (before["is_staff"], before["is_superuser"]) != (instance.is_staff, instance.is_superuser):
+        events.record(Kind.ROLE_CHANGED, target=name, detail=_roles(instance))
+
+
+def _roles(user) -> str:
+    return f"staff={'yes' if user.is_staff else 'no'} superuser={'yes' if user.is_superuser else 'no'}"
+
+
+@receiver(post_delete, sender=User, dispatch_uid="audit.account_deleted")
+def _account_deleted(sender, instance, **kwargs):
+    events.record(Kind.ACCOUNT_DELETED, target=instance.get_username())
+
+
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="audit.groups_changed")
+def _groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    _links_event(Kind.GROUPS_CHANGED, instance, action, reverse, model, pk_set, "name")
+
+
+@receiver(m2m_changed, sender=User.user_permissions.through, dispatch_uid="audit.permissions_changed")
+def _permissions_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    _links_event(Kind.PERMISSIONS_CHANGED, instance, action, reverse, model, pk_set, "codename")
+
+
+@receiver(m2m_changed, sender=Group.permissions.through, dispatch_uid="audit.group_permissions_changed")
+def _group_permissions_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    _links_event(Kind.PERMISSIONS_CHANGED, instance, action, reverse, model, pk_set, "codename")
+
+
+_VERBS = {"post_add": "+", "post_remove": "-", "pre_clear": "-"}
+
+
+def _links_event(kind, instance, action, reverse, model, pk_set, label) -> None:
+    """One event per changed account or group: which groups or permissions were added (+) or removed (-)."""
+    if action not in _VERBS:
+        return
+    if action == "pre_clear":
+        related = getattr(instance, "groups" if kind == Kind.GROUPS_CHANGED else "permissions", None)
+        if reverse or related is None:
+            return
+        pk_set = set(related.values_list("pk", flat=True))
+        model = related.model
+    if not pk_set:
+        return
+    if reverse:  # group.user_set.add(user), permission.group_set.add(group): the other side changed
+        for other in model.objects.filter(pk__in=pk_set):
+            _links_event(kind, other, action, False, type(instance), {instance.pk}, label)
+        return
+    names = sorted(str(value) for value in model.objects.filter(pk__in=pk_set).values_list(label, flat=True))
+    target = instance.get_username() if isinstance(instance, User) else f"group {instance.name}"
+    events.record(kind, target=target, detail=f"{_VERBS[action]} {', '.join(names)}"[:500])
+
+
+@receiver(shown_unmasked, dispatch_uid="audit.event_unmasked")
+def _unmasked_event(sender, user, objs, fields, **kwargs):
+    events.record(
+        Kind.UNMASKED_VIEW,
+        user=user,
+        target=sender._meta.label_lower,
+        detail=f"{len(objs)} records: {', '.join(fields)}",
+    )
+
+
+@receiver(exported, dispatch_uid="audit.event_export")
+def _exported(sender, user, rows, what, **kwargs):
+    events.record(
+        Kind.EXPORT,
+        user=user,
+        target=sender._meta.label_lower if sender is not None else "",
+        detail=f"{what}: {rows} records",
+    )

@@ -13,6 +13,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registers.roles import requires_two_factor
 
+from . import events
+
 RECOVERY_CODE_COUNT = 10
 
 
@@ -53,6 +55,7 @@ def confirm_totp_device(request, device: TOTPDevice) -> list[str]:
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
     end_other_sessions(request, device.user)
+    events.record(events.Kind.TWO_FACTOR_ENROLLED, user=device.user, request=request)
     return new_recovery_codes(device.user)
 
 
@@ -80,6 +83,7 @@ def new_recovery_codes(user) -> list[str]:
     device.token_set.all().delete()
     codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    events.record(events.Kind.RECOVERY_CODES, target=user.get_username())
     return codes
 
 
@@ -89,7 +93,9 @@ def verify_token(request, token: str) -> bool:
     for device in devices_for_user(request.user, confirmed=True):
         if device.verify_is_allowed()[0] and device.verify_token(token):
             otp_login(request, device)
+            events.record(events.Kind.TWO_FACTOR, request=request, detail=type(device).__name__)
             return True
+    events.record(events.Kind.TWO_FACTOR, succeeded=False, request=request)
     return False
 
 

@@ -6,6 +6,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -17,11 +18,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from communities.models import Person
-from registers.personal_data import can_see_sensitive
+from registers.personal_data import can_see_sensitive, record_export
 
-from . import personal_data
+from . import events, personal_data
 from . import two_factor as otp
 from .forms import EnrolForm, ErasureForm, TokenForm
+from .passwords import StaffPasswordResetForm, too_many_resets
 
 
 def _next_url(request) -> str:
@@ -63,6 +65,7 @@ def two_factor(request):
                 )
             else:
                 otp.remove_two_factor(user)
+                events.record(events.Kind.TWO_FACTOR_REMOVED, target=user.get_username())
                 messages.success(request, _("Two-factor sign-in is off."))
                 return redirect("audit:two_factor")
         return TemplateResponse(request, "audit/two_factor.html", context)
@@ -146,6 +149,7 @@ def person_data_export(request, pk, fmt):
     from .access import log_sensitive_access
 
     log_sensitive_access(request.user, person, ["export"])
+    record_export(request.user, Person, 1, f"personal data of one resident ({fmt})")
     if fmt == "json":
         body, content_type = personal_data.as_json(data), "application/json"
     else:
@@ -189,3 +193,17 @@ def person_erase(request, pk):
         "held": held.data,
     }
     return TemplateResponse(request, "audit/person_erase.html", context)
+
+
+class PasswordReset(auth_views.PasswordResetView):
+    """ "Forgotten your password?" on the sign-in page: staff accounts get a link by email. The page answers
+    the same for any address; too many asks from one address, or for one email, are refused for an hour."""
+
+    form_class = StaffPasswordResetForm
+    email_template_name = "registration/password_reset_email.html"
+
+    def form_valid(self, form):
+        if too_many_resets(self.request, form.cleaned_data["email"]):
+            form.add_error(None, _("Too many password resets were asked for. Try again in an hour."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "audit.middleware.SessionLimitsMiddleware",
     "audit.middleware.TwoFactorMiddleware",
+    "audit.middleware.PasswordAgeMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -112,9 +113,15 @@ else:
 # Every key is prefixed with this instance's own prefix — by default one derived from its database — so that
 # two instances sharing a cache (one Redis, or one machine) never read each other's entries.
 # (django-environ lower-cases a ?KEY_PREFIX= on CACHE_URL into an ignored option: hence a variable of its own.)
-CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="") or "db-" + hashlib.sha256(
-    "|".join(str(DATABASES["default"].get(key, "")) for key in ("ENGINE", "NAME", "HOST", "PORT")).encode()
-).hexdigest()[:12]
+CACHE_KEY_PREFIX = (
+    env.str("CACHE_KEY_PREFIX", default="")
+    or "db-"
+    + hashlib.sha256(
+        "|".join(
+            str(DATABASES["default"].get(key, "")) for key in ("ENGINE", "NAME", "HOST", "PORT")
+        ).encode()
+    ).hexdigest()[:12]
+)
 CACHES = {
     "default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}"),
     # Background jobs' progress, written by the workers and read by the web servers (registers.jobs).
@@ -125,12 +132,21 @@ for _cache in CACHES.values():
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Staff passwords (等保 2.0 身份鉴别 a; audit.passwords): at least 10 characters of three classes, not like the
+# account's names, not a common password.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "audit.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "audit.passwords.NotContainingUsernameValidator"},
 ]
+# Days after which a staff password must be changed before anything else (0: never; 180 in the 等保 profile
+# of docs/deploy.md).
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=0)
+# A password-reset link works this long.
+PASSWORD_RESET_TIMEOUT = 2 * 3600
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -259,6 +275,11 @@ CONTENT_SECURITY_POLICY = {
 AUDITLOG_DISABLE_REMOTE_ADDR = True  # the history says who, not from where: no visitors' addresses kept
 # Personal data of bookings and visits is anonymised after this many days (manage.py purge_personal_data).
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=365)
+# Security events and the access log are kept this long (days; never less than 180: 网络安全法 §21(3)), then
+# purged nightly. The registers' change history is kept.
+AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=180)
+if AUDIT_LOG_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("AUDIT_LOG_RETENTION_DAYS must be at least 180 (网络安全法 §21: six months).")
 # --- end of security and personal data ---------------------------------------------------------------
 
 # --- Messages to residents and staff (messaging/; docs/deploy.md, "Messages") ---------------------------------
@@ -371,6 +392,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-held-messages": {
         "task": "messaging.send_held",
         "schedule": crontab(minute="*/5"),
+    },
+    "purge-old-audit-entries": {
+        "task": "audit.purge_old_audit_entries",
+        "schedule": crontab(hour=3, minute=45),
     },
     "purge-expired-exports": {
         "task": "registers.purge_expired_exports",

@@ -19,7 +19,7 @@ from import_export.formats import base_formats
 from . import exports, jobs
 from .pagination import LargeTablePaginator
 from .personal_admin import PersonalDataAdminMixin
-from .personal_data import can_see_sensitive
+from .personal_data import can_see_sensitive, record_export
 from .scoping import in_scope, is_scoped
 from .sheets.formats import CSV
 from .sheets.forms import LimitedImportForm
@@ -220,6 +220,12 @@ class ScopedAdmin(PersonalDataAdminMixin, ScopedAdminMixin, ImportExportModelAdm
             "user": request.user,
             "on_progress": getattr(request, "export_progress", None),
         }
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        # Streamed or written by a worker, every register export passes here once.
+        dataset = super().get_data_for_export(request, queryset, **kwargs)
+        record_export(request.user, self.model, len(dataset), str(self.model._meta.verbose_name_plural))
+        return dataset
 
     def get_export_filename(self, request, queryset, file_format):
         # In the office's language: "网格-2026-12-04.xlsx".

@@ -55,6 +55,17 @@ class PersonalField:
 shown_unmasked = Signal()
 
 
+# sender: the model exported (or None); user, rows (how many records), what (the file, in words).
+exported = Signal()
+
+
+def record_export(user, model, rows: int, what: str) -> None:
+    """Call wherever records leave the system in a file (an export, a report's spreadsheet): the security
+    event log keeps who exported what and how many records."""
+    if user is not None and user.is_authenticated:
+        exported.send(sender=model, user=user, rows=rows, what=what)
+
+
 def can_see_sensitive(user) -> bool:
     return user.has_perm(SENSITIVE_PERMISSION)
 

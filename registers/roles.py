@@ -12,8 +12,10 @@ COMMUNITY_STAFF = "community staff"
 SUBDISTRICT_STAFF = "subdistrict staff"
 SUPERVISORS = "supervisors"
 PERSONAL_DATA_OFFICERS = "personal data officers"
+# Reads the security event log; kept apart from the system administrator (等保 三员: 审计管理员).
+AUDIT_ADMINISTRATORS = "audit administrators"
 
-GROUPS = (COMMUNITY_STAFF, SUBDISTRICT_STAFF, SUPERVISORS, PERSONAL_DATA_OFFICERS)
+GROUPS = (COMMUNITY_STAFF, SUBDISTRICT_STAFF, SUPERVISORS, PERSONAL_DATA_OFFICERS, AUDIT_ADMINISTRATORS)
 
 
 def crud(*model_names: str) -> list[str]:

@@ -24,6 +24,7 @@ from django.utils.translation import pgettext
 
 from activities.models import Activity
 from registers.exports import exporter
+from registers.personal_data import record_export
 from registers.sheets import escape_formula
 from registers.units import can_see_unit, parse_unit
 
@@ -283,3 +284,4 @@ def write_activity_log(user, params, file, progress) -> None:
     start, end = datetime.date.fromisoformat(params["start"]), datetime.date.fromisoformat(params["end"])
     write = write_activity_rows_xlsx if params["format"] == "xlsx" else write_activity_rows_csv
     write(unit, start, end, file, progress)
+    record_export(user, Activity, progress.rows, str(activity_log_title()))

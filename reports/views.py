@@ -7,8 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from activities.models import Activity
 from registers import exports as background
 from registers.periods import month_bounds, quarter_bounds
+from registers.personal_data import record_export
 from registers.units import home_unit, unit_choices, unit_key
 
 from . import exports
@@ -63,6 +65,7 @@ def dashboard(request):
                 language=get_language(),
             )
             return redirect("admin:registers_job_progress", job.pk)
+        record_export(request.user, Activity, rows, str(exports.activity_log_title()))
         if output == "xlsx":
             return exports.activity_rows_xlsx(unit, start, end)
         return exports.activity_rows_csv(unit, start, end)
@@ -78,6 +81,7 @@ def dashboard(request):
         return render(request, "reports/dashboard.html", {"form": form, "home": home}, status=400)
     if output == "xlsx":
         tables = [report.table(table_name)] if table_name else report.tables
+        record_export(request.user, None, sum(len(t.rows) for t in tables), _("work report"))
         return exports.xlsx_response(report, tables)
     if output == "csv":
         if not table_name:
@@ -88,6 +92,7 @@ def dashboard(request):
             )
             return render(request, "reports/dashboard.html", {"form": form, "home": home}, status=400)
         table = report.table(table_name)
+        record_export(request.user, None, len(table.rows), str(table.title))
         return exports.csv_response(unit, start, end, table.name, str(table.title), table.columns, table.rows)
 
     query = {"unit": unit_key(unit), "start": start.isoformat(), "end": end.isoformat()}

@@ -34,6 +34,7 @@ DATA_MIGRATIONS = (
     "venues.migrations.0003_staff_groups",
     "venues.migrations.0009_waitlist_staff",
     "audit.migrations.0002_staff_groups",
+    "audit.migrations.0005_audit_administrators",
     "messaging.migrations.0002_staff_groups",
 )
 

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_http_methods
 
 from communities.models import District
 from messaging.models import Message
+from registers import ratelimit
 from registers.phones import mask_phone
 
-from . import find, ratelimit, waitlist
+from . import find, waitlist
 from .forms import (
     BookingForm,
     CancelForm,

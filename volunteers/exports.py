@@ -7,6 +7,7 @@ import tablib
 from django.utils.translation import gettext as _
 
 from registers import exports as background
+from registers.personal_data import record_export
 from registers.sheets import escape_formula
 from registers.units import can_see_unit, parse_unit
 
@@ -101,3 +102,4 @@ def write_service_records(user, params, file, progress) -> None:
     volunteers = stats.service_records_by_volunteer(unit, start, end)
     file.write(export(params["format"], teams, volunteers, params["table"]))
     progress(volunteers.count())
+    record_export(user, None, progress.rows, str(_("volunteer service records")))

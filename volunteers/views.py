@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from registers import exports as background
 from registers.periods import month_bounds
-from registers.personal_data import can_see_sensitive, record_shown
+from registers.personal_data import can_see_sensitive, record_export, record_shown
 from registers.phones import mask_phone
 from registers.units import UnitError, home_unit, parse_unit, unit_choices, unit_key
 
@@ -136,6 +136,7 @@ def service_records(request):
                 language=get_language(),
             )
             return redirect("admin:registers_job_progress", job.pk)
+        record_export(request.user, None, rows, str(_("volunteer service records")))
         response = HttpResponse(
             exports.export(export, teams, volunteers, table), content_type=exports.CONTENT_TYPES[export]
         )

@@ -12,7 +12,7 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from venues import ratelimit
+from registers import ratelimit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -150,7 +150,7 @@ def test_the_booking_rate_limit_counts_in_redis(redis_url, settings):
     config = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
     with override_settings(CACHES=config):
         caches["default"].clear()
-        settings.VENUES_RATE_LIMITS = {"booking_phone": (3, 3600)}
+        settings.RATE_LIMITS = {"booking_phone": (3, 3600)}
         results = [ratelimit.hit("booking_phone", "13812345678") for _ in range(4)]
         assert results == [False, False, False, True]
         assert ratelimit.hit("booking_phone", "13900000000") is False  # another number has its own count
@@ -165,7 +165,7 @@ def test_the_public_booking_form_says_clearly_when_redis_counted_too_many(
     from tests.venues.test_booking import form_data
 
     config = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
-    with override_settings(CACHES=config, VENUES_RATE_LIMITS={"booking_phone": (2, 3600)}):
+    with override_settings(CACHES=config, RATE_LIMITS={"booking_phone": (2, 3600)}):
         caches["default"].clear()
         statuses = [
             client.post(f"/venues/{venue.slug}/book/", form_data(slot_start)).status_code for _ in range(3)

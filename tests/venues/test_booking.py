@@ -198,7 +198,7 @@ def test_booking_form_preselects_the_slot_from_the_venue_page(client, venue, slo
     assert f'value="{slot_value(slot_start)}" selected' in response.content.decode()
 
 
-@override_settings(VENUES_RATE_LIMITS={"booking_phone": (2, 3600)})
+@override_settings(RATE_LIMITS={"booking_phone": (2, 3600)})
 def test_many_bookings_from_one_phone_are_slowed_down(client, venue, slot_start):
     for hour in range(2):
         assert post(client, form_data(slot_start + timedelta(hours=hour), size=1)).status_code == 302
@@ -208,7 +208,7 @@ def test_many_bookings_from_one_phone_are_slowed_down(client, venue, slot_start)
     assert Booking.objects.count() == 2
 
 
-@override_settings(VENUES_RATE_LIMITS={"booking_ip": (3, 3600)})
+@override_settings(RATE_LIMITS={"booking_ip": (3, 3600)})
 def test_many_bookings_from_one_address_are_slowed_down(client, venue, slot_start):
     for i in range(3):
         post(client, form_data(slot_start, size=1, phone=f"1381234567{i}"))
@@ -254,7 +254,7 @@ def test_unknown_reference_is_404_for_status_cancel_and_calendar(client, venue, 
     assert client.get("/bookings/ABCDEFGHJKLM/booking.ics").status_code == 404
 
 
-@override_settings(VENUES_RATE_LIMITS={"cancel_reference": (3, 3600)})
+@override_settings(RATE_LIMITS={"cancel_reference": (3, 3600)})
 def test_guessing_the_phone_is_slowed_down(client, venue, slot_start):
     booking = made(client, venue, slot_start)
     for i in range(3):
@@ -285,7 +285,7 @@ def test_odd_references_are_404(client, db, reference):
     assert client.get(f"/bookings/{reference}/").status_code == 404
 
 
-@override_settings(VENUES_RATE_LIMITS={"lookup_ip": (3, 3600)})
+@override_settings(RATE_LIMITS={"lookup_ip": (3, 3600)})
 def test_guessing_references_is_slowed_down(client, venue, slot_start):
     booking = made(client, venue, slot_start)
     for guess in ("ABCDEFGHJKLM", "ABCDEFGHJKLN", "ABCDEFGHJKLP"):

@@ -100,7 +100,7 @@ def check(outcomes, sizes, references_in_db, booked_places):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@override_settings(VENUES_RATE_LIMITS=NO_LIMITS)
+@override_settings(RATE_LIMITS=NO_LIMITS)
 def test_concurrent_bookings_never_overbook_on_postgresql(venue, slot_start):
     prepare(venue, slot_start)
     sizes = [1] * 40 + [2] * 10 + [3] * (REQUESTS - 50)
@@ -149,7 +149,7 @@ def read_in_thread(fn):
 
 
 @pytest.mark.django_db(transaction=True)
-@override_settings(VENUES_RATE_LIMITS=NO_LIMITS)
+@override_settings(RATE_LIMITS=NO_LIMITS)
 def test_concurrent_bookings_never_overbook_on_sqlite(venue, slot_start, tmp_path):
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite variant")

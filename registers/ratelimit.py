@@ -1,4 +1,4 @@
-"""Slowing down one phone number or one address making many bookings: counters in Django's cache.
+"""Slowing down one phone number, account or address asking too often: counters in Django's cache.
 
 The keys hold a hash, never the phone number itself. The client address is REMOTE_ADDR: the reverse proxy
 (docs/deploy.md) must pass the real address through (e.g. uWSGI/gunicorn behind nginx with real_ip).
@@ -9,7 +9,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-# (how many, per how many seconds); override in settings as VENUES_RATE_LIMITS.
+# (how many, per how many seconds); override in settings as RATE_LIMITS.
 DEFAULT_LIMITS = {
     "booking_ip": (20, 3600),
     "booking_phone": (5, 3600),
@@ -21,16 +21,19 @@ DEFAULT_LIMITS = {
     "find_phone": (5, 3600),
     "find_ip": (20, 3600),
     "code_ip": (30, 3600),
+    # Staff asking for a password-reset email: per address and per address typed in.
+    "password_reset_ip": (10, 3600),
+    "password_reset_email": (3, 3600),
 }
 
 
 def _limit(name: str) -> tuple[int, int]:
-    return getattr(settings, "VENUES_RATE_LIMITS", {}).get(name, DEFAULT_LIMITS[name])
+    return getattr(settings, "RATE_LIMITS", {}).get(name, DEFAULT_LIMITS[name])
 
 
 def _key(name: str, value: str) -> str:
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]
-    return f"venues:rl:{name}:{digest}"
+    return f"rl:{name}:{digest}"
 
 
 def hit(name: str, value: str) -> bool:
