@@ -10,7 +10,7 @@ from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 
 from communities.admin import UserAdmin as CommunitiesUserAdmin
-from registers.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from registers.admin import ExportFileNameMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 from registers.personal_data import record_export
 from registers.roles import AUDIT_ADMINISTRATORS
 
@@ -59,7 +59,7 @@ class SecurityEventResource(resources.ModelResource):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
+class SecurityEventAdmin(ReadOnlyAdminMixin, ExportFileNameMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [SecurityEventResource]
     formats = [base_formats.XLSX, base_formats.CSV]
     list_display = ["at", "username", "address", "kind", "succeeded", "target", "detail"]

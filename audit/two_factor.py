@@ -16,6 +16,9 @@ from registers.roles import requires_two_factor
 from . import events
 
 RECOVERY_CODE_COUNT = 10
+# The codes just made may be downloaded as a file for this long (audit.views.recovery_codes_file).
+CODES_SHOWN_AT = "audit.recovery_codes_shown_at"
+CODES_DOWNLOAD_SECONDS = 10 * 60
 
 
 def has_confirmed_device(user) -> bool:
@@ -85,6 +88,14 @@ def new_recovery_codes(user) -> list[str]:
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     events.record(events.Kind.RECOVERY_CODES, target=user.get_username())
     return codes
+
+
+def unused_recovery_codes(user) -> list[str]:
+    return list(
+        StaticToken.objects.filter(device__user=user, device__name="recovery codes")
+        .order_by("pk")
+        .values_list("token", flat=True)
+    )
 
 
 def verify_token(request, token: str) -> bool:

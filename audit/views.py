@@ -1,6 +1,7 @@
 """Two-factor enrolment and verification; a resident's data export and erasure."""
 
 import io
+import time
 
 import qrcode
 import qrcode.image.svg
@@ -12,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -58,6 +59,7 @@ def two_factor(request):
     if enrolled:
         if action == "recovery_codes" and user.is_verified():
             context["recovery_codes"] = otp.new_recovery_codes(user)
+            request.session[otp.CODES_SHOWN_AT] = time.time()
         elif action == "remove" and user.is_verified():
             if required:
                 messages.error(
@@ -75,6 +77,7 @@ def two_factor(request):
     if form.is_bound and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].strip()):
             context["recovery_codes"] = otp.confirm_totp_device(request, device)
+            request.session[otp.CODES_SHOWN_AT] = time.time()
             context["enrolled"] = True
             messages.success(request, _("Two-factor sign-in is on."))
             return TemplateResponse(request, "audit/two_factor.html", context)
@@ -90,6 +93,32 @@ def _grouped(key: bytes) -> str:
 
     text = b32encode(key).decode().rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+@never_cache
+@staff_member_required
+def recovery_codes_file(request):
+    """The recovery codes just shown, as a text file to keep: only to their account, in a session verified with
+    the second factor, and only in the minutes after the codes were made (they are not shown again later)."""
+    shown_at = request.session.get(otp.CODES_SHOWN_AT)
+    if (
+        not request.user.is_verified()
+        or shown_at is None
+        or time.time() - shown_at > otp.CODES_DOWNLOAD_SECONDS
+    ):
+        raise PermissionDenied
+    codes = otp.unused_recovery_codes(request.user)
+    lines = [
+        _("Recovery codes of %(name)s (%(site)s)")
+        % {"name": request.user.get_username(), "site": request.get_host()},
+        _("Each code signs you in once if you lose your phone. Keep this file somewhere safe."),
+        "",
+        *codes,
+        "",
+    ]
+    response = HttpResponse("\r\n".join(lines), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"{_('recovery codes')}.txt")
+    return response  # never_cache: no-store
 
 
 @never_cache
@@ -195,15 +224,35 @@ def person_erase(request, pk):
     return TemplateResponse(request, "audit/person_erase.html", context)
 
 
-class PasswordReset(auth_views.PasswordResetView):
+class _AdminLook:
+    """Django's password-reset pages use the admin's templates, which expect the admin site's context."""
+
+    def get_context_data(self, **kwargs):
+        from django.contrib import admin
+
+        return {**admin.site.each_context(self.request), **super().get_context_data(**kwargs)}
+
+
+class PasswordReset(_AdminLook, auth_views.PasswordResetView):
     """ "Forgotten your password?" on the sign-in page: staff accounts get a link by email. The page answers
     the same for any address; too many asks from one address, or for one email, are refused for an hour."""
 
     form_class = StaffPasswordResetForm
-    email_template_name = "registration/password_reset_email.html"
 
     def form_valid(self, form):
         if too_many_resets(self.request, form.cleaned_data["email"]):
-            form.add_error(None, _("Too many password resets were asked for. Try again in an hour."))
+            form.add_error("email", _("Too many password resets were asked for. Try again in an hour."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)
+
+
+class PasswordResetSent(_AdminLook, auth_views.PasswordResetDoneView):
+    pass
+
+
+class PasswordResetConfirm(_AdminLook, auth_views.PasswordResetConfirmView):
+    pass
+
+
+class PasswordResetComplete(_AdminLook, auth_views.PasswordResetCompleteView):
+    pass

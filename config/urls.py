@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from audit.views import PasswordReset
+from audit.views import PasswordReset, PasswordResetComplete, PasswordResetConfirm, PasswordResetSent
 
 from . import views
 
@@ -18,17 +17,15 @@ urlpatterns = [
     # Staff's "forgotten password" (audit.views.PasswordReset), under the names the admin's sign-in page and
     # Django's email template link to.
     path("admin/password-reset/", PasswordReset.as_view(), name="admin_password_reset"),
-    path(
-        "admin/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"
-    ),
+    path("admin/password-reset/sent/", PasswordResetSent.as_view(), name="password_reset_done"),
     path(
         "admin/password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        PasswordResetConfirm.as_view(),
         name="password_reset_confirm",
     ),
     path(
         "admin/password-reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        PasswordResetComplete.as_view(),
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -27,6 +28,18 @@ from .sheets.limits import declared_rows
 from .units import unit_of
 
 logger = logging.getLogger(__name__)
+
+
+class ExportFileNameMixin:
+    """django-import-export writes the file's name raw into Content-Disposition, which Django then encodes as
+    RFC 2047 (=?utf-8?b?…?=) that browsers do not read: a Chinese name needs RFC 6266's filename*."""
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        response = super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        response["Content-Disposition"] = content_disposition_header(
+            True, self.get_export_filename(request, queryset, file_format)
+        )
+        return response
 
 
 class ReadOnlyAdminMixin:
@@ -199,7 +212,7 @@ class ScopedAdminMixin:
         return _scope_choices(field, db_field, request)
 
 
-class ScopedAdmin(PersonalDataAdminMixin, ScopedAdminMixin, ImportExportModelAdmin):
+class ScopedAdmin(ExportFileNameMixin, PersonalDataAdminMixin, ScopedAdminMixin, ImportExportModelAdmin):
     """A register: scoped, searchable, importable (with preview, all-or-nothing) and exportable; its personal
     data masked, hidden and access-logged as the model declares (registers.personal_admin)."""
 

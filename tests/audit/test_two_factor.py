@@ -314,3 +314,39 @@ def test_turning_two_factor_on_ends_the_accounts_other_sessions(client, staff):
     assert reverse("audit:verify") in elsewhere.get(reverse("admin:index"))["Location"], (
         "and asks for the code"
     )
+
+
+def test_the_enrolment_page_names_authenticators_from_mainland_app_stores(client, sensitive_staff):
+    sign_in(client, sensitive_staff.username)
+    page = client.get(reverse("audit:two_factor")).content.decode()
+    assert "腾讯身份验证器" in page and "微信小程序" in page and "阿里云 App" in page
+
+
+def test_recovery_codes_download_as_a_file_and_print_without_the_page(client, sensitive_staff):
+    client.force_login(sensitive_staff)
+    TOTPDevice.objects.filter(user=sensitive_staff).delete()  # enrol for real
+    codes = enrol(client)
+    page = client.post(reverse("audit:two_factor"), {"action": "recovery_codes"})
+    codes = page.context["recovery_codes"]
+    text = page.content.decode()
+    assert reverse("audit:recovery_codes_file") in text and "data-print" in text and "js/print.js" in text
+
+    response = client.get(reverse("audit:recovery_codes_file"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8" and "no-store" in response["Cache-Control"]
+    assert "attachment" in response["Content-Disposition"]
+    body = response.content.decode()
+    assert [line for line in body.splitlines() if line.isdigit()] == codes
+    assert sensitive_staff.username in body
+
+
+def test_recovery_codes_are_not_downloadable_later_or_by_anyone_else(client, sensitive_staff, staff, settings):
+    client.force_login(sensitive_staff)
+    assert client.get(reverse("audit:recovery_codes_file")).status_code == 403  # none were just made
+    client.post(reverse("audit:two_factor"), {"action": "recovery_codes"})
+    session = client.session
+    session["audit.recovery_codes_shown_at"] -= 11 * 60
+    session.save()
+    assert client.get(reverse("audit:recovery_codes_file")).status_code == 403  # ten minutes later
+    client.force_login(staff)
+    assert client.get(reverse("audit:recovery_codes_file")).status_code == 403

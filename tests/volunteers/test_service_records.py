@@ -89,7 +89,7 @@ def test_the_due_page_is_printable(client, staff, community):
     response = client.get(reverse("volunteers:due"), {"month": "2018-03"})
     page = response.content.decode()
     assert "volunteers/print.css" in page
-    assert "volunteers/print.js" in page and "data-print" in page
+    assert "js/print.js" in page and "data-print" in page
     assert response.context["unit"] == community
 
 
