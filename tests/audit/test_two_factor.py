@@ -340,7 +340,9 @@ def test_recovery_codes_download_as_a_file_and_print_without_the_page(client, se
     assert sensitive_staff.username in body
 
 
-def test_recovery_codes_are_not_downloadable_later_or_by_anyone_else(client, sensitive_staff, staff, settings):
+def test_recovery_codes_are_not_downloadable_later_or_by_anyone_else(
+    client, sensitive_staff, staff, settings
+):
     client.force_login(sensitive_staff)
     assert client.get(reverse("audit:recovery_codes_file")).status_code == 403  # none were just made
     client.post(reverse("audit:two_factor"), {"action": "recovery_codes"})
