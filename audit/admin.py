@@ -69,6 +69,9 @@ class SecurityEventAdmin(ReadOnlyAdminMixin, ExportFileNameMixin, ExportMixin, a
     readonly_fields = [f.name for f in SecurityEvent._meta.fields]
     show_full_result_count = False
 
+    class Media:
+        css = {"all": ["audit/audit.css"]}
+
     def has_module_permission(self, request):
         return is_audit_administrator(request.user)
 

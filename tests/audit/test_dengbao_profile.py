@@ -22,7 +22,8 @@ PROFILE = {
 
 
 def deploy_check(tmp_path, **overrides):
-    skip = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECURE_SSL_REDIRECT"}  # the test run's own
+    # The test run's own (the browser tests allow async-unsafe calls in the test process).
+    skip = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(PROFILE, DATABASE_URL=f"sqlite:///{tmp_path / 'profile.sqlite3'}", **overrides)
     return subprocess.run(

@@ -11,7 +11,13 @@ from django.core.management import CommandError, call_command
 from audit.testing import otp_verify_session
 from audit.two_factor import requires_two_factor
 from communities import demo
-from registers.roles import COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS, SUBDISTRICT_STAFF, SUPERVISORS
+from registers.roles import (
+    AUDIT_ADMINISTRATORS,
+    COMMUNITY_STAFF,
+    PERSONAL_DATA_OFFICERS,
+    SUBDISTRICT_STAFF,
+    SUPERVISORS,
+)
 from registers.units import unit_of
 from tests.communities import demo_fixtures
 
@@ -35,7 +41,7 @@ def logins(output):
 def test_create_demo_staff_prints_a_login_and_password_for_each_role(printed):
     assert "http://127.0.0.1:8000/admin/" in printed
     assert set(logins(printed)) == {
-        "admin", "huanxi", "xiguan", "jianxi-supervisor", "laocheng-supervisor", "huanxi-privacy",
+        "admin", "huanxi", "xiguan", "jianxi-supervisor", "laocheng-supervisor", "huanxi-privacy", "xiguan-audit",
     }  # fmt: skip
 
 
@@ -50,6 +56,7 @@ def test_demo_accounts_have_their_units_and_groups(printed):
     assert account("jianxi-supervisor") == (demo.jianxi(), {SUPERVISORS}, False)
     assert account("laocheng-supervisor") == (demo.laocheng(), {SUPERVISORS}, False)
     assert account("huanxi-privacy") == (demo.huanxi(), {COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS}, False)
+    assert account("xiguan-audit") == (demo.xiguan(), {AUDIT_ADMINISTRATORS}, False)
     assert User.objects.get(username="huanxi-privacy").has_perm("communities.view_sensitive_personal_data")
     assert not User.objects.get(username="huanxi").has_perm("communities.view_sensitive_personal_data")
 
@@ -85,7 +92,7 @@ def test_running_create_demo_staff_again_keeps_one_account_each_and_resets_the_p
     user.set_password("changed")
     user.save()
     call_command("create_demo_staff", force=True, stdout=StringIO())
-    assert User.objects.filter(username__in=logins(printed)).count() == 6
+    assert User.objects.filter(username__in=logins(printed)).count() == 7
     response = client.post("/admin/login/", {"username": "huanxi", "password": logins(printed)["huanxi"]})
     assert response.status_code == 302
 
@@ -100,7 +107,7 @@ def test_create_demo_staff_refuses_when_debug_is_off_without_force(loaded, setti
 def test_create_demo_staff_runs_without_force_when_debug_is_on(loaded, settings):
     settings.DEBUG = True
     call_command("create_demo_staff", stdout=StringIO())
-    assert User.objects.count() == 6
+    assert User.objects.count() == 7
 
 
 README = Path(__file__).resolve().parents[2] / "README.md"

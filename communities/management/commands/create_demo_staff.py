@@ -13,6 +13,7 @@ from django.db import transaction
 from communities import demo
 from communities.models import Community, District, StaffProfile, Subdistrict
 from registers.roles import (
+    AUDIT_ADMINISTRATORS,
     COMMUNITY_STAFF,
     PERSONAL_DATA_OFFICERS,
     SUBDISTRICT_STAFF,
@@ -40,6 +41,14 @@ ACCOUNTS = (
         f"personal-data officer, {demo.HUANXI}",
         demo.huanxi,
         (COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS),
+    ),
+    # Reads the security event log; not the system administrator (等保: the two roles kept apart).
+    (
+        "xiguan-audit",
+        "audit-demo-2018",
+        f"audit administrator (security event log), {demo.XIGUAN}",
+        demo.xiguan,
+        (AUDIT_ADMINISTRATORS,),
     ),
 )
 
