@@ -14,7 +14,5 @@ os.environ["SECURE_SSL_REDIRECT"] = "false"
 from config.settings import *  # noqa: E402,F403
 
 ROOT_URLCONF = "bench.venues_urls"
-RATE_LIMITS = {
-    name: (10**9, 3600) for name in ("booking_ip", "booking_phone", "cancel_ip", "cancel_reference")
-}
+RATE_LIMITS = {name: (10**9, 3600) for name in ("booking_ip", "booking_phone", "cancel_ip", "cancel_tries")}
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from audit.views import PasswordReset, PasswordResetComplete, PasswordResetConfirm, PasswordResetSent
+from registers.admin import view_on_site
 
 from . import views
 
@@ -13,6 +14,7 @@ admin.site.index_title = _("Registers")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     # Staff's "forgotten password" (audit.views.PasswordReset), under the names the admin's sign-in page and
     # Django's email template link to.
@@ -28,6 +30,12 @@ urlpatterns = [
         PasswordResetComplete.as_view(),
         name="password_reset_complete",
     ),
+    # Before the admin's own: "view on site" only for records inside the account's unit (registers.admin).
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="scoped_view_on_site",
+    ),
     path("admin/", admin.site.urls),
     path("security/", include("audit.urls")),  # two-factor sign-in, personal-data requests (audit app)
     path("reports/", include("reports.urls")),
@@ -35,3 +43,8 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("", include("venues.urls")),
 ]
+
+# Error pages in the visitor's language (templates/40x.html, 500.html); 400 and 500 are Django's handlers
+# with the project's templates.
+handler404 = "config.views.page_not_found"
+handler403 = "config.views.permission_denied"

@@ -1,7 +1,8 @@
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -43,3 +44,29 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: the site's icon."""
+    return redirect(static("favicon.svg"), permanent=True)
+
+
+def _error_page(request, template, status):
+    context = {
+        "staff_page": request.path.startswith(("/admin/", "/security/", "/reports/", "/volunteers/")),
+        "booking_page": request.path.startswith("/bookings/"),
+        "typed": "",  # the reference box starts empty
+    }
+    response = render(request, template, context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def page_not_found(request, exception):
+    """404 in the visitor's language, with a way home (and, under /bookings/, the reference box)."""
+    return _error_page(request, "404.html", 404)
+
+
+def permission_denied(request, exception):
+    return _error_page(request, "403.html", 403)

@@ -6,6 +6,9 @@ import logging
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
 from django.http import Http404, HttpRequest, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
@@ -421,3 +424,23 @@ __all__ = [
     "can_see_sensitive",
     "integrity_error_message",
 ]
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's "view on site" link (/admin/r/<type>/<id>/), for records the account may open in the admin
+    and no others. Django's own only checks that the account is staff, and a booking's public page is reached
+    by its reference — the visitor's only credential: another unit's staff must get 404, as on the record."""
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except ContentType.DoesNotExist:
+        raise Http404 from None
+    model_admin = admin.site._registry.get(model)
+    if model_admin is None or not model_admin.has_view_or_change_permission(request):
+        raise Http404
+    try:
+        visible = model_admin.get_queryset(request).filter(pk=object_id).exists()
+    except (ValueError, ValidationError):
+        visible = False
+    if not visible:
+        raise Http404
+    return contenttype_views.shortcut(request, content_type_id, object_id)

@@ -13,8 +13,10 @@ from django.core.cache import cache
 DEFAULT_LIMITS = {
     "booking_ip": (20, 3600),
     "booking_phone": (5, 3600),
+    # Wrong phone numbers typed on a booking's cancel form: per address, and per address and booking — never
+    # per booking alone, or five wrong tries by anyone would keep its owner from cancelling.
     "cancel_ip": (20, 3600),
-    "cancel_reference": (5, 3600),
+    "cancel_tries": (5, 3600),
     # Looking bookings up by reference (status page, calendar file): guessing references is slowed down.
     "lookup_ip": (120, 3600),
     # Finding bookings by phone: codes asked for per number and per address, codes tried per address.
@@ -48,6 +50,13 @@ def hit(name: str, value: str) -> bool:
         cache.set(key, 1, seconds)
         count = 1
     return count > limit
+
+
+def used_up(name: str, value: str) -> bool:
+    """Whether the attempts counted so far (by ``hit``) already reach the limit: for limits that count only
+    failures, checked before the attempt and counted after it fails."""
+    limit, _seconds = _limit(name)
+    return (cache.get(_key(name, value)) or 0) >= limit
 
 
 def client_ip(request) -> str:

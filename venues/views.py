@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from communities.models import District
@@ -305,6 +306,7 @@ def waitlist_join(request, slug):
     )
 
 
+@never_cache  # a booking's page: private, never stored by a browser or proxy
 @require_http_methods(["GET", "POST"])
 def waitlist_entry(request, token):
     """A waitlist place: its position, or the offer with its deadline (accept, or let it pass)."""
@@ -368,6 +370,7 @@ def booking_lookup(request):
     )
 
 
+@never_cache  # a booking's page: private, never stored by a browser or proxy
 @require_http_methods(["GET", "POST"])
 def booking_status(request, reference):
     if ratelimit.hit("lookup_ip", ratelimit.client_ip(request)):
@@ -375,15 +378,18 @@ def booking_status(request, reference):
     booking = _booking_by_reference(reference)
     form = CancelForm()
     if request.method == "POST":
-        if ratelimit.hit("cancel_ip", ratelimit.client_ip(request)) or ratelimit.hit(
-            "cancel_reference", booking.reference
-        ):
+        address = ratelimit.client_ip(request)
+        tries = f"{address}:{booking.reference}"
+        if ratelimit.used_up("cancel_ip", address) or ratelimit.used_up("cancel_tries", tries):
             return _too_many(request, _("Too many attempts. Please try again in an hour."))
         form = CancelForm(request.POST)
         if form.is_valid():
             try:
                 booking_cancel(booking, phone=form.cleaned_data["phone"])
             except BookingError as error:
+                if error.field == "phone":  # only wrong numbers count
+                    ratelimit.hit("cancel_ip", address)
+                    ratelimit.hit("cancel_tries", tries)
                 form.add_error("phone" if error.field == "phone" else None, str(error.message))
             else:
                 messages.success(request, _("Your booking has been cancelled."))
@@ -411,6 +417,37 @@ def _ics_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
+# A booking the visitor or the venue called off stays in the calendar as cancelled, not as a visit to make.
+_ICS_STATUS = {
+    Booking.Status.CONFIRMED: "CONFIRMED",
+    Booking.Status.COMPLETED: "CONFIRMED",
+    Booking.Status.CANCELLED: "CANCELLED",
+    Booking.Status.REJECTED: "CANCELLED",
+    Booking.Status.NO_SHOW: "CANCELLED",
+}
+
+
+def _ics_fold(line: str) -> str:
+    """RFC 5545 §3.1: lines of at most 75 octets, continued after CRLF and a space; never inside a character."""
+    parts, current = [], b""
+    for char in line:
+        encoded = char.encode()
+        if len(current) + len(encoded) > (75 if not parts else 74):
+            parts.append(current.decode())
+            current = b""
+        current += encoded
+    parts.append(current.decode())
+    return "\r\n ".join(parts)
+
+
+def _ics_description(request, booking) -> str:
+    return _("Booking reference: %(reference)s. See or cancel it: %(url)s") % {
+        "reference": booking.reference,
+        "url": request.build_absolute_uri(booking.get_absolute_url()),
+    }
+
+
+@never_cache
 def booking_ics(request, reference):
     if ratelimit.hit("lookup_ip", ratelimit.client_ip(request)):
         return _too_many(request, _("Too many look-ups from this address. Please try again in an hour."))
@@ -433,12 +470,14 @@ def booking_ics(request, reference):
         f"DTEND:{end.strftime(fmt)}",
         f"SUMMARY:{_ics_text(venue.name)}",
         f"LOCATION:{_ics_text(location)}",
-        f"DESCRIPTION:{_ics_text(_('Booking reference: %(reference)s') % {'reference': booking.reference})}",
-        "STATUS:" + ("CONFIRMED" if booking.status == Booking.Status.CONFIRMED else "TENTATIVE"),
+        f"DESCRIPTION:{_ics_text(_ics_description(request, booking))}",
+        f"URL:{request.build_absolute_uri(booking.get_absolute_url())}",
+        f"STATUS:{_ICS_STATUS.get(booking.status, 'TENTATIVE')}",
         "END:VEVENT",
         "END:VCALENDAR",
     ]
-    response = HttpResponse("\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8")
+    body = "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="booking-{booking.reference}.ics"'
     return response
 
@@ -477,6 +516,7 @@ def find_code(request):
     return render(request, "venues/find_code.html", {"form": form, "masked_phone": mask_phone(phone)})
 
 
+@never_cache  # a booking's page: private, never stored by a browser or proxy
 @require_http_methods(["GET", "POST"])
 def my_bookings(request):
     """The phone's bookings (upcoming and the last 90 days), once its code was given in this browser; each

@@ -15,6 +15,7 @@ import io
 import pytest
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -241,6 +242,13 @@ def test_staff_of_another_unit_see_no_record_of_the_first_anywhere(client, units
                 response = client.get(page)
                 if response.status_code not in (302, 403, 404):
                     problems.append(f"{label} {view} of {text!r}: {response.status_code}")
+            # "View on site": a booking's public page would give away its reference.
+            shortcut = reverse(
+                "admin:view_on_site", args=[ContentType.objects.get_for_model(model).pk, obj.pk]
+            )
+            response = client.get(shortcut)
+            if response.status_code != 404:
+                problems.append(f"{label} view on site of {text!r}: {response.status_code}")
 
     for fmt in ("", "xlsx", "csv"):
         for unit in ("", f"community:{home.pk}"):

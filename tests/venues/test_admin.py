@@ -65,6 +65,38 @@ def test_outsider_has_no_access(client, outsider, venue, slot_start):
     assert booking.status == Booking.Status.PENDING
 
 
+def view_on_site(obj):
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    return reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(obj).pk, obj.pk])
+
+
+def test_view_on_site_gives_no_other_units_booking_reference(client, staff, venue, other_venue, slot_start):
+    mine = make_booking(venue, slot_start)
+    theirs = make_booking(other_venue, slot_start, organisation="金业路小学")
+    client.force_login(staff)
+    response = client.get(view_on_site(mine))
+    assert response.status_code == 302 and response["Location"].endswith(f"/bookings/{mine.reference}/")
+    response = client.get(view_on_site(theirs))
+    assert response.status_code == 404 and theirs.reference not in response.content.decode()
+    assert client.get(view_on_site(other_venue)).status_code == 404
+    # Every id tried, as an attacker counting up would: only the account's own answer.
+    found = [
+        client.get(f"/admin/r/{view_on_site(mine).split('/')[3]}/{pk}/").status_code
+        for pk in range(1, theirs.pk + 3)
+    ]
+    assert found.count(302) == 1
+    assert client.get("/admin/r/99999/1/").status_code == 404  # no such kind
+    assert client.get(f"/admin/r/{view_on_site(mine).split('/')[3]}/not-a-number/").status_code == 404
+
+
+def test_view_on_site_needs_a_signed_in_staff_account(client, venue, slot_start):
+    booking = make_booking(venue, slot_start)
+    response = client.get(view_on_site(booking))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
 def test_venue_filter_lists_only_the_accounts_venues(client, staff, venue, other_venue):
     client.force_login(staff)
     text = client.get(CHANGELIST).content.decode()

@@ -254,15 +254,45 @@ def test_unknown_reference_is_404_for_status_cancel_and_calendar(client, venue, 
     assert client.get("/bookings/ABCDEFGHJKLM/booking.ics").status_code == 404
 
 
-@override_settings(RATE_LIMITS={"cancel_reference": (3, 3600)})
+@override_settings(RATE_LIMITS={"cancel_tries": (3, 3600)})
 def test_guessing_the_phone_is_slowed_down(client, venue, slot_start):
     booking = made(client, venue, slot_start)
     for i in range(3):
-        client.post(f"/bookings/{booking.reference}/", {"phone": f"1390000000{i}"})
-    response = client.post(f"/bookings/{booking.reference}/", {"phone": "13812345678"})
+        client.post(f"/bookings/{booking.reference}/", {"phone": f"1390000000{i}"}, REMOTE_ADDR="10.9.9.9")
+    response = client.post(
+        f"/bookings/{booking.reference}/", {"phone": "13812345678"}, REMOTE_ADDR="10.9.9.9"
+    )
     assert response.status_code == 429
     booking.refresh_from_db()
     assert booking.status == Booking.Status.PENDING
+
+
+@override_settings(RATE_LIMITS={"cancel_tries": (3, 3600), "cancel_ip": (5, 3600)})
+def test_wrong_numbers_typed_elsewhere_do_not_keep_the_owner_from_cancelling(client, venue, slot_start):
+    booking = made(client, venue, slot_start)
+    for i in range(10):  # someone at another address tries numbers until they are stopped
+        client.post(f"/bookings/{booking.reference}/", {"phone": f"1390000000{i}"}, REMOTE_ADDR="10.9.9.9")
+    assert (
+        client.post(
+            f"/bookings/{booking.reference}/", {"phone": "13900000009"}, REMOTE_ADDR="10.9.9.9"
+        ).status_code
+        == 429
+    )
+    response = client.post(
+        f"/bookings/{booking.reference}/", {"phone": "13812345678"}, REMOTE_ADDR="10.1.1.1"
+    )
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+
+
+@override_settings(RATE_LIMITS={"cancel_tries": (3, 3600)})
+def test_an_owner_who_mistypes_once_still_cancels(client, venue, slot_start):
+    booking = made(client, venue, slot_start)
+    client.post(f"/bookings/{booking.reference}/", {"phone": "13900000000"})
+    client.post(f"/bookings/{booking.reference}/", {"phone": "138 1234 5678"})
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
 
 
 def test_cancelled_booking_cannot_be_cancelled_again(client, venue, slot_start):
@@ -318,3 +348,31 @@ def test_an_unknown_reference_says_so_and_offers_the_box_again(client, venue):
 def test_the_home_page_has_the_reference_box(client, db):
     page = client.get("/").content.decode()
     assert 'action="/bookings/"' in page and 'name="reference"' in page
+
+
+def ics_lines(body: str) -> dict:
+    """The calendar's properties, unfolded (RFC 5545: a line starting with a space continues the last)."""
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n")), "folded at 75 octets"
+    unfolded = body.replace("\r\n ", "")
+    return dict(line.split(":", 1) for line in unfolded.split("\r\n") if ":" in line)
+
+
+def test_the_calendar_file_is_in_chinese_links_back_and_says_when_cancelled(
+    client, venue, slot_start, settings
+):
+    settings.LANGUAGE_CODE = "zh-hans"
+    booking = made(client, venue, slot_start)
+    lines = ics_lines(client.get(f"/bookings/{booking.reference}/booking.ics").content.decode())
+    assert lines["DESCRIPTION"].startswith(f"预约号：{booking.reference}")
+    assert lines["URL"] == f"http://testserver/bookings/{booking.reference}/"
+    assert lines["STATUS"] == "TENTATIVE"  # waiting for approval
+    client.post(f"/bookings/{booking.reference}/", {"phone": "13812345678"})
+    lines = ics_lines(client.get(f"/bookings/{booking.reference}/booking.ics").content.decode())
+    assert lines["STATUS"] == "CANCELLED"
+
+
+def test_pages_showing_a_booking_are_never_stored(client, venue, slot_start):
+    booking = made(client, venue, slot_start)
+    for url in (f"/bookings/{booking.reference}/", f"/bookings/{booking.reference}/booking.ics"):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, url
