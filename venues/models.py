@@ -357,6 +357,13 @@ class Booking(models.Model):
                 name="booking_group_has_organisation",
                 violation_error_message=_("Enter the name of the organisation for a group visit."),
             ),
+            # One phone holds one active booking per slot: a form sent twice (Back, the same number typed
+            # another way) finds the first (services.booking_create), even when both arrive at once.
+            models.UniqueConstraint(
+                fields=["slot", "phone"],
+                condition=Q(status__in=["pending", "confirmed"]) & ~Q(phone=""),
+                name="booking_one_active_per_phone_and_slot",
+            ),
         ]
         indexes = [models.Index(fields=["community", "status"], name="booking_community_status_idx")]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -216,8 +216,22 @@ def _slot_id(venue: Venue, starts_at: datetime) -> int | None:
     )
 
 
-def _booking_with_key(venue: Venue, idempotency_key: uuid.UUID) -> Booking | None:
-    return Booking.objects.filter(idempotency_key=idempotency_key, venue=venue).order_by("pk").first()
+def existing_booking(
+    venue: Venue, starts_at: datetime, phone: str, idempotency_key: uuid.UUID | None = None
+) -> Booking | None:
+    """The booking this form already made (its key), or the active one this phone holds at this time: one
+    query."""
+    phone = normalize_phone(phone)
+    same = Q(pk__in=[])
+    if idempotency_key is not None:
+        same |= Q(idempotency_key=idempotency_key)
+    if phone:
+        same |= Q(
+            slot__starts_at=starts_at,
+            phone=phone,
+            status__in=[Booking.Status.PENDING, Booking.Status.CONFIRMED],
+        )
+    return Booking.objects.filter(same, venue=venue).order_by("pk").first()
 
 
 def booking_create(
@@ -235,11 +249,11 @@ def booking_create(
     idempotency_key: uuid.UUID | None = None,
     now: datetime | None = None,
 ) -> Booking:
-    """Book ``size`` places at ``starts_at``. The same ``idempotency_key`` twice returns the first booking."""
-    if idempotency_key is not None:
-        existing = _booking_with_key(venue, idempotency_key)
-        if existing is not None:
-            return existing
+    """Book ``size`` places at ``starts_at``. The same ``idempotency_key`` twice, or a phone that already holds
+    an active booking at this time, returns that booking instead of making a second."""
+    existing = existing_booking(venue, starts_at, phone, idempotency_key)
+    if existing is not None:
+        return existing
     if not venue.public_bookable:
         raise BookingError(_("This venue does not take bookings from the public."))
     if size is None or size < 1:
@@ -316,10 +330,10 @@ def booking_create(
                 )
             announce(booking, venue, starts_at)
     except IntegrityError:
-        if idempotency_key is not None:
-            existing = _booking_with_key(venue, idempotency_key)
-            if existing is not None:
-                return existing
+        # The same form, or the same phone, won a moment earlier in another request.
+        existing = existing_booking(venue, starts_at, phone, idempotency_key)
+        if existing is not None:
+            return existing
         raise
     return booking
 

@@ -39,6 +39,7 @@ from .services import (
     SlotFull,
     booking_cancel,
     booking_create,
+    existing_booking,
     local_tz,
     parse_slot_value,
     schedule,
@@ -222,13 +223,20 @@ def book(request, slug):
         )
 
     venue = get_object_or_404(Venue.objects.open_to_public(), slug=slug)
-    if ratelimit.hit("booking_ip", ratelimit.client_ip(request)):
-        return _too_many(request, _("Too many bookings from this address. Please try again in an hour."))
     form = BookingForm(request.POST, venue=venue)
     waitlist_data = None
+    address = ratelimit.client_ip(request)
     if form.is_valid():
         data = form.cleaned_data
-        if ratelimit.hit("booking_phone", data["phone"]):
+        # The same form sent again (Back, a double tap, the number typed another way): the booking it made.
+        existing = existing_booking(venue, data["slot"], data["phone"], data["token"])
+        if existing is not None:
+            messages.info(request, _("You already have this booking: here it is."))
+            return redirect(existing)
+        # Only bookings made count toward the limits (a school's network sends many refused forms).
+        if ratelimit.used_up("booking_ip", address):
+            return _too_many(request, _("Too many bookings from this address. Please try again in an hour."))
+        if ratelimit.used_up("booking_phone", data["phone"]):
             return _too_many(
                 request, _("Too many bookings with this phone number. Please try again in an hour.")
             )
@@ -256,6 +264,8 @@ def book(request, slug):
                 }
             form.add_error(error.field if error.field in form.fields else None, str(error.message))
         else:
+            ratelimit.hit("booking_ip", address)
+            ratelimit.hit("booking_phone", data["phone"])
             messages.success(request, _("Thank you: your booking has been received."))
             return redirect(booking)
     # Shown again with its errors: the slot list as it is now (a full slot is no longer offered).

@@ -136,7 +136,10 @@ def test_group_larger_than_the_menu_item_allows_is_refused(client, venue, offeri
 def test_group_larger_than_the_free_places_is_refused(client, venue, slot_start):
     assert post(client, form_data(slot_start, size=7)).status_code == 302
     response = post(
-        client, form_data(slot_start, visitor_kind="community", organisation="金业路社区", size=4)
+        client,
+        form_data(
+            slot_start, visitor_kind="community", organisation="金业路社区", size=4, phone="13900000001"
+        ),
     )
     assert response.status_code == 200
     assert "Only 3 places are left" in response.content.decode()
@@ -146,7 +149,7 @@ def test_group_larger_than_the_free_places_is_refused(client, venue, slot_start)
 
 def test_full_slot_is_refused_with_a_message(client, venue, slot_start):
     post(client, form_data(slot_start, size=10))
-    response = post(client, form_data(slot_start, size=1))
+    response = post(client, form_data(slot_start, size=1, phone="13900000001"))
     assert "This slot is full" in response.content.decode()
     assert Booking.objects.count() == 1
 
@@ -376,3 +379,49 @@ def test_pages_showing_a_booking_are_never_stored(client, venue, slot_start):
     for url in (f"/bookings/{booking.reference}/", f"/bookings/{booking.reference}/booking.ics"):
         cache_control = client.get(url)["Cache-Control"]
         assert "no-store" in cache_control and "private" in cache_control, url
+
+
+def test_back_and_send_again_shows_the_booking_already_made(client, venue, slot_start):
+    data = form_data(slot_start)
+    first = post(client, data)
+    again = post(client, data)  # Back, then "Book" once more: the same form, the same token
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"]
+    assert Booking.objects.count() == 1
+    assert "You already have this booking" in client.get(again["Location"]).content.decode()
+
+
+def test_the_same_number_typed_another_way_finds_the_booking_instead_of_a_second(client, venue, slot_start):
+    first = post(client, form_data(slot_start, phone="13812345678"))
+    for typed in ("+86 138-1234-5678", "１３８ １２３４ ５６７８", "0086 13812345678"):
+        again = post(client, form_data(slot_start, phone=typed))  # a new form each time (new token)
+        assert again.status_code == 302 and again["Location"] == first["Location"], typed
+    assert Booking.objects.count() == 1
+    assert Slot.objects.get().booked_places == 2
+
+
+def test_sending_the_form_many_times_never_answers_too_many(client, venue, slot_start, settings):
+    settings.RATE_LIMITS = {"booking_phone": (5, 3600), "booking_ip": (5, 3600)}
+    data = form_data(slot_start)
+    statuses = {post(client, data).status_code for _ in range(8)}
+    assert statuses == {302}
+    assert Booking.objects.count() == 1
+
+
+def test_refused_forms_do_not_count_toward_the_addresss_limit(client, venue, slot_start, settings):
+    # A school's network: many people behind one address, some of whom mistype.
+    settings.RATE_LIMITS = {"booking_ip": (3, 3600)}
+    for _ in range(10):
+        assert post(client, form_data(slot_start, phone="123")).status_code == 200
+    for i in range(3):
+        assert post(client, form_data(slot_start, phone=f"1390000000{i}", size=1)).status_code == 302
+    assert post(client, form_data(slot_start, phone="13900000009", size=1)).status_code == 429
+    assert Booking.objects.count() == 3
+
+
+def test_a_cancelled_booking_does_not_stop_the_phone_booking_that_time_again(client, venue, slot_start):
+    booking = made(client, venue, slot_start)
+    client.post(f"/bookings/{booking.reference}/", {"phone": "13812345678"})
+    again = post(client, form_data(slot_start))
+    assert again.status_code == 302 and again["Location"] != f"/bookings/{booking.reference}/"
+    assert Booking.objects.filter(status=Booking.Status.PENDING).count() == 1

@@ -23,8 +23,9 @@ ALREADY_BOOKED = 7  # the last three places are left
 NO_LIMITS = {name: (10_000, 3600) for name in ("booking_ip", "booking_phone", "cancel_ip", "cancel_tries")}
 
 
-def fire_concurrent_bookings(slug, starts_at, sizes):
-    """Post one booking per size from its own thread, all released at once; returns each thread's outcome."""
+def fire_concurrent_bookings(slug, starts_at, sizes, phones=None):
+    """Post one booking per size from its own thread, all released at once; returns each thread's outcome.
+    Each thread has its own phone number unless ``phones`` gives them."""
     barrier = threading.Barrier(len(sizes))
     outcomes = [None] * len(sizes)
 
@@ -34,7 +35,7 @@ def fire_concurrent_bookings(slug, starts_at, sizes):
             "visitor_kind": "resident",
             "size": size,
             "contact_name": "访客",
-            "phone": f"139{index:08d}",
+            "phone": phones[index] if phones else f"139{index:08d}",
             "slot": slot_value(starts_at),
             "token": str(uuid.uuid4()),
         }
@@ -109,6 +110,21 @@ def test_concurrent_bookings_never_overbook_on_postgresql(venue, slot_start):
     )
     check(outcomes, sizes, references, slot.booked_places)
     assert sum(Booking.objects.filter(slot=slot).values_list("size", flat=True)) == CAPACITY
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@override_settings(RATE_LIMITS=NO_LIMITS)
+def test_one_phone_sending_at_once_from_many_tabs_gets_one_booking_on_postgresql(venue, slot_start):
+    venue.needs_approval = False
+    venue.save()
+    ways = ["13912345678", "139 1234 5678", "+86 139-1234-5678", "１３９１２３４５６７８"]
+    phones = [ways[i % len(ways)] for i in range(30)]
+    outcomes = fire_concurrent_bookings(venue.slug, slot_start, [1] * 30, phones=phones)
+    assert {kind for kind, _reference in outcomes} == {"booked"}, outcomes
+    [booking] = Booking.objects.filter(phone="13912345678")
+    assert {reference for _kind, reference in outcomes} == {booking.reference}
+    assert Slot.objects.get(venue=venue, starts_at=slot_start).booked_places == 1
 
 
 @contextmanager

@@ -22,5 +22,5 @@ def test_booking_errors_are_in_chinese(chinese, client, venue, slot_start):
 
 def test_full_slot_message_in_chinese(chinese, client, venue, slot_start):
     client.post("/venues/jiafeng/book/", form_data(slot_start, size=10))
-    response = client.post("/venues/jiafeng/book/", form_data(slot_start, size=1))
+    response = client.post("/venues/jiafeng/book/", form_data(slot_start, size=1, phone="13900000001"))
     assert "该时段已约满，请选择其他时段。" in response.content.decode()

@@ -70,7 +70,7 @@ def test_bookings_by_status(venue, slot_start, community, other_venue):
         "phone": "13812345678",
     }
     booking_create(venue=venue, starts_at=slot_start, size=1, **common)
-    booking_create(venue=venue, starts_at=slot_start, size=2, **common)
+    booking_create(venue=venue, starts_at=slot_start, size=2, **{**common, "phone": "13900000001"})
     booking_create(venue=other_venue, starts_at=slot_start, size=2, **common)
     Booking.objects.filter(size=2, venue=venue).update(status=Booking.Status.CONFIRMED)
     day = slot_start.date()
