@@ -72,6 +72,11 @@ def select_slot(html: str, value: str) -> str:
     return mark_safe(html.replace(option, option[:-1] + " selected>", 1))
 
 
+# In the form's own words, not Django's stock "确保该变量包含不超过 300 字符".
+TOO_LONG = {"max_length": _("Write at most %(limit_value)d characters here (this has %(show_value)d).")}
+REQUIRED = {"required": _("Fill this in.")}
+
+
 class BookingForm(forms.Form):
     visitor_kind = forms.ChoiceField(
         label=_("Who is visiting"),
@@ -83,6 +88,7 @@ class BookingForm(forms.Form):
         label=_("Organisation"),
         max_length=120,
         required=False,
+        error_messages=TOO_LONG,
         help_text=_("For a school, Party branch, community or other group."),
     )
     size = forms.IntegerField(
@@ -90,13 +96,20 @@ class BookingForm(forms.Form):
         initial=1,
         min_value=1,
         max_value=10000,
-        error_messages={"min_value": _("A booking is for at least one visitor.")},
+        error_messages={
+            "min_value": _("A booking is for at least one visitor."),
+            "required": _("Enter how many people will come."),
+            "invalid": _("Enter the number of visitors as a number, such as 20."),
+        },
     )
-    contact_name = forms.CharField(label=_("Contact name"), max_length=50)
+    contact_name = forms.CharField(
+        label=_("Contact name"), max_length=50, error_messages={**TOO_LONG, **REQUIRED}
+    )
     phone = forms.CharField(
         label=_("Phone"),
         max_length=20,
         validators=[validate_phone],
+        error_messages={**TOO_LONG, **REQUIRED},
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         help_text=_(
             "We send SMS to this number only about this booking: that it was received, the venue's decision, "
@@ -107,11 +120,14 @@ class BookingForm(forms.Form):
         label=_("Send me an SMS reminder the day before the visit"), required=False, initial=True
     )
     offering = forms.ModelChoiceField(label=_("What you would like"), queryset=None, required=False)
-    slot = forms.CharField(label=_("Time"), widget=SlotSelect)
+    slot = forms.CharField(
+        label=_("Time"), widget=SlotSelect, error_messages={"required": _("Choose a time from the list.")}
+    )
     purpose = forms.CharField(
         label=_("Purpose of the visit"),
         max_length=300,
         required=False,
+        error_messages=TOO_LONG,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     token = forms.UUIDField(widget=forms.HiddenInput)
@@ -183,7 +199,9 @@ class WaitlistForm(forms.Form):
 
     slot = forms.CharField(widget=forms.HiddenInput)
     size = forms.IntegerField(label=_("Number of visitors"), min_value=1, max_value=10000, initial=1)
-    contact_name = forms.CharField(label=_("Contact name"), max_length=50)
+    contact_name = forms.CharField(
+        label=_("Contact name"), max_length=50, error_messages={**TOO_LONG, **REQUIRED}
+    )
     phone = forms.CharField(
         label=_("Phone"),
         max_length=30,

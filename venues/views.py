@@ -188,14 +188,26 @@ def _booking_form_parts(venue_pk, version, now, venue=None) -> dict:
     return _cached_for_venue("book", venue_pk, version, now, build)
 
 
-def _book_page(request, *, slug, venue_name, capacity, fields, token, errors="", waitlist=None):
+def _error_summary(form) -> list[tuple[str, str]]:
+    """(link to the field, message) for each error of a refused form, in the fields' order; the form's own
+    errors (a full slot) first, with no link."""
+    summary = [("", str(error)) for error in form.non_field_errors()]
+    for field in form.visible_fields():
+        for error in field.errors:
+            summary.append(
+                (f"#{field.id_for_label}", _("%(field)s: %(error)s") % {"field": field.label, "error": error})
+            )
+    return summary
+
+
+def _book_page(request, *, slug, venue_name, capacity, fields, token, error_summary=(), waitlist=None):
     context = {
         "slug": slug,
         "venue_name": venue_name,
         "capacity": capacity,
         "fields": fields,
         "token": token,
-        "errors": errors,
+        "error_summary": error_summary,
         "waitlist": waitlist,  # a full slot: what joining its waitlist would send
     }
     return render(request, "venues/book.html", context)
@@ -280,7 +292,7 @@ def book(request, slug):
         fields=render_to_string(BOOKING_FIELDS_TEMPLATE, {"form": form}),
         # The visitor's token again (nothing was booked with it), or a new one if it was missing or malformed.
         token=form.cleaned_data.get("token") or uuid.uuid4(),
-        errors=form.non_field_errors(),
+        error_summary=_error_summary(form),
         waitlist=waitlist_data,
     )
 

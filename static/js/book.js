@@ -1,8 +1,11 @@
-// Booking form: show the organisation field only for group visits (the server checks it either way).
+// Booking form: a refused form's error summary takes the focus (a screen reader reads it, a phone shows it);
+// the organisation field shows only for group visits (the server checks it either way).
 (function () {
   "use strict";
   var form = document.querySelector(".booking-form");
   if (!form) return;
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
   var field = form.querySelector(".field-organisation");
   if (!field) return;
   function update() {

@@ -138,11 +138,73 @@ def test_group_booking_without_organisation_shows_the_message(live_server, brows
     page.get_by_role("button", name="English").click()
     page.locator(".slots a").first.click()
     page.get_by_label("School", exact=True).check()
-    expect(page.get_by_label("Organisation", exact=True)).to_be_visible()
+    expect(page.locator("#id_organisation")).to_be_visible()
     page.locator("#id_size").fill("5")
     page.locator("#id_contact_name").fill("王老师")
     page.locator("#id_phone").fill("13812345678")
     page.get_by_role("button", name="Book").click()
-    expect(page.get_by_text("Enter the name of the organisation for a group visit.")).to_be_visible()
+    expect(
+        page.get_by_text("Enter the name of the organisation for a group visit.", exact=True)
+    ).to_be_visible()
+    expect(page.locator("#error-summary")).to_contain_text("Organisation: Enter the name of the organisation")
     assert Booking.objects.count() == 0
+    context.close()
+
+
+def in_first_screen(page, locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
+
+
+def test_a_refused_slot_is_said_on_the_first_screen_and_takes_the_focus(
+    live_server, browser, hall, artifacts
+):
+    from tests.venues.test_admin import make_booking
+
+    context = browser.new_context(viewport=PHONE_WIDTH, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/venues/jiafeng/")
+    page.locator(".slots a").first.click()
+    chosen = page.locator("#id_slot").input_value()
+    # Someone else takes the last places while this visitor fills the form in.
+    from venues.services import parse_slot_value
+
+    make_booking(
+        hall, parse_slot_value(chosen), size=10, phone="13900000001", visitor_kind="resident", organisation=""
+    )
+    page.locator("#id_size").fill("3")
+    page.locator("#id_contact_name").fill("王芳")
+    page.locator("#id_phone").fill("138 1234 5678")
+    page.locator("button[type=submit].primary").click()
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("预约未成功")
+    expect(summary).to_contain_text("约满")
+    assert in_first_screen(page, summary)
+    page.screenshot(path=str(artifacts / "booking-refused-slot-375.png"))
+    # What was typed is still there.
+    assert page.locator("#id_contact_name").input_value() == "王芳"
+    assert page.locator("#id_phone").input_value() == "138 1234 5678"
+    assert Booking.objects.count() == 1
+    context.close()
+
+
+def test_each_field_error_is_linked_from_the_summary_and_described_on_the_field(live_server, browser, hall):
+    context = browser.new_context(viewport=PHONE_WIDTH, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/venues/jiafeng/book/")
+    page.locator("#id_phone").fill("12345")
+    page.locator("button[type=submit].primary").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    links = summary.locator("a")
+    assert links.count() >= 3  # time, contact name, phone
+    phone = page.locator("#id_phone")
+    described = phone.get_attribute("aria-describedby").split()
+    assert "id_phone_error" in described
+    expect(page.locator("#id_phone_error")).to_contain_text("手机号")
+    assert page.get_by_role("alert").count() == 1  # one announcement, not one per field
+    summary.locator('a[href="#id_phone"]').click()
+    expect(phone).to_be_focused()
     context.close()
