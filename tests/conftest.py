@@ -33,6 +33,7 @@ DATA_MIGRATIONS = (
     "activities.migrations.0002_default_types_and_groups",
     "venues.migrations.0003_staff_groups",
     "venues.migrations.0009_waitlist_staff",
+    "venues.migrations.0012_first_privacy_notice",
     "audit.migrations.0002_staff_groups",
     "audit.migrations.0005_audit_administrators",
     "messaging.migrations.0002_staff_groups",

@@ -31,6 +31,7 @@ from .models import (
     Docent,
     Offering,
     OpeningHours,
+    PrivacyNotice,
     Venue,
     VenueSection,
     VisitRecord,
@@ -551,3 +552,29 @@ class WaitlistEntryAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, ScopedAdmin
     list_select_related = ["slot", "venue"]
     fields = list_display + ["booking"]
     readonly_fields = fields
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(admin.ModelAdmin):
+    """The booking form's privacy notice. Saving a change publishes a new version; the old one stays, with
+    the bookings that accepted it, and is never deleted."""
+
+    list_display = ["version", "published_at", "excerpt"]
+    fields = ["text"]
+    readonly_fields = []
+
+    @admin.display(description=_("text"))
+    def excerpt(self, notice):
+        return notice.text[:60]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        latest = PrivacyNotice.objects.order_by("-version").values_list("version", flat=True).first() or 0
+        obj.pk = None  # a change is a new version
+        obj.version = latest + 1
+        obj.save()
+        self.message_user(
+            request, _("Published as version %(version)s: new bookings accept it.") % {"version": obj.version}
+        )

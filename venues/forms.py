@@ -130,6 +130,15 @@ class BookingForm(forms.Form):
         error_messages=TOO_LONG,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    consent = forms.BooleanField(
+        label=_(
+            "I have read the notice above and agree. I am 14 or older, or I am booking as the guardian of the "
+            "child who visits."
+        ),
+        error_messages={
+            "required": _("Tick the box to accept the notice: without it we cannot take the booking.")
+        },
+    )
     token = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, venue, **kwargs):

@@ -289,6 +289,27 @@ class BookingQuerySet(ScopedQuerySet):
         return self.filter(status__in=Booking.HOLDING_PLACES)
 
 
+class PrivacyNotice(models.Model):
+    """What the booking form tells a visitor about their personal data (PIPL §17), in versions: staff edit it in
+    the admin, and every change is saved as a new version, so each booking keeps the text its visitor accepted."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    text = models.TextField(_("text"))
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+        ordering = ["-version"]
+
+    def __str__(self):
+        return _("Privacy notice, version %(version)s") % {"version": self.version}
+
+    @classmethod
+    def current(cls):
+        return cls.objects.order_by("-version").first()
+
+
 class Booking(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("pending approval")
@@ -331,6 +352,16 @@ class Booking(models.Model):
         Docent, models.SET_NULL, null=True, blank=True, related_name="bookings", verbose_name=_("docent")
     )
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # The notice the visitor accepted, and when (PIPL §14: consent informed, given by a clear act).
+    privacy_notice = models.ForeignKey(
+        PrivacyNotice,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("privacy notice accepted"),
+    )
+    consented_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 

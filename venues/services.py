@@ -247,10 +247,12 @@ def booking_create(
     purpose: str = "",
     reminders: bool = True,
     idempotency_key: uuid.UUID | None = None,
+    privacy_notice=None,
     now: datetime | None = None,
 ) -> Booking:
     """Book ``size`` places at ``starts_at``. The same ``idempotency_key`` twice, or a phone that already holds
-    an active booking at this time, returns that booking instead of making a second."""
+    an active booking at this time, returns that booking instead of making a second. ``privacy_notice`` is
+    the notice the visitor accepted on the public form (staff and imports book without one)."""
     existing = existing_booking(venue, starts_at, phone, idempotency_key)
     if existing is not None:
         return existing
@@ -289,6 +291,8 @@ def booking_create(
         reminders=reminders,
         status=Booking.Status.PENDING if venue.needs_approval else Booking.Status.CONFIRMED,
         idempotency_key=idempotency_key,
+        privacy_notice=privacy_notice,
+        consented_at=timezone.now() if privacy_notice is not None else None,
     )
     try:
         with transaction.atomic():

@@ -33,7 +33,7 @@ from .forms import (
     select_slot,
     slot_choices,
 )
-from .models import Booking, Offering, Venue, WaitlistEntry
+from .models import Booking, Offering, PrivacyNotice, Venue, WaitlistEntry
 from .services import (
     BookingError,
     SlotFull,
@@ -181,7 +181,9 @@ def _booking_form_parts(venue_pk, version, now, venue=None) -> dict:
         parts = {
             "capacity": shown.capacity,
             "choices": choices,
-            "fields": render_to_string(BOOKING_FIELDS_TEMPLATE, {"form": form}),
+            "fields": render_to_string(
+                BOOKING_FIELDS_TEMPLATE, {"form": form, "notice": PrivacyNotice.current()}
+            ),
         }
         return parts, shown, days
 
@@ -238,6 +240,7 @@ def book(request, slug):
     form = BookingForm(request.POST, venue=venue)
     waitlist_data = None
     address = ratelimit.client_ip(request)
+    notice = PrivacyNotice.current()  # the version shown is the one accepted: notices change rarely
     if form.is_valid():
         data = form.cleaned_data
         # The same form sent again (Back, a double tap, the number typed another way): the booking it made.
@@ -265,6 +268,7 @@ def book(request, slug):
                 purpose=data["purpose"],
                 reminders=data["reminders"],
                 idempotency_key=data["token"],
+                privacy_notice=notice,
             )
         except BookingError as error:
             if isinstance(error, SlotFull):  # (read before add_error() drops the field's value)
@@ -289,7 +293,7 @@ def book(request, slug):
         slug=venue.slug,
         venue_name=venue.name,
         capacity=venue.capacity,
-        fields=render_to_string(BOOKING_FIELDS_TEMPLATE, {"form": form}),
+        fields=render_to_string(BOOKING_FIELDS_TEMPLATE, {"form": form, "notice": notice}),
         # The visitor's token again (nothing was booked with it), or a new one if it was missing or malformed.
         token=form.cleaned_data.get("token") or uuid.uuid4(),
         error_summary=_error_summary(form),

@@ -55,6 +55,7 @@ def test_resident_books_staff_approves_resident_sees_it(live_server, browser, ha
     page.locator("#id_phone").fill("13812345678")
     page.locator("#id_offering").select_option(label="家风家训讲解参观")
     page.locator("#id_purpose").fill("带孩子参观学习好家风")
+    page.locator("#id_consent").check()
     page.get_by_role("button", name="Book").click()
 
     expect(page.get_by_text("Thank you: your booking has been received.")).to_be_visible()
@@ -175,6 +176,7 @@ def test_a_refused_slot_is_said_on_the_first_screen_and_takes_the_focus(
     page.locator("#id_size").fill("3")
     page.locator("#id_contact_name").fill("王芳")
     page.locator("#id_phone").fill("138 1234 5678")
+    page.locator("#id_consent").check()
     page.locator("button[type=submit].primary").click()
 
     summary = page.locator("#error-summary")

@@ -21,6 +21,7 @@ def form_data(starts_at, **fields):
         "offering": "",
         "slot": slot_value(starts_at),
         "purpose": "",
+        "consent": "on",
         "token": str(uuid.uuid4()),
     }
     data.update(fields)
@@ -425,3 +426,40 @@ def test_a_cancelled_booking_does_not_stop_the_phone_booking_that_time_again(cli
     again = post(client, form_data(slot_start))
     assert again.status_code == 302 and again["Location"] != f"/bookings/{booking.reference}/"
     assert Booking.objects.filter(status=Booking.Status.PENDING).count() == 1
+
+
+def test_a_booking_without_accepting_the_notice_is_refused(client, venue, slot_start):
+    data = form_data(slot_start)
+    del data["consent"]
+    response = assert_refused(client, data, "Tick the box to accept the notice")
+    assert "without it we cannot take the booking" in response.content.decode()
+
+
+def test_the_form_shows_the_notice_and_the_booking_keeps_the_version_accepted(
+    client, venue, slot_start, superuser
+):
+    from venues.models import PrivacyNotice
+
+    page = client.get("/venues/jiafeng/book/").content.decode()
+    first = PrivacyNotice.current()
+    assert first.version == 1 and "365" in first.text and "监护人" in first.text
+    assert "365" in page and "version 1" in page
+    booking = made(client, venue, slot_start)
+    assert booking.privacy_notice == first and booking.consented_at is not None
+
+    # Staff change the text: a new version, the old one kept with the bookings that accepted it.
+    client.force_login(superuser)
+    response = client.post(
+        f"/admin/venues/privacynotice/{first.pk}/change/",
+        {"text": first.text + "\n新增：讲解时可能拍照留档。"},
+    )
+    assert response.status_code == 302
+    assert list(PrivacyNotice.objects.values_list("version", flat=True)) == [2, 1]
+    assert PrivacyNotice.objects.get(version=1).text == first.text
+    client.logout()
+    later = made(client, venue, slot_start + timedelta(hours=1), phone="13900000001")
+    assert later.privacy_notice.version == 2
+    booking.refresh_from_db()
+    assert booking.privacy_notice.version == 1
+    client.force_login(superuser)
+    assert client.get(f"/admin/venues/privacynotice/{first.pk}/delete/").status_code == 403

@@ -37,6 +37,7 @@ def fire_concurrent_bookings(slug, starts_at, sizes, phones=None):
             "contact_name": "访客",
             "phone": phones[index] if phones else f"139{index:08d}",
             "slot": slot_value(starts_at),
+            "consent": "on",
             "token": str(uuid.uuid4()),
         }
         try:
