@@ -5,6 +5,7 @@ import unicodedata
 import uuid
 from datetime import UTC, datetime, time, timedelta
 
+from django import forms
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -202,7 +203,9 @@ def _error_summary(form) -> list[tuple[str, str]]:
     return summary
 
 
-def _book_page(request, *, slug, venue_name, capacity, fields, token, error_summary=(), waitlist=None):
+def _book_page(
+    request, *, slug, venue_name, capacity, fields, token, error_summary=(), waitlist=None, status=200
+):
     context = {
         "slug": slug,
         "venue_name": venue_name,
@@ -212,7 +215,7 @@ def _book_page(request, *, slug, venue_name, capacity, fields, token, error_summ
         "error_summary": error_summary,
         "waitlist": waitlist,  # a full slot: what joining its waitlist would send
     }
-    return render(request, "venues/book.html", context)
+    return render(request, "venues/book.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -248,13 +251,25 @@ def book(request, slug):
         if existing is not None:
             messages.info(request, _("You already have this booking: here it is."))
             return redirect(existing)
-        # Only bookings made count toward the limits (a school's network sends many refused forms).
+        # Only bookings made count toward the limits (a school's network sends many refused forms). Over a
+        # limit, the form comes back as typed, with the reason at the top.
         if ratelimit.used_up("booking_ip", address):
-            return _too_many(request, _("Too many bookings from this address. Please try again in an hour."))
-        if ratelimit.used_up("booking_phone", data["phone"]):
-            return _too_many(
-                request, _("Too many bookings with this phone number. Please try again in an hour.")
+            form.add_error(
+                None,
+                forms.ValidationError(
+                    _("Too many bookings from this address. Please try again in an hour."), code="too_many"
+                ),
             )
+        elif ratelimit.used_up("booking_phone", data["phone"]):
+            form.add_error(
+                None,
+                forms.ValidationError(
+                    _("Too many bookings with this phone number. Please try again in an hour."),
+                    code="too_many",
+                ),
+            )
+    if form.is_valid():
+        data = form.cleaned_data
         try:
             booking = booking_create(
                 venue=venue,
@@ -298,6 +313,9 @@ def book(request, slug):
         token=form.cleaned_data.get("token") or uuid.uuid4(),
         error_summary=_error_summary(form),
         waitlist=waitlist_data,
+        status=429
+        if any(error.code == "too_many" for error in form.errors.as_data().get("__all__", []))
+        else 200,
     )
 
 

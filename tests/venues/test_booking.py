@@ -463,3 +463,16 @@ def test_the_form_shows_the_notice_and_the_booking_keeps_the_version_accepted(
     assert booking.privacy_notice.version == 1
     client.force_login(superuser)
     assert client.get(f"/admin/venues/privacynotice/{first.pk}/delete/").status_code == 403
+
+
+def test_over_the_limit_the_form_comes_back_as_typed_with_the_reason(client, venue, slot_start, settings):
+    settings.RATE_LIMITS = {"booking_phone": (1, 3600)}
+    assert post(client, form_data(slot_start)).status_code == 302
+    response = post(
+        client, form_data(slot_start + timedelta(hours=1), contact_name="王小明", purpose="参观学习")
+    )
+    text = response.content.decode()
+    assert response.status_code == 429
+    assert 'id="error-summary"' in text and "Too many bookings with this phone number" in text
+    assert 'value="王小明"' in text and "参观学习" in text
+    assert Booking.objects.count() == 1
