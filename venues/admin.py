@@ -166,7 +166,20 @@ class VenueAdmin(ScopedAdmin):
                     "area_m2",
                     "opened_on",
                     "description",
+                ]
+            },
+        ),
+        (
+            _("For visitors, before they book"),
+            {
+                "fields": [
+                    "phone",
+                    ("latitude", "longitude"),
+                    "directions",
+                    "rules",
                     "what_to_bring",
+                    ("wheelchair_access", "lift"),
+                    "accessibility_notes",
                 ]
             },
         ),

@@ -46,8 +46,24 @@ class Venue(models.Model):
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     what_to_bring = models.TextField(
-        _("what to bring"), blank=True, help_text=_("Shown to visitors after they book.")
+        _("what groups must bring"), blank=True, help_text=_("Shown on the venue's page and after booking.")
     )
+    # What a visitor asks before booking (the venue's public page).
+    phone = models.CharField(
+        _("contact phone"),
+        max_length=30,
+        blank=True,
+        help_text=_("The venue's own number, shown to the public."),
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    directions = models.TextField(
+        _("how to get there"), blank=True, help_text=_("Bus lines, parking, the entrance.")
+    )
+    rules = models.TextField(_("visitor rules (参观须知)"), blank=True)
+    wheelchair_access = models.BooleanField(_("step-free access for wheelchairs"), default=False)
+    lift = models.BooleanField(_("lift"), default=False)
+    accessibility_notes = models.CharField(_("accessibility notes"), max_length=200, blank=True)
     public_bookable = models.BooleanField(_("the public may book"), default=False)
     needs_approval = models.BooleanField(_("bookings need approval"), default=True)
     slot_minutes = models.PositiveIntegerField(
@@ -62,7 +78,8 @@ class Venue(models.Model):
     availability_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     scope_paths = community_scoped("community")
-    not_personal_data = ("name", "address")  # names no person
+    # Name no person: the phone is the venue's desk, the notes say "lift at the back door".
+    not_personal_data = ("name", "address", "phone", "accessibility_notes")
     objects = VenueQuerySet.as_manager()
 
     class Meta:

@@ -24,7 +24,7 @@ from registers.history import record_changed
 from registers.phones import normalize_phone
 
 from .messages import announce
-from .models import Booking, Closure, Offering, Slot, Venue, VisitRecord, WaitlistEntry
+from .models import Booking, Closure, Offering, OpeningHours, Slot, Venue, VisitRecord, WaitlistEntry
 
 # No 0/O, 1/I: read aloud over the phone without mistakes. 32**12 = 2**60 references.
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -100,6 +100,10 @@ class Day:
     date: date
     slots: list[SlotView]
     closure: Closure | None = None
+
+    @property
+    def free(self) -> int:
+        return sum(slot.free for slot in self.slots)
 
 
 def local_tz():
@@ -454,3 +458,27 @@ def booking_no_show(booking: Booking, *, now: datetime | None = None, by=None) -
         to_status=Booking.Status.NO_SHOW,
         release=False,
     )
+
+
+def compact_hours(rows) -> list[tuple[str, str]]:
+    """Opening hours as a visitor reads them: (days, times) with runs of weekdays that keep the same times
+    joined — ("Monday – Friday", "09:00–11:30, 14:00–17:00") — instead of one line per period."""
+    by_day: dict[int, list[str]] = {}
+    for row in rows:
+        by_day.setdefault(row.weekday, []).append(f"{row.opens:%H:%M}–{row.closes:%H:%M}")
+    labels = dict(OpeningHours.Weekday.choices)
+    runs: list[list] = []  # [first weekday, last weekday, times]
+    for weekday in sorted(by_day):
+        times = ", ".join(by_day[weekday])
+        if runs and runs[-1][1] == weekday - 1 and runs[-1][2] == times:
+            runs[-1][1] = weekday
+        else:
+            runs.append([weekday, weekday, times])
+    result = []
+    for first, last, times in runs:
+        if first == last:
+            days = str(labels[first])
+        else:
+            days = _("%(first)s – %(last)s") % {"first": labels[first], "last": labels[last]}
+        result.append((days, times))
+    return result

@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -37,9 +37,11 @@ from .forms import (
 from .models import Booking, Offering, PrivacyNotice, Venue, WaitlistEntry
 from .services import (
     BookingError,
+    Day,
     SlotFull,
     booking_cancel,
     booking_create,
+    compact_hours,
     existing_booking,
     local_tz,
     parse_slot_value,
@@ -133,6 +135,30 @@ def _cached_for_venue(name, venue_pk, version, now, build):
     return value
 
 
+WEEKDAY_HEADS = [
+    pgettext_lazy("weekday, one letter", "Mon"),
+    pgettext_lazy("weekday, one letter", "Tue"),
+    pgettext_lazy("weekday, one letter", "Wed"),
+    pgettext_lazy("weekday, one letter", "Thu"),
+    pgettext_lazy("weekday, one letter", "Fri"),
+    pgettext_lazy("weekday, one letter", "Sat"),
+    pgettext_lazy("weekday, one letter", "Sun"),
+]
+
+
+def calendar_of(days) -> list:
+    """Every date from the first of ``days`` to the last: the schedule's Day where it has one, else an empty
+    Day (a date the venue does not open), so that the grid's columns stay weekdays."""
+    if not days:
+        return []
+    by_date = {day.date: day for day in days}
+    first, last = days[0].date, days[-1].date
+    return [
+        by_date.get(first + timedelta(days=n)) or Day(date=first + timedelta(days=n), slots=[])
+        for n in range((last - first).days + 1)
+    ]
+
+
 def venue_detail(request, slug):
     """The venue and the free places of its slots. The slot grid is cached (_cached_for_venue); the page
     around it (language switcher with its CSRF token, messages) is rendered for each request."""
@@ -151,8 +177,14 @@ def venue_detail(request, slug):
                 "venue": venue,
                 "sections": venue.sections.all(),
                 "offerings": venue.offerings.all(),
-                "hours": venue.opening_hours.all(),
+                "hours": compact_hours(venue.opening_hours.all()),
                 "days": days,
+                # The date grid: every date from the first bookable day to the last, weeks from Monday.
+                "calendar": calendar_of(days),
+                "lead_blanks": range(days[0].date.weekday()) if days else range(0),
+                "weekday_heads": WEEKDAY_HEADS,
+                # Shown until another day is chosen: the first with free places (else the first).
+                "first_open": next((day.date for day in days if day.free), days[0].date if days else None),
             },
         )
         return body, venue, days

@@ -210,3 +210,44 @@ def test_each_field_error_is_linked_from_the_summary_and_described_on_the_field(
     summary.locator('a[href="#id_phone"]').click()
     expect(phone).to_be_focused()
     context.close()
+
+
+def test_the_venue_page_answers_a_visitors_questions_in_two_screens_at_375_px(
+    live_server, browser, hall, artifacts
+):
+    from datetime import time as clock
+
+    from venues.models import OpeningHours
+
+    hall.phone = "0379-63210000"
+    hall.latitude, hall.longitude = "34.682900", "112.473600"
+    hall.directions = "乘 5 路、33 路公交车到西关站下车，向北 100 米。"
+    hall.rules = "请保持安静，馆内禁止吸烟。"
+    hall.what_to_bring = "团体请带介绍信。"
+    hall.wheelchair_access = True
+    hall.save()
+    OpeningHours.objects.filter(venue=hall).delete()
+    OpeningHours.objects.bulk_create(
+        OpeningHours(venue=hall, weekday=day, opens=opens, closes=closes)
+        for day in range(5)
+        for opens, closes in ((clock(9), clock(11, 30)), (clock(14), clock(17)))
+    )
+    context = browser.new_context(viewport=PHONE_WIDTH, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/venues/jiafeng/")
+    text = page.content()
+    assert 'href="tel:0379-63210000"' in text and "geo:34.682900,112.473600" in text
+    expect(page.locator("table.hours tr")).to_have_count(1)  # 星期一至星期五 09:00–11:30, 14:00–17:00
+    expect(page.locator("table.hours")).to_contain_text("星期一至星期五")
+    expect(page.get_by_text("参观须知")).to_be_visible()
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 4 * PHONE_WIDTH["height"], height  # was about 4,400 px with every day's slots stacked
+    # Choosing another day shows its slots in place of the first.
+    days = page.locator(".date-grid a.open")
+    second = days.nth(1)
+    second.click()
+    target = second.get_attribute("href")
+    expect(page.locator(target)).to_be_visible()
+    expect(page.locator(".day:visible")).to_have_count(1)
+    page.screenshot(path=str(artifacts / "venue-page-date-grid-375.png"), full_page=True)
+    context.close()

@@ -23,7 +23,10 @@ def test_join_the_waitlist_get_the_places_and_book_them_at_375_px(live_server, b
     )  # fmt: skip
     page = browser.new_context(viewport={"width": 375, "height": 812}).new_page()
     page.goto(f"{live_server.url}/venues/{venue.slug}/")
-    page.locator("a.full").first.click()
+    full = page.locator("a.full").first
+    day = full.get_attribute("href").split("slot=")[1][:10]
+    page.locator(f'.date-grid a[href="#d-{day}"]').click()  # the day of the full slot, in the date grid
+    full.click()
     expect(page.get_by_role("heading", name="加入候补名单")).to_be_visible()
     page.locator("#id_size").fill("2")
     page.locator("#id_contact_name").fill("李秀兰")
