@@ -517,10 +517,13 @@ def _ics_fold(line: str) -> str:
 
 
 def _ics_description(request, booking) -> str:
-    return _("Booking reference: %(reference)s. See or cancel it: %(url)s") % {
+    text = _("Booking reference: %(reference)s. See or cancel it: %(url)s") % {
         "reference": booking.reference,
         "url": request.build_absolute_uri(booking.get_absolute_url()),
     }
+    if booking.venue.phone:
+        text += "\n" + _("Venue phone: %(phone)s") % {"phone": booking.venue.phone}
+    return text
 
 
 @never_cache

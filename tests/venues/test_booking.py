@@ -365,9 +365,12 @@ def test_the_calendar_file_is_in_chinese_links_back_and_says_when_cancelled(
     client, venue, slot_start, settings
 ):
     settings.LANGUAGE_CODE = "zh-hans"
+    venue.phone = "0379-63210000"
+    venue.save()
     booking = made(client, venue, slot_start)
     lines = ics_lines(client.get(f"/bookings/{booking.reference}/booking.ics").content.decode())
     assert lines["DESCRIPTION"].startswith(f"预约号：{booking.reference}")
+    assert "场馆电话：0379-63210000" in lines["DESCRIPTION"]
     assert lines["URL"] == f"http://testserver/bookings/{booking.reference}/"
     assert lines["STATUS"] == "TENTATIVE"  # waiting for approval
     client.post(f"/bookings/{booking.reference}/", {"phone": "13812345678"})
