@@ -299,6 +299,12 @@ FIND_CODE_TRIES = 5
 FIND_SESSION_SECONDS = 30 * 60
 # How long places freed in a full slot are held for the first on its waitlist (never past the venue's notice).
 WAITLIST_OFFER_SECONDS = env.int("WAITLIST_OFFER_SECONDS", default=2 * 3600)
+# Check-in at the door (venues.checkin): a confirmed booking nobody checked in this long after its slot
+# started becomes a no-show; a phone with NO_SHOW_LIMIT no-shows in NO_SHOW_DAYS has its next bookings
+# approved by staff.
+NO_SHOW_AFTER_MINUTES = env.int("NO_SHOW_AFTER_MINUTES", default=60)
+NO_SHOW_LIMIT = env.int("NO_SHOW_LIMIT", default=3)
+NO_SHOW_DAYS = env.int("NO_SHOW_DAYS", default=90)
 # A booking waiting this long for approval is flagged on the admin's home page and in the staff's digest.
 # The address the staff's messages link to (this deployment's own).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -392,6 +398,10 @@ CELERY_BEAT_SCHEDULE = {
     "overdue-approval-warnings": {
         "task": "venues.queue_overdue_warnings",
         "schedule": crontab(minute=20),
+    },
+    "mark-no-shows": {
+        "task": "venues.mark_no_shows",
+        "schedule": crontab(minute="*/15"),
     },
     "send-held-messages": {
         "task": "messaging.send_held",

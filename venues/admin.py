@@ -146,6 +146,7 @@ class VenueAdmin(ScopedAdmin):
         "public_bookable",
         "needs_approval",
         "calendar_link",
+        "check_in_link",
     ]
     list_select_related = ["community"]
     list_filter = ["kind", "public_bookable", "needs_approval"]
@@ -202,6 +203,12 @@ class VenueAdmin(ScopedAdmin):
     def calendar_link(self, venue):
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:venues_venue_week", args=[venue.pk]), _("week")
+        )
+
+    @admin.display(description=_("check-in at the door"))
+    def check_in_link(self, venue):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("venues:check_in", args=[venue.slug]), _("check in")
         )
 
     def get_urls(self):

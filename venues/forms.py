@@ -226,3 +226,16 @@ class WaitlistForm(forms.Form):
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data["phone"])
+
+
+class CheckInForm(forms.Form):
+    visitors = forms.IntegerField(
+        label=_("Visitors who came"),
+        min_value=1,
+        max_value=10000,
+        error_messages={
+            "required": _("Enter how many visitors came (at least one)."),
+            "min_value": _("Enter how many visitors came (at least one)."),
+            "invalid": _("Enter the number of visitors as a number, such as 20."),
+        },
+    )

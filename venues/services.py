@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
@@ -220,6 +221,15 @@ def _slot_id(venue: Venue, starts_at: datetime) -> int | None:
     )
 
 
+def missed_too_often(phone: str, now: datetime | None = None) -> bool:
+    """A phone that did not come NO_SHOW_LIMIT times in NO_SHOW_DAYS: its next bookings wait for staff."""
+    since = (now or timezone.now()) - timedelta(days=settings.NO_SHOW_DAYS)
+    missed = Booking.objects.filter(
+        phone=normalize_phone(phone), status=Booking.Status.NO_SHOW, slot__starts_at__gte=since
+    )
+    return missed.count() >= settings.NO_SHOW_LIMIT
+
+
 def existing_booking(
     venue: Venue, starts_at: datetime, phone: str, idempotency_key: uuid.UUID | None = None
 ) -> Booking | None:
@@ -293,7 +303,9 @@ def booking_create(
         phone=normalize_phone(phone),
         purpose=purpose.strip(),
         reminders=reminders,
-        status=Booking.Status.PENDING if venue.needs_approval else Booking.Status.CONFIRMED,
+        status=Booking.Status.PENDING
+        if venue.needs_approval or missed_too_often(phone, now)
+        else Booking.Status.CONFIRMED,
         idempotency_key=idempotency_key,
         privacy_notice=privacy_notice,
         consented_at=timezone.now() if privacy_notice is not None else None,

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import messages, waitlist
+from . import checkin, messages, waitlist
 
 
 @shared_task(name="venues.queue_visit_reminders")
@@ -23,3 +23,9 @@ def expire_waitlist_offers() -> int:
 @shared_task(name="venues.queue_overdue_warnings")
 def queue_overdue_warnings() -> int:
     return messages.queue_overdue_warnings()
+
+
+@shared_task(name="venues.mark_no_shows")
+def mark_no_shows() -> int:
+    """Confirmed bookings nobody checked in after their slot started become no-shows (every 15 minutes)."""
+    return checkin.mark_no_shows()

@@ -7,7 +7,9 @@ from datetime import UTC, datetime, time, timedelta
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -24,10 +26,11 @@ from messaging.models import Message
 from registers import ratelimit
 from registers.phones import mask_phone
 
-from . import find, waitlist
+from . import checkin, find, waitlist
 from .forms import (
     BookingForm,
     CancelForm,
+    CheckInForm,
     FindCodeForm,
     FindPhoneForm,
     WaitlistForm,
@@ -481,6 +484,7 @@ def booking_status(request, reference):
             "venue": booking.venue,
             "form": form,
             "cancellable": cancellable,
+            "booking_started": booking.slot.starts_at <= timezone.now(),
             "masked_phone": mask_phone(booking.phone),
             "notices": Message.objects.filter(about=f"booking:{booking.pk}")
             .only("kind", "status", "created_at", "sent_at")
@@ -624,4 +628,58 @@ def my_bookings(request):
             "past": [b for b in bookings if b.slot.starts_at < now][::-1],
             "masked_phone": mask_phone(phone),
         },
+    )
+
+
+@never_cache
+def booking_qr(request, reference):
+    """The check-in QR code of a confirmed booking (venues.checkin): an SVG served by the site, never stored."""
+    if ratelimit.hit("lookup_ip", ratelimit.client_ip(request)):
+        return _too_many(request, _("Too many look-ups from this address. Please try again in an hour."))
+    booking = _booking_by_reference(reference)
+    if booking.status != Booking.Status.CONFIRMED:
+        raise Http404
+    return HttpResponse(checkin.qr_svg(booking), content_type="image/svg+xml")
+
+
+@never_cache
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def check_in(request, slug):
+    """The door: scan a booking's code or type its reference, see the booking, enter how many came. Only for
+    staff who may handle this venue's bookings; another unit's venue or booking is 404, as everywhere."""
+    venue = get_object_or_404(Venue.objects.for_user(request.user), slug=slug)
+    if not request.user.has_perm("venues.change_booking"):
+        raise PermissionDenied
+    code = request.POST.get("code") or request.GET.get("code") or ""
+    booking, error = None, ""
+    if code:
+        reference = checkin.reference_in(code)
+        booking = (
+            Booking.objects.select_related("slot", "offering")
+            .filter(venue=venue, reference=reference)
+            .first()
+            if reference
+            else None
+        )
+        if booking is None:
+            error = _("No booking of this venue has this code or reference. Check it with the visitor.")
+    form = CheckInForm(request.POST or None, initial={"visitors": booking.size if booking else None})
+    if request.method == "POST" and booking is not None and form.is_valid():
+        try:
+            checkin.check_in(booking, visitors=form.cleaned_data["visitors"], by=request.user)
+        except BookingError as refusal:
+            error = str(refusal.message)
+        else:
+            messages.success(
+                request,
+                _("Checked in: %(reference)s, %(visitors)d visitors, entered in the visit register.")
+                % {"reference": booking.reference, "visitors": form.cleaned_data["visitors"]},
+            )
+            return redirect("venues:check_in", slug=venue.slug)
+    return render(
+        request,
+        "venues/check_in.html",
+        {"venue": venue, "booking": booking, "form": form, "error": error, "code": code[:120]},
+        status=404 if code and booking is None else 200,
     )

@@ -42,5 +42,5 @@ def test_join_the_waitlist_get_the_places_and_book_them_at_375_px(live_server, b
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_role("button", name="确认预约").click()
     booking = Booking.objects.get(phone="13912345678")
-    expect(page.get_by_text(booking.reference)).to_be_visible()
+    expect(page.get_by_text(booking.reference).first).to_be_visible()
     assert booking.status == Booking.Status.CONFIRMED and booking.size == 2
