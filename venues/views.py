@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime, time, timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
@@ -249,6 +250,8 @@ def _book_page(
         "token": token,
         "error_summary": error_summary,
         "waitlist": waitlist,  # a full slot: what joining its waitlist would send
+        "no_show_limit": settings.NO_SHOW_LIMIT,
+        "no_show_days": settings.NO_SHOW_DAYS,
     }
     return render(request, "venues/book.html", context, status=status)
 
