@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
+    path("robots.txt", views.robots_txt),
     path("i18n/", include("django.conf.urls.i18n")),
     # Staff's "forgotten password" (audit.views.PasswordReset), under the names the admin's sign-in page and
     # Django's email template link to.

@@ -46,6 +46,17 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+ROBOTS = (
+    "User-agent: *\nDisallow: /admin/\nDisallow: /security/\nDisallow: /bookings/\nDisallow: /waitlist/\n"
+)
+
+
+@require_safe
+def robots_txt(request):
+    """Search engines may list the venues; staff pages and visitors' bookings are not for them."""
+    return HttpResponse(ROBOTS, content_type="text/plain; charset=utf-8")
+
+
 @require_safe
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says: the site's icon."""

@@ -92,3 +92,10 @@ def test_the_icon_and_a_description_are_there(client):
     assert 'rel="icon"' in text and '<meta name="description"' in text
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+
+
+def test_robots_keep_search_engines_off_staff_pages_and_bookings(client):
+    response = client.get("/robots.txt")
+    text = response.content.decode()
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /admin/" in text and "Disallow: /bookings/" in text
