@@ -138,12 +138,18 @@ def lighthouse_scores(lighthouse: Path, url: str, preset: str, runs: int) -> dic
         if preset == "desktop":
             command.append("--preset=desktop")
         with tempfile.NamedTemporaryFile(suffix=".json") as output:
-            subprocess.run(
-                [*command, f"--output-path={output.name}"],
-                capture_output=True,
-                env={**os.environ, "CHROME_PATH": CHROMIUM},
-                check=True,
-            )
+            for _attempt in range(3):  # Chromium now and then fails to start on a busy machine
+                done = subprocess.run(
+                    [*command, f"--output-path={output.name}"],
+                    capture_output=True,
+                    text=True,
+                    env={**os.environ, "CHROME_PATH": CHROMIUM},
+                )
+                if done.returncode == 0:
+                    break
+                print(f"  lighthouse failed ({done.stderr.strip()[-300:]}), again", file=sys.stderr)
+            else:
+                raise SystemExit(f"lighthouse kept failing on {url}")
             report = json.loads(Path(output.name).read_text())
         for category in CATEGORIES:
             results[category].append(round(100 * (report["categories"][category]["score"] or 0)))

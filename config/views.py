@@ -46,14 +46,13 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-ROBOTS = (
-    "User-agent: *\nDisallow: /admin/\nDisallow: /security/\nDisallow: /bookings/\nDisallow: /waitlist/\n"
-)
+ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /security/\n"
 
 
 @require_safe
 def robots_txt(request):
-    """Search engines may list the venues; staff pages and visitors' bookings are not for them."""
+    """Search engines may list the venues, not the staff pages. A booking's page is not listed here: its
+    address holds the secret reference, which nothing links to, and a robots.txt line is public."""
     return HttpResponse(ROBOTS, content_type="text/plain; charset=utf-8")
 
 

@@ -94,8 +94,9 @@ def test_the_icon_and_a_description_are_there(client):
     assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
 
 
-def test_robots_keep_search_engines_off_staff_pages_and_bookings(client):
+def test_robots_keep_search_engines_off_staff_pages(client):
     response = client.get("/robots.txt")
     text = response.content.decode()
     assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
-    assert "Disallow: /admin/" in text and "Disallow: /bookings/" in text
+    assert "Disallow: /admin/" in text and "Disallow: /security/" in text
+    assert "/bookings/" not in text  # a public line would only point at where the secrets live
