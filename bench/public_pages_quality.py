@@ -10,7 +10,8 @@ on 127.0.0.1) and, with Debian's Chromium:
   category (mobile performance is noisy on a loaded 2-core machine, hence the median);
 - runs axe-core (WCAG 2.1 A/AA rules) on the same pages at 375 px and on the booking form showing its errors
   (sent empty), and prints the violations.
-Lighthouse cannot send a form, so the form with errors is measured by axe only.
+A plain Lighthouse run cannot send a form: the form showing its errors is measured in Lighthouse's snapshot
+mode (bench/lighthouse_form_errors.mjs, puppeteer-core sends it empty first), which has no performance score.
 """
 
 import json
@@ -156,6 +157,22 @@ def lighthouse_scores(lighthouse: Path, url: str, preset: str, runs: int) -> dic
     return {category: statistics.median(scores) for category, scores in results.items()}
 
 
+def form_errors_scores(url: str, runs: int) -> dict:
+    """Lighthouse's snapshot mode on the form after it was sent empty (bench/lighthouse_form_errors.mjs, run
+    from the npm folder so that it finds lighthouse and puppeteer-core)."""
+    script = NPM_DIR / "lighthouse_form_errors.mjs"
+    shutil.copy(ROOT / "bench" / "lighthouse_form_errors.mjs", script)
+    results = {category: [] for category in CATEGORIES[1:]}
+    for _ in range(runs):
+        done = subprocess.run(
+            ["node", str(script), url, CHROMIUM], capture_output=True, text=True, check=True
+        )
+        scores = json.loads(done.stdout.strip().splitlines()[-1])
+        for category in results:
+            results[category].append(scores[category])
+    return {category: statistics.median(values) for category, values in results.items()}
+
+
 def axe_violations(axe: Path, pages: dict) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -198,6 +215,11 @@ def main():
             for preset in ("mobile", "desktop"):
                 scores = lighthouse_scores(lighthouse, BASE + path, preset, RUNS)
                 print(f"{name:<26}{preset:<9}" + "".join(f"{scores[c]:>16}" for c in CATEGORIES), flush=True)
+        scores = form_errors_scores(BASE + pages["booking form"], RUNS)
+        print(
+            f"{'booking form with errors':<26}{'snapshot':<9}{'-':>16}"
+            + "".join(f"{scores[c]:>16}" for c in CATEGORIES[1:])
+        )
         print("\naxe-core (WCAG 2.1 A/AA) at 375 px:")
         for name, violations in axe_violations(axe, pages).items():
             print(f"  {name:<26} {len(violations)} violations {violations if violations else ''}")
