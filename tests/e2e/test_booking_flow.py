@@ -251,3 +251,27 @@ def test_the_venue_page_answers_a_visitors_questions_in_two_screens_at_375_px(
     expect(page.locator(".day:visible")).to_have_count(1)
     page.screenshot(path=str(artifacts / "venue-page-date-grid-375.png"), full_page=True)
     context.close()
+
+
+def test_back_and_book_again_shows_the_same_booking_at_375_px(live_server, browser, hall, artifacts):
+    context = browser.new_context(viewport=PHONE_WIDTH, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/venues/jiafeng/")
+    page.locator(".slots a").first.click()
+    page.locator("#id_size").fill("2")
+    page.locator("#id_contact_name").fill("李秀兰")
+    page.locator("#id_phone").fill("13812345678")
+    page.locator("#id_consent").check()
+    page.locator("button[type=submit].primary").click()
+    expect(page.get_by_role("heading", name="您的预约")).to_be_visible()
+    first = page.url
+    page.go_back()  # the form as it was filled in, and "Book" once more
+    if page.locator("#id_consent").count() and not page.locator("#id_consent").is_checked():
+        page.locator("#id_consent").check()
+    page.locator("button[type=submit].primary").click()
+    expect(page.get_by_role("heading", name="您的预约")).to_be_visible()
+    assert page.url == first
+    expect(page.get_by_text("您在这个时段已有这个预约")).to_be_visible()
+    page.screenshot(path=str(artifacts / "booking-sent-twice-375.png"))
+    assert Booking.objects.count() == 1
+    context.close()
