@@ -281,7 +281,9 @@ def book(request, slug):
     form = BookingForm(request.POST, venue=venue)
     waitlist_data = None
     address = ratelimit.client_ip(request)
-    notice = PrivacyNotice.current()  # the version shown is the one accepted: notices change rarely
+    # The notice in force (a form page cached before staff published a new one shows the previous text for
+    # at most PAGE_CACHE_SECONDS).
+    notice = PrivacyNotice.current()
     if form.is_valid():
         data = form.cleaned_data
         # The same form sent again (Back, a double tap, the number typed another way): the booking it made.
