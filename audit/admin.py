@@ -4,6 +4,7 @@ log (audit administrators only, read and exported, never changed), and what it a
 from auditlog.models import LogEntry
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ExportMixin
@@ -50,8 +51,6 @@ class SecurityEventResource(resources.ModelResource):
         export_order = fields
 
     def dehydrate_at(self, event):
-        from django.utils import timezone
-
         return timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S")
 
     def dehydrate_succeeded(self, event):
@@ -87,8 +86,6 @@ class SecurityEventAdmin(ReadOnlyAdminMixin, ExportFileNameMixin, ExportMixin, a
         return dataset
 
     def get_export_filename(self, request, queryset, file_format):
-        from django.utils import timezone
-
         return f"{SecurityEvent._meta.verbose_name_plural}-{timezone.localdate():%Y%m%d}.{file_format.get_extension()}"
 
 

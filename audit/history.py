@@ -326,7 +326,7 @@ def _rewrite(entries) -> None:
     ]
     with scrubbing(), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
-    kinds = sorted({str(entry.content_type.model) for entry in entries})
+    kinds = sorted({ContentType.objects.get_for_id(entry.content_type_id).model for entry in entries})
     events.record(events.Kind.AUDIT_SCRUB, detail=f"{len(entries)} history entries of {', '.join(kinds)}")
 
 

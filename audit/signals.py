@@ -101,17 +101,24 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
 _ACCOUNT_FLAGS = ("password", "is_active", "is_staff", "is_superuser")
 
 
+def _touches_flags(update_fields) -> bool:
+    # A save of other fields (every sign-in saves last_login) costs no look-up of the row as it was.
+    return update_fields is None or bool(set(update_fields) & set(_ACCOUNT_FLAGS))
+
+
 @receiver(pre_save, sender=User, dispatch_uid="audit.account_before")
-def _account_before(sender, instance, raw=False, **kwargs):
-    if raw or instance.pk is None:
+def _account_before(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or not _touches_flags(update_fields):
+        return
+    if instance.pk is None:
         instance._audit_before = None
         return
     instance._audit_before = sender.objects.filter(pk=instance.pk).values(*_ACCOUNT_FLAGS).first()
 
 
 @receiver(post_save, sender=User, dispatch_uid="audit.account_after")
-def _account_after(sender, instance, created, raw=False, **kwargs):
-    if raw:
+def _account_after(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    if raw or not _touches_flags(update_fields):
         return
     name = instance.get_username()
     before = getattr(instance, "_audit_before", None)
@@ -142,37 +149,40 @@ def _account_deleted(sender, instance, **kwargs):
 
 @receiver(m2m_changed, sender=User.groups.through, dispatch_uid="audit.groups_changed")
 def _groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    _links_event(Kind.GROUPS_CHANGED, instance, action, reverse, model, pk_set, "name")
+    _links_event(Kind.GROUPS_CHANGED, instance, action, reverse, model, pk_set, "groups", "name")
 
 
 @receiver(m2m_changed, sender=User.user_permissions.through, dispatch_uid="audit.permissions_changed")
 def _permissions_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    _links_event(Kind.PERMISSIONS_CHANGED, instance, action, reverse, model, pk_set, "codename")
+    _links_event(
+        Kind.PERMISSIONS_CHANGED, instance, action, reverse, model, pk_set, "user_permissions", "codename"
+    )
 
 
 @receiver(m2m_changed, sender=Group.permissions.through, dispatch_uid="audit.group_permissions_changed")
 def _group_permissions_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    _links_event(Kind.PERMISSIONS_CHANGED, instance, action, reverse, model, pk_set, "codename")
+    _links_event(
+        Kind.PERMISSIONS_CHANGED, instance, action, reverse, model, pk_set, "permissions", "codename"
+    )
 
 
 _VERBS = {"post_add": "+", "post_remove": "-", "pre_clear": "-"}
 
 
-def _links_event(kind, instance, action, reverse, model, pk_set, label) -> None:
-    """One event per changed account or group: which groups or permissions were added (+) or removed (-)."""
+def _links_event(kind, instance, action, reverse, model, pk_set, links, label) -> None:
+    """One event per changed account or group: which groups or permissions (its ``links``, named by their
+    ``label``) were added (+) or removed (-)."""
     if action not in _VERBS:
         return
     if action == "pre_clear":
-        related = getattr(instance, "groups" if kind == Kind.GROUPS_CHANGED else "permissions", None)
-        if reverse or related is None:
+        if reverse:  # group.user_set.clear(): not something the app or the admin does
             return
-        pk_set = set(related.values_list("pk", flat=True))
-        model = related.model
+        pk_set = set(getattr(instance, links).values_list("pk", flat=True))
     if not pk_set:
         return
     if reverse:  # group.user_set.add(user), permission.group_set.add(group): the other side changed
         for other in model.objects.filter(pk__in=pk_set):
-            _links_event(kind, other, action, False, type(instance), {instance.pk}, label)
+            _links_event(kind, other, action, False, type(instance), {instance.pk}, links, label)
         return
     names = sorted(str(value) for value in model.objects.filter(pk__in=pk_set).values_list(label, flat=True))
     target = instance.get_username() if isinstance(instance, User) else f"group {instance.name}"

@@ -9,7 +9,6 @@ a phone with too many of them has its next bookings approved by staff (services.
 """
 
 import io
-import re
 from datetime import timedelta
 
 import qrcode
@@ -20,10 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Booking
-from .services import BookingError, booking_complete, booking_no_show
+from .services import BookingError, booking_complete, booking_no_show, parse_reference
 
 SALT = "venues.check-in"
-REFERENCE_RE = re.compile(r"^[A-Z0-9]{6,16}$")
 # Visitors may be checked in from this long before their slot starts.
 EARLY = timedelta(minutes=30)
 
@@ -48,8 +46,7 @@ def reference_in(code: str) -> str | None:
             return signing.Signer(salt=SALT).unsign(code)
         except signing.BadSignature:
             return None
-    typed = re.sub(r"[\s\-_]", "", code).upper()
-    return typed if REFERENCE_RE.match(typed) else None
+    return parse_reference(code)
 
 
 def check_in(booking: Booking, *, visitors: int, by, now=None) -> None:

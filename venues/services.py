@@ -8,7 +8,9 @@ its condition; on SQLite the IMMEDIATE transaction mode (settings) serialises wr
 """
 
 import copy
+import re
 import secrets
+import unicodedata
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -57,6 +59,18 @@ def venue_capacity_changed(venue: Venue, *, by) -> None:
 
 def new_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+REFERENCE_RE = re.compile(r"^[A-Z0-9]{1,16}$")
+# What people type around a reference copied from an SMS or read out on the phone: spaces, dashes, dots.
+REFERENCE_NOISE = re.compile(r"[\s\-_.·—–]+")
+
+
+def parse_reference(typed: str) -> str | None:
+    """A reference as people type it — ``abcd-2345 efgh``, full-width ``ＡＢＣＤ２３４５`` — as stored
+    (``ABCD2345EFGH``); None for what cannot be one."""
+    reference = REFERENCE_NOISE.sub("", unicodedata.normalize("NFKC", typed or "")).upper()
+    return reference if REFERENCE_RE.match(reference) else None
 
 
 class BookingError(Exception):

@@ -1,11 +1,8 @@
 """The public pages: no account, opened on phones. Every page runs a fixed number of queries."""
 
-import re
-import unicodedata
 import uuid
 from datetime import UTC, datetime, time, timedelta
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -48,6 +45,7 @@ from .services import (
     compact_hours,
     existing_booking,
     local_tz,
+    parse_reference,
     parse_slot_value,
     schedule,
     slot_value,
@@ -55,14 +53,6 @@ from .services import (
 
 VENUES_PER_PAGE = 40
 FIND_PHONE = "venues:find_phone"  # the number a code was asked for, in the session
-REFERENCE_RE = re.compile(r"^[A-Za-z0-9]{1,16}$")
-# What people type around a reference copied from an SMS or read out on the phone: spaces, dashes, dots.
-REFERENCE_NOISE = re.compile(r"[\s\-_.·—–]+")
-
-
-def normalize_reference(typed: str) -> str:
-    """``abcd-2345 efgh`` or full-width ``ＡＢＣＤ２３４５`` → ``ABCD2345EFGH``."""
-    return REFERENCE_NOISE.sub("", unicodedata.normalize("NFKC", typed or "")).upper()
 
 
 def public_venues():
@@ -281,6 +271,7 @@ def book(request, slug):
     form = BookingForm(request.POST, venue=venue)
     waitlist_data = None
     address = ratelimit.client_ip(request)
+    over_limit = ""
     # The notice in force (a form page cached before staff published a new one shows the previous text for
     # at most PAGE_CACHE_SECONDS).
     notice = PrivacyNotice.current()
@@ -294,20 +285,11 @@ def book(request, slug):
         # Only bookings made count toward the limits (a school's network sends many refused forms). Over a
         # limit, the form comes back as typed, with the reason at the top.
         if ratelimit.used_up("booking_ip", address):
-            form.add_error(
-                None,
-                forms.ValidationError(
-                    _("Too many bookings from this address. Please try again in an hour."), code="too_many"
-                ),
-            )
+            over_limit = _("Too many bookings from this address. Please try again in an hour.")
         elif ratelimit.used_up("booking_phone", data["phone"]):
-            form.add_error(
-                None,
-                forms.ValidationError(
-                    _("Too many bookings with this phone number. Please try again in an hour."),
-                    code="too_many",
-                ),
-            )
+            over_limit = _("Too many bookings with this phone number. Please try again in an hour.")
+        if over_limit:
+            form.add_error(None, over_limit)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -353,9 +335,7 @@ def book(request, slug):
         token=form.cleaned_data.get("token") or uuid.uuid4(),
         error_summary=_error_summary(form),
         waitlist=waitlist_data,
-        status=429
-        if any(error.code == "too_many" for error in form.errors.as_data().get("__all__", []))
-        else 200,
+        status=429 if over_limit else 200,
     )
 
 
@@ -426,8 +406,8 @@ def waitlist_entry(request, token):
 
 def _booking_by_reference(reference):
     # An unknown reference and a malformed one look the same: 404, nothing about other bookings.
-    reference = normalize_reference(reference)
-    if not REFERENCE_RE.match(reference):
+    reference = parse_reference(reference)
+    if reference is None:
         raise Http404
     return get_object_or_404(
         Booking.objects.select_related("venue__community", "slot", "offering", "docent__person"),
@@ -440,8 +420,8 @@ def booking_lookup(request):
     if ratelimit.hit("lookup_ip", ratelimit.client_ip(request)):
         return _too_many(request, _("Too many look-ups from this address. Please try again in an hour."))
     typed = request.GET.get("reference", "")
-    reference = normalize_reference(typed)
-    if REFERENCE_RE.match(reference) and Booking.objects.filter(reference=reference).exists():
+    reference = parse_reference(typed)
+    if reference is not None and Booking.objects.filter(reference=reference).exists():
         return redirect("venues:booking_status", reference=reference)
     message = (
         _("No booking has the reference “%(reference)s”. Check it against the SMS or the booking page.")

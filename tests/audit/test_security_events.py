@@ -256,3 +256,18 @@ def test_an_account_that_changed_records_cannot_be_deleted_only_deactivated(
     assert "请停用该账户" in page.content.decode()
     client.post(reverse("admin:auth_user_delete", args=[staff.pk]), {"post": "yes"})
     assert User.objects.filter(pk=staff.pk).exists()
+
+
+def test_clearing_an_accounts_permissions_is_an_event(staff):
+    staff.user_permissions.add(Permission.objects.get(codename="view_person"))
+    start = mark()
+    staff.user_permissions.clear()
+    assert only(Kind.PERMISSIONS_CHANGED, after=start).detail == "- view_person"
+
+
+def test_a_sign_in_costs_no_look_up_of_the_account_as_it_was(client, staff, django_assert_max_num_queries):
+    from django.contrib.auth.models import update_last_login
+
+    # The change history's own look-up of the row (auditlog), and the UPDATE: none for the security log.
+    with django_assert_max_num_queries(2):
+        update_last_login(None, staff)
