@@ -166,8 +166,9 @@ def _foreign_keys(model, depth: int) -> list[str]:
 
 
 def _with_names(queryset):
-    """The rows with what their names and their related records' names read: foreign keys two levels deep
-    (a home visit's recipient is named by the recipient's person), many-to-many lists with their own keys.
+    """The rows with what their names and their related records' names read: foreign keys three levels deep
+    (a service record's home visit is named by the visit's recipient, named by their person), many-to-many
+    lists with their own keys.
     A fixed number of queries, however many rows."""
     model = queryset.model
     lists = [
@@ -179,7 +180,7 @@ def _with_names(queryset):
         )
         for field in model._meta.many_to_many
     ]
-    return queryset.select_related(*_foreign_keys(model, 2)).prefetch_related(*lists)
+    return queryset.select_related(*_foreign_keys(model, 3)).prefetch_related(*lists)
 
 
 def _row(obj) -> dict:

@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from registers.personal_data import ERASED, MASKED, PersonalField, erasure_values
 from registers.phones import validate_phone
 from registers.scoping import ScopedQuerySet, community_scoped, district_scoped, subdistrict_scoped
-from registers.validators import validate_not_future
+from registers.validators import validate_not_future, validate_volunteer_number
 
 
 class District(models.Model):
@@ -285,6 +285,11 @@ class Person(models.Model):
         verbose_name=_("Party branch"),
     )
     education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
+    # The number the national volunteer platform (全国志愿服务信息系统) gave: certificates name a volunteer by
+    # it, never by the ID-card number (民发〔2015〕149号).
+    volunteer_number = models.CharField(
+        _("national volunteer number"), max_length=30, blank=True, validators=[validate_volunteer_number]
+    )
 
     scope_paths = community_scoped("community")
     personal_data = {
@@ -293,6 +298,7 @@ class Person(models.Model):
         "birth_date": PersonalField(erase=None),
         "phone": PersonalField(MASKED, erase=""),
         "education": PersonalField(erase=""),
+        "volunteer_number": PersonalField(erase=""),
     }
     objects = ScopedQuerySet.as_manager()
 

@@ -1,15 +1,28 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from registers.admin import ScopedAdmin, ScopedInline
 from registers.periods import month_bounds
 from registers.personal_data import can_see_sensitive
 
-from .forms import CareRecipientAdminForm, HomeVisitAdminForm
-from .models import CareRecipient, HomeVisit, Membership, VolunteerTeam
-from .resources import CareRecipientResource, HomeVisitResource, VolunteerTeamResource
+from .forms import CareRecipientAdminForm, HomeVisitAdminForm, ServiceRecordAdminForm
+from .models import (
+    CareRecipient,
+    Commendation,
+    Evaluation,
+    HomeVisit,
+    Membership,
+    ServiceRecord,
+    Training,
+    VolunteerTeam,
+)
+from .resources import CareRecipientResource, HomeVisitResource, ServiceRecordResource, VolunteerTeamResource
+from .services import confirm_records, sync_visit_records
 
 
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
@@ -186,6 +199,10 @@ class HomeVisitAdmin(ScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("volunteers", "services")
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        sync_visit_records([form.instance.pk])
+
     @admin.display(description=_("volunteers"))
     def volunteer_names(self, visit):
         return "、".join(person.name for person in visit.volunteers.all())
@@ -196,3 +213,164 @@ class HomeVisitAdmin(ScopedAdmin):
         if visit.other_services:
             listed.append(visit.other_services)
         return "、".join(listed)
+
+
+class ConfirmedFilter(admin.SimpleListFilter):
+    title = _("confirmed")
+    parameter_name = "confirmed"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("waiting for confirmation")), ("yes", _("confirmed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(confirmed_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(confirmed_at__isnull=False)
+        return queryset
+
+
+@admin.register(ServiceRecord)
+class ServiceRecordAdmin(ScopedAdmin):
+    """Every service of every volunteer. A home visit's records follow the visit (edit the visit); staff enter
+    activity, duty and other service here, as the organiser or back-filled with the reason, and confirm the
+    hours volunteers recorded by checking in and out."""
+
+    resource_classes = [ServiceRecordResource]
+    form = ServiceRecordAdminForm
+    list_display = [
+        "served_on",
+        "volunteer",
+        "kind",
+        "what",
+        "community",
+        "team",
+        "hours_shown",
+        "recorded_shown",
+        "confirmation",
+    ]
+    list_select_related = ["volunteer", "community", "team", "activity"]
+    search_fields = ["volunteer__name", "content", "place"]
+    list_filter = [
+        ConfirmedFilter,
+        "kind",
+        "recorded",
+        ("served_on", admin.DateFieldListFilter),
+        ("team", ScopedRelatedFilter),
+        ("community", ScopedRelatedFilter),
+    ]
+    autocomplete_fields = ["volunteer", "team", "activity"]
+    actions = ["confirm_selected"]
+    fields = [
+        "volunteer",
+        "community",
+        "team",
+        "kind",
+        "activity",
+        "served_on",
+        "starts_at",
+        "ends_at",
+        "minutes",
+        "place",
+        "content",
+        "recorded",
+        "backfill_reason",
+    ]
+    readonly_fields = ["confirmed_at", "confirmed_by", "home_visit"]
+
+    def has_import_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # A visit's records are the visit's: they change with it.
+        if obj is not None and obj.home_visit_id:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.home_visit_id:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.home_visit_id:
+            return ["volunteer", "community", "team", "home_visit", "served_on", "minutes", "place"] + [
+                "recorded",
+                "confirmed_at",
+                "confirmed_by",
+            ]
+        if obj is not None:
+            return [*self.fields, "confirmed_at", "confirmed_by"]
+        return self.fields
+
+    def save_model(self, request, obj, form, change):
+        # The staff who enter a record are its organiser: what they enter counts at once.
+        if not change and obj.confirmed_at is None:
+            obj.confirmed_at, obj.confirmed_by = timezone.now(), request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Confirm the selected records' hours"), permissions=["change"])
+    def confirm_selected(self, request, queryset):
+        confirmed = confirm_records(queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(n)d record confirmed.", "%(n)d records confirmed.", confirmed) % {"n": confirmed},
+            messages.SUCCESS,
+        )
+
+    @admin.display(description=_("service"))
+    def what(self, record):
+        return record.description
+
+    @admin.display(description=_("hours"), ordering="minutes")
+    def hours_shown(self, record):
+        return record.hours
+
+    @admin.display(description=_("how recorded"), ordering="recorded")
+    def recorded_shown(self, record):
+        if record.recorded == ServiceRecord.Recorded.BACKFILLED:
+            return format_html(
+                '<span class="backfilled" title="{}">{}</span>', record.backfill_reason, _("back-filled")
+            )
+        return record.get_recorded_display()
+
+    @admin.display(description=_("confirmed"), ordering="confirmed_at")
+    def confirmation(self, record):
+        if record.confirmed_at is None:
+            return _("waiting for confirmation")
+        return date_format(timezone.localtime(record.confirmed_at), "SHORT_DATE_FORMAT")
+
+
+class VolunteerRecordAdmin(ScopedAdmin):
+    """Training, commendations, evaluations: a part of a volunteer's record each, entered by staff."""
+
+    autocomplete_fields = ["volunteer"]
+    search_fields = ["volunteer__name"]
+    list_filter = [("community", ScopedRelatedFilter)]
+
+    def has_import_permission(self, request):
+        return False
+
+
+@admin.register(Training)
+class TrainingAdmin(VolunteerRecordAdmin):
+    list_display = ["held_on", "volunteer", "course", "hours", "organiser", "community"]
+    list_select_related = ["volunteer", "community"]
+    search_fields = ["volunteer__name", "course"]
+    date_hierarchy = "held_on"
+
+
+@admin.register(Commendation)
+class CommendationAdmin(VolunteerRecordAdmin):
+    list_display = ["awarded_on", "volunteer", "title", "awarded_by", "community"]
+    list_select_related = ["volunteer", "community"]
+    search_fields = ["volunteer__name", "title"]
+    date_hierarchy = "awarded_on"
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(VolunteerRecordAdmin):
+    list_display = ["evaluated_on", "volunteer", "by", "rating", "note", "community"]
+    list_select_related = ["volunteer", "community"]
+    list_filter = ["by", "rating", ("community", ScopedRelatedFilter)]
+    autocomplete_fields = ["volunteer", "service_record"]

@@ -14,6 +14,7 @@ from django.db import transaction
 from communities.models import Community, District, PartyOrganization, Person, Subdistrict
 
 from .models import CareCategory, CareRecipient, HomeVisit, Membership, Service, VolunteerTeam
+from .services import sync_visit_records
 
 LAOCHENG, XIGUAN = "老城区", "西关办事处"
 LONGCHENG_JIAYUAN = "龙城嘉园社区"
@@ -298,6 +299,7 @@ def _load_xiguan(xiguan: Subdistrict, stdout) -> None:
         "person_id",
         [(visit_ids[key], person_id) for key in wanted for person_id in sorted(visit_volunteers[key])],
     )
+    sync_visit_records(sorted(visit_ids.values()))
     _link(
         HomeVisit.services.through,
         "homevisit_id",

@@ -12,6 +12,11 @@ from registers.sheets import escape_formula
 from registers.units import can_see_unit, parse_unit
 
 from . import stats
+from .models import star_level
+
+
+def hours(minutes) -> float:
+    return round((minutes or 0) / 60, 1)
 
 
 def _team_sheet(teams) -> tablib.Dataset:
@@ -24,6 +29,7 @@ def _team_sheet(teams) -> tablib.Dataset:
             _("volunteer person-times"),
             _("volunteers"),
             _("volunteer hours"),
+            _("of which back-filled"),
         ],
         title=str(_("teams")),
     )
@@ -37,6 +43,7 @@ def _team_sheet(teams) -> tablib.Dataset:
                 row["volunteer_person_times"],
                 row["volunteers"],
                 row["volunteer_hours"],
+                row["backfilled_hours"],
             ]
         )
     return sheet
@@ -46,10 +53,13 @@ def _volunteer_sheet(volunteers) -> tablib.Dataset:
     sheet = tablib.Dataset(
         headers=[
             _("volunteer"),
+            _("national volunteer number"),
             _("community"),
             _("Party member"),
-            _("visits (volunteer person-times)"),
+            _("volunteer person-times"),
             _("volunteer hours"),
+            _("of which back-filled"),
+            _("star level"),
         ],
         title=str(_("volunteers")),
     )
@@ -57,10 +67,13 @@ def _volunteer_sheet(volunteers) -> tablib.Dataset:
         sheet.append(
             [
                 escape_formula(row["name"]),
+                escape_formula(row["volunteer_number"]),
                 escape_formula(row["community"]),
                 _("yes") if row["is_party_member"] else _("no"),
-                row["visits"],
-                round((row["minutes"] or 0) / 60, 1),
+                row["services"],
+                hours(row["minutes"]),
+                hours(row["backfilled_minutes"]),
+                star_level(hours(row["minutes"])),
             ]
         )
     return sheet

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import CareRecipient, HomeVisit
+from .models import CareRecipient, HomeVisit, ServiceRecord
 
 
 class HomeVisitAdminForm(forms.ModelForm):
@@ -99,3 +99,46 @@ class PeriodForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError(_("The period's start is after its end."))
         return cleaned
+
+
+class ServiceRecordAdminForm(forms.ModelForm):
+    """Staff enter activity, duty and other service; a home visit's records come from the visit, and
+    check-in records from the volunteers' own check-in and check-out."""
+
+    ENTERED_KINDS = [ServiceRecord.Kind.ACTIVITY, ServiceRecord.Kind.VENUE_DUTY, ServiceRecord.Kind.OTHER]
+    ENTERED_HOW = [ServiceRecord.Recorded.ORGANISER, ServiceRecord.Recorded.BACKFILLED]
+
+    class Meta:
+        model = ServiceRecord
+        fields = [
+            "volunteer",
+            "community",
+            "team",
+            "kind",
+            "activity",
+            "served_on",
+            "starts_at",
+            "ends_at",
+            "minutes",
+            "place",
+            "content",
+            "recorded",
+            "backfill_reason",
+        ]
+        help_texts = {
+            "minutes": _("The actual service time, travel excluded."),
+            "backfill_reason": _("Required when the hours are back-filled: why they were not recorded then."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "kind" in self.fields:
+            self.fields["kind"].choices = [
+                (value, label) for value, label in ServiceRecord.Kind.choices if value in self.ENTERED_KINDS
+            ]
+        if "recorded" in self.fields:
+            self.fields["recorded"].choices = [
+                (value, label)
+                for value, label in ServiceRecord.Recorded.choices
+                if value in self.ENTERED_HOW or value == self.instance.recorded
+            ]

@@ -8,6 +8,7 @@ export they made cannot wipe what they could not see.
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
@@ -15,7 +16,8 @@ from import_export.fields import Field
 from communities.models import Community, PartyOrganization, Person
 from registers.sheets import ScopedForeignKeyWidget, ScopedModelResource
 
-from .models import CareCategory, CareRecipient, HomeVisit, Membership, Service, VolunteerTeam
+from .models import CareCategory, CareRecipient, HomeVisit, Membership, Service, ServiceRecord, VolunteerTeam
+from .services import sync_visit_records
 
 LIST_SEPARATORS = re.compile(r"\s*[,，;；、]\s*")
 
@@ -218,6 +220,11 @@ class HomeVisitResource(SensitiveDataResource):
             .prefetch_related("volunteers", "services")
         )
 
+    def save_m2m(self, instance, row, **kwargs):
+        super().save_m2m(instance, row, **kwargs)
+        if not self._is_dry_run(kwargs) or self._is_using_transactions(kwargs):
+            sync_visit_records([instance.pk])
+
     def dehydrate_volunteers(self, visit):
         return self.render_list(person.name for person in visit.volunteers.all())
 
@@ -267,3 +274,84 @@ class HomeVisitResource(SensitiveDataResource):
                 errors["volunteers"] = problems
         if errors:
             raise ValidationError(errors)
+
+
+class ServiceRecordResource(ScopedModelResource):
+    """Service records as the national volunteer platform takes them (one row per service: who, the
+    volunteer number, when, where, what, the hours, how they were recorded, the recording organisation and
+    who confirmed them). Export only: records come from visits, check-ins and staff entry."""
+
+    volunteer = Field(attribute="volunteer__name", column_name=_("volunteer"), readonly=True)
+    volunteer_number = Field(
+        attribute="volunteer__volunteer_number", column_name=_("national volunteer number"), readonly=True
+    )
+    served_on = Field(attribute="served_on", column_name=_("date"), readonly=True)
+    starts_at = Field(column_name=_("start"), readonly=True)
+    ends_at = Field(column_name=_("end"), readonly=True)
+    hours = Field(column_name=_("hours"), readonly=True)
+    place = Field(attribute="place", column_name=_("place"), readonly=True)
+    content = Field(column_name=_("content of the service"), readonly=True)
+    kind = Field(column_name=_("kind of service"), readonly=True)
+    team = Field(attribute="team__name", column_name=_("team"), readonly=True)
+    recorded = Field(column_name=_("how recorded"), readonly=True)
+    backfill_reason = Field(attribute="backfill_reason", column_name=_("why back-filled"), readonly=True)
+    community = Field(attribute="community__name", column_name=_("recording organisation"), readonly=True)
+    confirmed_by = Field(column_name=_("confirmed by"), readonly=True)
+    confirmed_at = Field(column_name=_("confirmed at"), readonly=True)
+
+    select_related = ("volunteer", "team", "community", "activity", "confirmed_by")
+
+    class Meta:
+        model = ServiceRecord
+        fields = (
+            "volunteer",
+            "volunteer_number",
+            "served_on",
+            "starts_at",
+            "ends_at",
+            "hours",
+            "place",
+            "content",
+            "kind",
+            "team",
+            "recorded",
+            "backfill_reason",
+            "community",
+            "confirmed_by",
+            "confirmed_at",
+        )
+        export_order = fields
+
+    @staticmethod
+    def _time(value) -> str:
+        return timezone.localtime(value).strftime("%H:%M") if value else ""
+
+    def dehydrate_starts_at(self, record):
+        return self._time(record.starts_at)
+
+    def dehydrate_ends_at(self, record):
+        return self._time(record.ends_at)
+
+    def dehydrate_hours(self, record):
+        return record.hours
+
+    def dehydrate_content(self, record):
+        return record.description
+
+    def dehydrate_kind(self, record):
+        return record.get_kind_display()
+
+    def dehydrate_recorded(self, record):
+        return record.get_recorded_display()
+
+    def dehydrate_confirmed_by(self, record):
+        if record.confirmed_at is None:
+            return gettext("not confirmed yet")
+        return (
+            record.confirmed_by.get_full_name() or record.confirmed_by.username if record.confirmed_by else ""
+        )
+
+    def dehydrate_confirmed_at(self, record):
+        return (
+            timezone.localtime(record.confirmed_at).strftime("%Y-%m-%d %H:%M") if record.confirmed_at else ""
+        )

@@ -4,10 +4,14 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
 
 from communities.models import Person
 
-from .models import CareRecipient, HomeVisit, Service, VolunteerTeam
+from .models import CareRecipient, HomeVisit, Service, ServiceRecord, VolunteerTeam
+
+VisitVolunteer = HomeVisit.volunteers.through
 
 
 @transaction.atomic
@@ -44,4 +48,79 @@ def record_visit(
     visit.save()
     visit.volunteers.set(volunteers)
     visit.services.set(services)
+    sync_visit_records([visit.pk])
     return visit
+
+
+def sync_visit_records(visit_ids, *, batch_size: int = 2000) -> None:
+    """Keep the service records of these home visits in step with them: one per volunteer who went, with the
+    visit's community, team, date and length; a volunteer taken off the visit loses theirs.
+
+    Every way a visit is written calls it after the visit's volunteers are saved (the admin, the import, the
+    quick entry, the demo). The visit is the organiser's record of the service: its records are confirmed
+    when made (by nobody in particular: the visit's history says who entered it).
+    """
+    visit_ids = list(visit_ids)
+    for i in range(0, len(visit_ids), batch_size):
+        _sync_batch(visit_ids[i : i + batch_size])
+
+
+def _sync_batch(visit_ids) -> None:
+    visits = {
+        visit["pk"]: visit
+        for visit in HomeVisit.objects.filter(pk__in=visit_ids).values(
+            "pk", "community_id", "team_id", "visited_on", "minutes", place=F("community__name")
+        )
+    }
+    went = set(
+        VisitVolunteer.objects.filter(homevisit_id__in=visits).values_list("homevisit_id", "person_id")
+    )
+    records = ServiceRecord.objects.filter(home_visit_id__in=visit_ids)
+    stale = [
+        pk
+        for pk, visit_id, person_id in records.values_list("pk", "home_visit_id", "volunteer_id")
+        if (visit_id, person_id) not in went
+    ]
+    if stale:
+        ServiceRecord.objects.filter(pk__in=stale).delete()
+    visit = HomeVisit.objects.filter(pk=OuterRef("home_visit_id"))
+    records.update(
+        **{
+            field: Subquery(visit.values(source))
+            for field, source in (
+                ("community_id", "community_id"),
+                ("team_id", "team_id"),
+                ("served_on", "visited_on"),
+                ("minutes", "minutes"),
+            )
+        }
+    )
+    now = timezone.now()
+    ServiceRecord.objects.bulk_create(
+        [
+            ServiceRecord(
+                volunteer_id=person_id,
+                home_visit_id=visit_id,
+                community_id=visits[visit_id]["community_id"],
+                team_id=visits[visit_id]["team_id"],
+                kind=ServiceRecord.Kind.HOME_VISIT,
+                served_on=visits[visit_id]["visited_on"],
+                minutes=visits[visit_id]["minutes"],
+                place=visits[visit_id]["place"],
+                recorded=ServiceRecord.Recorded.ORGANISER,
+                confirmed_at=now,
+                created_at=now,
+            )
+            for visit_id, person_id in sorted(went)
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+
+
+def confirm_records(records, *, by, now=None) -> int:
+    """Confirm the hours of those ``records`` (a queryset) still waiting; how many were. One UPDATE: two staff
+    confirming at once confirm each record once."""
+    return records.filter(confirmed_at__isnull=True).update(
+        confirmed_at=now or timezone.now(), confirmed_by=by
+    )

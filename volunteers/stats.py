@@ -5,12 +5,15 @@ Every function runs a fixed number of queries, whatever the number of rows.
 
 Which person-times a figure is:
 - ``visits``: home visits = person-times served (服务人次), one per visit whoever went;
-- ``volunteer_person_times``: volunteer participations (志愿者参与人次), one per volunteer per visit;
-- ``volunteer_hours``: the sum over participations of the visit's length (each volunteer's own hours);
+- ``volunteer_person_times``: confirmed service records (志愿者参与人次) of every kind — one per volunteer per
+  visit, per activity served, per duty or other service;
+- ``volunteer_hours``: the sum of those records' hours (each volunteer's own hours), of which
+  ``backfilled_hours`` were back-filled by staff (补录);
 - ``visit_hours``: the sum of the visits' lengths (time spent with the recipients).
 
 A team counts when it belongs to the unit and was founded by ``end`` (or has no founding date); its
-members are those who joined by ``end`` (or without a date). Visits count by the recipient's community.
+members are those who joined by ``end`` (or without a date). Visits count by the recipient's community,
+service records by the recording organisation's (for a visit, the same); hours count once confirmed.
 """
 
 import datetime
@@ -19,17 +22,22 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from registers.periods import months
-from registers.scoping import scope_path, scope_q
+from registers.scoping import scope_path
 from registers.units import level_of, next_level, subunits
 
-from .models import CareRecipient, HomeVisit, Membership, VolunteerTeam
-
-VisitVolunteer = HomeVisit.volunteers.through
+from .models import CareRecipient, HomeVisit, Membership, ServiceRecord, VolunteerTeam
 
 TEAM_KEYS = ("teams", "party_member_teams")
 MEMBER_KEYS = ("members", "party_member_members")
 VISIT_KEYS = ("visits", "recipients_visited", "visit_hours")
-PARTICIPATION_KEYS = ("volunteer_person_times", "volunteers", "party_member_volunteers", "volunteer_hours")
+PARTICIPATION_KEYS = (
+    "volunteer_person_times",
+    "volunteers",
+    "party_member_volunteers",
+    "volunteer_hours",
+    "backfilled_hours",
+)
+HOURS_KEYS = ("visit_hours", "volunteer_hours", "backfilled_hours")
 TOTAL_KEYS = TEAM_KEYS + MEMBER_KEYS + VISIT_KEYS + PARTICIPATION_KEYS
 
 
@@ -53,11 +61,7 @@ def _visits(unit, start, end):
 
 
 def _participations(unit, start, end):
-    return VisitVolunteer.objects.filter(
-        scope_q(HomeVisit, unit, via="homevisit"),
-        homevisit__visited_on__gte=start,
-        homevisit__visited_on__lte=end,
-    )
+    return ServiceRecord.objects.for_unit(unit).confirmed().between(start, end)
 
 
 _TEAM_AGGREGATES = {
@@ -75,17 +79,18 @@ _VISIT_AGGREGATES = {
 }
 _PARTICIPATION_AGGREGATES = {
     "volunteer_person_times": Count("pk"),
-    "volunteers": Count("person", distinct=True),
-    "party_member_volunteers": Count("person", distinct=True, filter=Q(person__is_party_member=True)),
-    "volunteer_minutes": Sum("homevisit__minutes"),
+    "volunteers": Count("volunteer", distinct=True),
+    "party_member_volunteers": Count("volunteer", distinct=True, filter=Q(volunteer__is_party_member=True)),
+    "volunteer_minutes": Sum("minutes"),
+    "backfilled_minutes": Sum("minutes", filter=Q(recorded=ServiceRecord.Recorded.BACKFILLED)),
 }
 
 
 def _finish(row: dict) -> dict:
     """Zero-fill and turn minutes into hours (one decimal)."""
-    result = {key: row.get(key) or 0 for key in TOTAL_KEYS if key not in ("visit_hours", "volunteer_hours")}
-    result["visit_hours"] = _hours(row.get("visit_minutes"))
-    result["volunteer_hours"] = _hours(row.get("volunteer_minutes"))
+    result = {key: row.get(key) or 0 for key in TOTAL_KEYS if key not in HOURS_KEYS}
+    for key in HOURS_KEYS:
+        result[key] = _hours(row.get(key.replace("_hours", "_minutes")))
     return result
 
 
@@ -94,7 +99,7 @@ def volunteer_totals(unit, start: datetime.date, end: datetime.date) -> dict:
 
     Returns ``{"teams", "party_member_teams", "members", "party_member_members", "visits",
     "recipients_visited", "visit_hours", "volunteer_person_times", "volunteers", "party_member_volunteers",
-    "volunteer_hours"}``: counts are ints, hours floats. For the article's sentence "47支党员志愿服务队，
+    "volunteer_hours", "backfilled_hours"}``: counts are ints, hours floats. For the article's sentence "47支党员志愿服务队，
     319名党员开展上门服务1880人次" read party_member_teams, party_member_volunteers and visits.
     """
     row = {}
@@ -118,11 +123,7 @@ def volunteer_totals_by_subunit(unit, start: datetime.date, end: datetime.date) 
         (_teams(unit, end), scope_path(VolunteerTeam, below), _TEAM_AGGREGATES),
         (_memberships(unit, end), scope_path(Membership, below), _MEMBER_AGGREGATES),
         (_visits(unit, start, end), scope_path(HomeVisit, below), _VISIT_AGGREGATES),
-        (
-            _participations(unit, start, end),
-            scope_path(HomeVisit, below, via="homevisit"),
-            _PARTICIPATION_AGGREGATES,
-        ),
+        (_participations(unit, start, end), scope_path(ServiceRecord, below), _PARTICIPATION_AGGREGATES),
     ):
         for row in queryset.values(key).annotate(**aggregates).order_by():
             rows.setdefault(row[key], {}).update(row)
@@ -138,7 +139,7 @@ def volunteer_totals_by_month(unit, start: datetime.date, end: datetime.date) ->
     rows: dict[datetime.date, dict] = {}
     for queryset, field, aggregates in (
         (_visits(unit, start, end), "visited_on", _VISIT_AGGREGATES),
-        (_participations(unit, start, end), "homevisit__visited_on", _PARTICIPATION_AGGREGATES),
+        (_participations(unit, start, end), "served_on", _PARTICIPATION_AGGREGATES),
     ):
         for row in (
             queryset.annotate(month=TruncMonth(field)).values("month").annotate(**aggregates).order_by()
@@ -155,33 +156,37 @@ def volunteer_totals_by_month(unit, start: datetime.date, end: datetime.date) ->
 
 
 def service_records_by_volunteer(unit, start: datetime.date, end: datetime.date):
-    """Per volunteer: visits they went on (volunteer person-times) and their hours, for certificates.
+    """Per volunteer: their confirmed service records (volunteer person-times) and hours, for certificates.
 
-    A values() queryset of ``{"person", "name", "community", "is_party_member", "visits", "minutes"}``,
-    most hours first; one query however it is sliced.
+    A values() queryset of ``{"person", "name", "community", "is_party_member", "volunteer_number",
+    "services", "minutes", "backfilled_minutes"}``, most hours first; one query however it is sliced.
     """
     return (
         _participations(unit, start, end)
-        .values("person")
+        .values("volunteer")
         .annotate(
-            visits=Count("pk"),
-            minutes=Sum("homevisit__minutes"),
+            backfilled_minutes=Sum("minutes", filter=Q(recorded=ServiceRecord.Recorded.BACKFILLED)),
+            services=Count("pk"),
+            total_minutes=Sum("minutes"),
         )
         .values(
-            "person",
-            "visits",
-            "minutes",
-            name=F("person__name"),
-            community=F("person__community__name"),
-            is_party_member=F("person__is_party_member"),
+            "services",
+            "backfilled_minutes",
+            minutes=F("total_minutes"),
+            person=F("volunteer"),
+            name=F("volunteer__name"),
+            community=F("volunteer__community__name"),
+            is_party_member=F("volunteer__is_party_member"),
+            volunteer_number=F("volunteer__volunteer_number"),
         )
-        .order_by("-minutes", "name", "person")
+        .order_by("-total_minutes", "name", "volunteer")
     )
 
 
 def service_records_by_team(unit, start: datetime.date, end: datetime.date) -> list[dict]:
-    """Per team with visits in the unit: ``{"team", "name", "community", "visits" (served person-times),
-    "visit_hours", "volunteer_person_times", "volunteers", "volunteer_hours"}``, most visits first. 2 queries.
+    """Per team with visits or service records in the unit: ``{"team", "name", "community", "visits" (served
+    person-times), "visit_hours", "volunteer_person_times", "volunteers", "volunteer_hours",
+    "backfilled_hours"}``, most visits first, then most hours. 2 queries.
     """
     rows: dict[int, dict] = {}
     visits = (
@@ -195,16 +200,27 @@ def service_records_by_team(unit, start: datetime.date, end: datetime.date) -> l
         rows[row["team"]] = row
     participations = (
         _participations(unit, start, end)
-        .values("homevisit__team")
+        .filter(team__isnull=False)
+        .values("team")
         .annotate(
             volunteer_person_times=Count("pk"),
-            volunteers=Count("person", distinct=True),
-            volunteer_minutes=Sum("homevisit__minutes"),
+            volunteers=Count("volunteer", distinct=True),
+            volunteer_minutes=Sum("minutes"),
+            backfilled_minutes=Sum("minutes", filter=Q(recorded=ServiceRecord.Recorded.BACKFILLED)),
+        )
+        .values(
+            "team",
+            "volunteer_person_times",
+            "volunteers",
+            "volunteer_minutes",
+            "backfilled_minutes",
+            name=F("team__name"),
+            community=F("team__community__name"),
         )
         .order_by()
     )
     for row in participations:
-        rows.setdefault(row["homevisit__team"], {}).update(row)
+        rows.setdefault(row["team"], {}).update(row)
     result = [
         {
             "team": team,
@@ -215,10 +231,11 @@ def service_records_by_team(unit, start: datetime.date, end: datetime.date) -> l
             "volunteer_person_times": row.get("volunteer_person_times") or 0,
             "volunteers": row.get("volunteers") or 0,
             "volunteer_hours": _hours(row.get("volunteer_minutes")),
+            "backfilled_hours": _hours(row.get("backfilled_minutes")),
         }
         for team, row in rows.items()
     ]
-    return sorted(result, key=lambda r: (-r["visits"], r["name"]))
+    return sorted(result, key=lambda r: (-r["visits"], -r["volunteer_hours"], r["name"]))
 
 
 def due_visits(unit, month: datetime.date, today: datetime.date | None = None):

@@ -20,6 +20,7 @@ from registers.units import UnitError, home_unit, parse_unit, unit_choices, unit
 
 from . import exports, stats
 from .forms import DueListForm, PeriodForm
+from .models import star_level
 
 DUE_PAGE_SIZE = 500
 RECORDS_PAGE_SIZE = 200
@@ -146,7 +147,9 @@ def service_records(request):
         return response
     page = Paginator(volunteers, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page.object_list:
-        row["hours"] = round((row["minutes"] or 0) / 60, 1)
+        row["hours"] = exports.hours(row["minutes"])
+        row["backfilled_hours"] = exports.hours(row["backfilled_minutes"])
+        row["stars"] = star_level(row["hours"])
     return render(
         request,
         "volunteers/service_records.html",

@@ -25,7 +25,17 @@ from communities.models import CommitteeMember, Person
 from tests.venues.conftest import make_venue
 from tests.volunteers.conftest import add_visit, make_recipient
 from venues.models import Booking, Docent, Slot, VisitRecord
-from volunteers.models import CareCategory, CareRecipient, HomeVisit, Membership, VolunteerTeam
+from volunteers.models import (
+    CareCategory,
+    CareRecipient,
+    Commendation,
+    Evaluation,
+    HomeVisit,
+    Membership,
+    ServiceRecord,
+    Training,
+    VolunteerTeam,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +105,20 @@ def world(community, other_community):
     neighbour = make_recipient(community, "陈秀兰", team=team)
     neighbour.assigned_volunteers.set([person, prefixed])
     add_visit(neighbour, team, [person, prefixed], timezone.localdate() - datetime.timedelta(days=4))
+    served = ServiceRecord.objects.get(volunteer=person)
+    Evaluation.objects.create(
+        volunteer=person, community=community, service_record=served, by="recipient", rating=5, note="很耐心"
+    )
+    Training.objects.create(
+        volunteer=person, community=community, course="急救培训", held_on=served.served_on, hours=2
+    )
+    Commendation.objects.create(
+        volunteer=person,
+        community=community,
+        title="优秀志愿者",
+        awarded_by="西关办事处",
+        awarded_on=served.served_on,
+    )
     lecturer = Lecturer.objects.create(person=person, community=community, category="volunteer")
     other_lecturer = Lecturer.objects.create(person=prefixed, community=community, category="volunteer")
     lecture = Activity.objects.create(

@@ -63,6 +63,17 @@ def top_up(home):
         ProgrammeYear.objects.create(programme=programme, year=2018, plan="扫描测试计划")
     if not Lecturer.objects.for_unit(home).exists():
         Lecturer.objects.create(person=lecturer_person, community=home, category="teacher", topics="扫描测试")
+    from volunteers.models import Commendation, Evaluation, Training
+
+    if not Training.objects.for_unit(home).exists():
+        day = datetime.date(2018, 6, 1)
+        Training.objects.create(volunteer=person, community=home, course="扫描测试培训", held_on=day, hours=2)
+        Commendation.objects.create(
+            volunteer=person, community=home, title="扫描测试表彰", awarded_by="扫描测试单位", awarded_on=day
+        )
+        Evaluation.objects.create(
+            volunteer=person, community=home, by="organiser", rating=5, note="扫描测试评语"
+        )
     from messaging.models import Message
     from messaging.services import queue
 

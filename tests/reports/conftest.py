@@ -18,6 +18,7 @@ from communities.models import (
 )
 from venues.models import Venue, VisitRecord
 from volunteers.models import CareRecipient, HomeVisit, Membership, VolunteerTeam
+from volunteers.services import sync_visit_records
 
 TZ = timezone.get_default_timezone()
 YEAR = 2017
@@ -99,6 +100,7 @@ def fill(community, n=2, tag=""):
     )
     Through = HomeVisit.volunteers.through
     Through.objects.bulk_create([Through(homevisit=v, person=people[0]) for v in visits])
+    sync_visit_records([v.pk for v in visits])
     venue = Venue.objects.create(
         community=community,
         kind=Venue.Kind.LECTURE_HALL,

@@ -12,7 +12,7 @@ from activities.models import Activity
 from communities.models import Community, District
 from reports.dashboard import build
 from venues.models import Booking, VisitRecord
-from volunteers.models import HomeVisit
+from volunteers.models import HomeVisit, ServiceRecord
 
 SMALL = {"communities": 30, "activities": 3000, "visits": 5000, "bookings": 900}
 
@@ -56,6 +56,7 @@ def test_builds_the_requested_sizes(db):
     assert Activity.objects.count() == 3000
     assert HomeVisit.objects.count() == 5000
     assert HomeVisit.volunteers.through.objects.count() == 5000
+    assert ServiceRecord.objects.confirmed().filter(home_visit__isnull=False).count() == 5000
     assert Booking.objects.count() == 900
     assert VisitRecord.objects.count() == Booking.objects.filter(status="completed").count() > 0
     # Every row obeys the models' rules: dates in 2016–2018, team members on their team's visits.

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from communities.models import Person
 from volunteers.models import CareCategory, CareRecipient, HomeVisit, Membership, Service, VolunteerTeam
+from volunteers.services import sync_visit_records
 
 CSV = "0"  # index in IMPORT_EXPORT_IMPORT_FORMATS
 EXPORT_XLSX, EXPORT_CSV = "0", "1"  # indexes in IMPORT_EXPORT_EXPORT_FORMATS
@@ -103,6 +104,7 @@ def add_visit(recipient, team, volunteers, visited_on, minutes=60):
         recipient=recipient, community=recipient.community, team=team, visited_on=visited_on, minutes=minutes
     )
     visit.volunteers.set(volunteers)
+    sync_visit_records([visit.pk])
     return visit
 
 

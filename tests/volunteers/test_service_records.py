@@ -34,7 +34,9 @@ def test_the_page_shows_each_team_and_volunteer_with_which_person_times(
     [team_row] = response.context["teams"]
     assert (team_row["name"], team_row["visits"], team_row["volunteer_person_times"]) == (team.name, 2, 3)
     assert team_row["volunteer_hours"] == 3.5  # 90 + 90 + 30 minutes
-    volunteers = {row["name"]: (row["visits"], row["hours"]) for row in response.context["page"].object_list}
+    volunteers = {
+        row["name"]: (row["services"], row["hours"]) for row in response.context["page"].object_list
+    }
     assert volunteers == {"王建军": (2, 2.0), "刘红梅": (1, 1.5)}
     assert response.context["totals"]["visits"] == 2
 
@@ -57,8 +59,17 @@ def test_the_xlsx_download_has_a_sheet_for_teams_and_one_for_volunteers(client, 
     ]
     assert [c.value for c in teams[2]][2] == 2
     rows = [[c.value for c in row] for row in volunteers.iter_rows()]
-    assert rows[0][3] == "visits (volunteer person-times)"
-    assert rows[1][:2] == ["王建军", "环西社区"] and rows[1][3:] == [2, 2.0]
+    assert rows[0][:8] == [
+        "volunteer",
+        "national volunteer number",
+        "community",
+        "Party member",
+        "volunteer person-times",
+        "volunteer hours",
+        "of which back-filled",
+        "star level",
+    ]
+    assert rows[1][:3] == ["王建军", None, "环西社区"] and rows[1][4:] == [2, 2.0, 0, 0]
 
 
 def test_the_csv_download_of_volunteers_escapes_formulas(client, staff, community, visits, volunteer):

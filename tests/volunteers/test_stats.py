@@ -57,6 +57,7 @@ def test_totals_for_the_subdistrict(subdistrict, figures):
         "volunteers": 3,
         "party_member_volunteers": 3,
         "volunteer_hours": 3.5,
+        "backfilled_hours": 0.0,
     }
 
 
@@ -99,8 +100,8 @@ def test_breakdown_by_month_has_every_month(subdistrict, figures):
 
 def test_service_records_per_volunteer_and_per_team(subdistrict, team, figures):
     volunteers = {row["name"]: row for row in stats.service_records_by_volunteer(subdistrict, *YEAR)}
-    assert volunteers["王建军"]["visits"] == 2 and volunteers["王建军"]["minutes"] == 90
-    assert volunteers["刘红梅"]["visits"] == 1
+    assert volunteers["王建军"]["services"] == 2 and volunteers["王建军"]["minutes"] == 90
+    assert volunteers["刘红梅"]["services"] == 1
     assert "李群" not in volunteers  # his only visit was in 2017
     teams = {row["name"]: row for row in stats.service_records_by_team(subdistrict, *YEAR)}
     assert teams[team.name]["visits"] == 2

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from activities.models import Activity, ActivityType, Lecturer, Programme
 from communities.models import (
@@ -38,7 +39,7 @@ from communities.models import (
     Subdistrict,
 )
 from venues.models import Booking, Slot, Venue, VisitRecord
-from volunteers.models import CareRecipient, HomeVisit, Membership, VolunteerTeam
+from volunteers.models import CareRecipient, HomeVisit, Membership, ServiceRecord, VolunteerTeam
 
 PREFIX = "负载测试"
 PEOPLE = 60  # per community: 0-19 team members, 20-24 lecturers, 25-34 committee, 40-59 care recipients
@@ -101,7 +102,7 @@ class Command(BaseCommand):
             self._units(options["communities"])
             self._registers()
             self._execute("SET LOCAL maintenance_work_mem = '256MB'")
-            with self._bulk(HomeVisit, HomeVisit.volunteers.through):
+            with self._bulk(HomeVisit, HomeVisit.volunteers.through, ServiceRecord):
                 self._visits(options["visits"])
             with self._bulk(Activity, Activity.lecturers.through):
                 self._activities(options["activities"])
@@ -207,7 +208,7 @@ class Command(BaseCommand):
             )
         models = [
             VisitRecord, Booking, Slot, Activity.lecturers.through, Activity, Lecturer, Programme,
-            HomeVisit.volunteers.through, HomeVisit, CareRecipient, Membership, VolunteerTeam, Venue,
+            ServiceRecord, HomeVisit.volunteers.through, HomeVisit, CareRecipient, Membership, VolunteerTeam, Venue,
             CommitteeMember, Partnership, PartnerOrganization, Courtyard, Grid, PartyOrganization, Person,
             Community, Subdistrict, District,
         ]  # fmt: skip
@@ -463,6 +464,18 @@ class Command(BaseCommand):
             f"WHERE v.community_id IN (SELECT id FROM gl_community) ORDER BY v.id"
         )
         self._say("home-visit volunteers: one per visit")
+        # Each volunteer's service record of the visit, as volunteers.services.sync_visit_records makes it.
+        now = self._literal(timezone.now())
+        self._execute(
+            f"INSERT INTO {ServiceRecord._meta.db_table} (volunteer_id, community_id, team_id, kind, "
+            f"home_visit_id, served_on, minutes, place, content, recorded, backfill_reason, confirmed_at, "
+            f"created_at) SELECT hvv.person_id, v.community_id, v.team_id, 'home_visit', v.id, v.visited_on, "
+            f"v.minutes, c.name, '', 'organiser', '', {now}, {now} FROM {through._meta.db_table} hvv "
+            f"JOIN {HomeVisit._meta.db_table} v ON v.id = hvv.homevisit_id "
+            f"JOIN {Community._meta.db_table} c ON c.id = v.community_id "
+            f"WHERE v.community_id IN (SELECT id FROM gl_community) ORDER BY v.id"
+        )
+        self._say("service records: one per visit volunteer")
 
     def _activities(self, activities):
         n = self.communities
