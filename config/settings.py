@@ -305,9 +305,19 @@ WAITLIST_OFFER_SECONDS = env.int("WAITLIST_OFFER_SECONDS", default=2 * 3600)
 NO_SHOW_AFTER_MINUTES = env.int("NO_SHOW_AFTER_MINUTES", default=60)
 NO_SHOW_LIMIT = env.int("NO_SHOW_LIMIT", default=3)
 NO_SHOW_DAYS = env.int("NO_SHOW_DAYS", default=90)
-# A booking waiting this long for approval is flagged on the admin's home page and in the staff's digest.
-# The address the staff's messages link to (this deployment's own).
+# The address the staff's messages and the certificates' QR codes link to (this deployment's own).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The Chinese font of the volunteer service certificates (a .ttc collection or a .ttf/.otf file): Debian's
+# fonts-noto-cjk by default. A missing file is reported by `manage.py check`.
+CERTIFICATE_FONT = env.str(
+    "CERTIFICATE_FONT", default="/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+)
+CERTIFICATE_FONT_BOLD = env.str(
+    "CERTIFICATE_FONT_BOLD", default="/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
+)
+# The seal image an issuing office uploads: at most this size (checked and re-encoded as PNG with Pillow).
+SEAL_MAX_BYTES = env.int("SEAL_MAX_BYTES", default=2 * 1024 * 1024)
+# A booking waiting this long for approval is flagged on the admin's home page and in the staff's digest.
 BOOKING_APPROVAL_WARN_HOURS = env.int("BOOKING_APPROVAL_WARN_HOURS", default=24)
 # At most this many messages a day to one phone number or address, whatever asks for them.
 MESSAGES_DAILY_LIMIT = env.int("MESSAGES_DAILY_LIMIT", default=20)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.views import PasswordReset, PasswordResetComplete, PasswordResetConfirm, PasswordResetSent
 from registers.admin import view_on_site
+from volunteers import views as volunteer_views
 
 from . import views
 
@@ -41,6 +42,7 @@ urlpatterns = [
     path("security/", include("audit.urls")),  # two-factor sign-in, personal-data requests (audit app)
     path("reports/", include("reports.urls")),
     path("volunteers/", include("volunteers.urls")),
+    path("certificates/<str:number>/", volunteer_views.certificate_verify, name="certificate_verify"),
     path("activities/", include("activities.urls")),
     path("", include("venues.urls")),
 ]

@@ -19,6 +19,7 @@ DEFAULT_LIMITS = {
     "cancel_tries": (5, 3600),
     # Looking bookings up by reference (status page, calendar file): guessing references is slowed down.
     "lookup_ip": (120, 3600),
+    "certificate_ip": (60, 3600),  # certificate verification pages: a number is not guessed in an hour
     # Finding bookings by phone: codes asked for per number and per address, codes tried per address.
     "find_phone": (5, 3600),
     "find_ip": (20, 3600),

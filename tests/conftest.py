@@ -31,6 +31,7 @@ DATA_MIGRATIONS = (
     "communities.migrations.0002_staff_groups",
     "volunteers.migrations.0002_defaults_and_staff_groups",
     "volunteers.migrations.0007_service_records_data",
+    "volunteers.migrations.0009_certificate_groups",
     "activities.migrations.0002_default_types_and_groups",
     "venues.migrations.0003_staff_groups",
     "venues.migrations.0009_waitlist_staff",

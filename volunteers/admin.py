@@ -1,8 +1,14 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -10,19 +16,36 @@ from registers.admin import ScopedAdmin, ScopedInline
 from registers.periods import month_bounds
 from registers.personal_data import can_see_sensitive
 
-from .forms import CareRecipientAdminForm, HomeVisitAdminForm, ServiceRecordAdminForm
+from . import certificate_pdf
+from .forms import (
+    CareRecipientAdminForm,
+    CertificateIssueForm,
+    CertificateRevokeForm,
+    HomeVisitAdminForm,
+    IssuingOfficeAdminForm,
+    ServiceRecordAdminForm,
+)
 from .models import (
     CareRecipient,
+    Certificate,
     Commendation,
     Evaluation,
     HomeVisit,
+    IssuingOffice,
     Membership,
     ServiceRecord,
     Training,
     VolunteerTeam,
 )
+from .models.certificates import PUBLICATION_DAYS
 from .resources import CareRecipientResource, HomeVisitResource, ServiceRecordResource, VolunteerTeamResource
-from .services import confirm_records, sync_visit_records
+from .services import (
+    CertificateRefused,
+    certificate_draft,
+    confirm_records,
+    issue_certificate,
+    sync_visit_records,
+)
 
 
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
@@ -374,3 +397,212 @@ class EvaluationAdmin(VolunteerRecordAdmin):
     list_select_related = ["volunteer", "community"]
     list_filter = ["by", "rating", ("community", ScopedRelatedFilter)]
     autocomplete_fields = ["volunteer", "service_record"]
+
+
+@admin.register(IssuingOffice)
+class IssuingOfficeAdmin(ScopedAdmin):
+    """Who issues certificates: the organisation's name as on its seal, its code, person in charge, contact,
+    seal image."""
+
+    form = IssuingOfficeAdminForm
+    list_display = ["name", "code", "subdistrict", "community", "person_in_charge", "contact", "has_seal"]
+    list_select_related = ["subdistrict", "community"]
+    search_fields = ["name", "code"]
+
+    def has_import_permission(self, request):
+        return False
+
+    @admin.display(description=_("seal image"), boolean=True)
+    def has_seal(self, office):
+        return bool(office.seal)
+
+
+class InPublicationFilter(admin.SimpleListFilter):
+    title = _("publication")
+    parameter_name = "published"
+
+    def lookups(self, request, model_admin):
+        return [("now", _("in publication (issued in the last 7 days)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "now":
+            return queryset.filter(issued_at__gte=timezone.now() - timezone.timedelta(days=PUBLICATION_DAYS))
+        return queryset
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ScopedAdmin):
+    """The issuance register (证明出具登记): every certificate with its number, never deleted; issued from
+    confirmed hours on the issue page, downloaded as PDF, revoked with a reason."""
+
+    list_display = [
+        "number",
+        "volunteer",
+        "hours",
+        "period",
+        "office",
+        "issued_at",
+        "issued_by",
+        "status",
+        "pdf_link",
+    ]
+    list_select_related = ["volunteer", "office", "issued_by"]
+    search_fields = ["number", "volunteer__name"]
+    list_filter = [InPublicationFilter, ("issued_at", admin.DateFieldListFilter)]
+    readonly_fields = [
+        "number",
+        "office",
+        "volunteer",
+        "period_start",
+        "period_end",
+        "hours",
+        "backfilled_hours",
+        "services",
+        "content",
+        "person_in_charge",
+        "handler",
+        "contact",
+        "notes",
+        "issued_at",
+        "issued_by",
+        "revoked_at",
+        "revoked_by",
+        "revoke_reason",
+    ]
+    fields = readonly_fields
+
+    def has_import_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the register keeps every number, revoked ones included
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("admin:volunteers_certificate_issue")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("issue/", view(self.issue_view), name="volunteers_certificate_issue"),
+            path("<int:object_id>/pdf/", view(self.pdf_view), name="volunteers_certificate_pdf"),
+            path("<int:object_id>/revoke/", view(self.revoke_view), name="volunteers_certificate_revoke"),
+            *super().get_urls(),
+        ]
+
+    def issue_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = CertificateIssueForm(
+            request.POST or None,
+            user=request.user,
+            admin_site=self.admin_site,
+            initial=self._issue_initial(request),
+        )
+        draft = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            if "issue" in request.POST:
+                try:
+                    certificate = issue_certificate(
+                        office=data["office"],
+                        volunteer=data["volunteer"],
+                        start=data["start"],
+                        end=data["end"],
+                        handler=data["handler"],
+                        notes=data["notes"],
+                        by=request.user,
+                    )
+                except CertificateRefused as refusal:
+                    form.add_error(None, str(refusal))
+                else:
+                    self.message_user(
+                        request,
+                        _("Certificate %(number)s issued: download it as PDF, print, sign and seal it.")
+                        % {"number": certificate.number},
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:volunteers_certificate_change", certificate.pk)
+            else:
+                draft = certificate_draft(
+                    office=data["office"], volunteer=data["volunteer"], start=data["start"], end=data["end"]
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Issue a volunteer service certificate"),
+            "form": form,
+            "draft": draft,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/volunteers/certificate/issue.html", context)
+
+    def _issue_initial(self, request) -> dict:
+        today = timezone.localdate()
+        offices = list(IssuingOffice.objects.for_user(request.user)[:2])
+        return {
+            "office": offices[0].pk if len(offices) == 1 else None,
+            "start": today.replace(month=1, day=1),
+            "end": today,
+            "handler": request.user.get_full_name() or request.user.username,
+        }
+
+    def pdf_view(self, request, object_id):
+        certificate = self.get_object(request, object_id)  # 404 outside the account's unit
+        if not self.has_view_permission(request, certificate):
+            raise PermissionDenied
+        try:
+            content = certificate_pdf.render(certificate_pdf.certificate_data(certificate))
+        except certificate_pdf.FontMissing:
+            self.message_user(
+                request,
+                _("The certificate's Chinese font is not installed on the server: ask the administrator."),
+                messages.ERROR,
+            )
+            return redirect("admin:volunteers_certificate_change", certificate.pk)
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(
+            False, f"{_('volunteer service certificate')}_{certificate.number}.pdf"
+        )
+        return response
+
+    def revoke_view(self, request, object_id):
+        certificate = self.get_object(request, object_id)
+        if not self.has_change_permission(request, certificate):
+            raise PermissionDenied
+        form = CertificateRevokeForm(request.POST or None)
+        if certificate.is_revoked:
+            form = None
+        elif request.method == "POST" and form.is_valid():
+            certificate.revoke(by=request.user, reason=form.cleaned_data["reason"])
+            self.message_user(
+                request,
+                _("Certificate %(number)s revoked.") % {"number": certificate.number},
+                messages.SUCCESS,
+            )
+            return redirect("admin:volunteers_certificate_change", certificate.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Revoke certificate %(number)s") % {"number": certificate.number},
+            "certificate": certificate,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/volunteers/certificate/revoke.html", context)
+
+    @admin.display(description=_("service period"))
+    def period(self, certificate):
+        return f"{certificate.period_start:%Y-%m-%d} – {certificate.period_end:%Y-%m-%d}"
+
+    @admin.display(description=_("status"), ordering="revoked_at")
+    def status(self, certificate):
+        if certificate.revoked_at:
+            return format_html('<span title="{}">{}</span>', certificate.revoke_reason, _("revoked"))
+        return _("valid")
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, certificate):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:volunteers_certificate_pdf", args=[certificate.pk]),
+            _("download"),
+        )

@@ -8,4 +8,4 @@ class VolunteersConfig(AppConfig):
     verbose_name = _("volunteers and home visits")
 
     def ready(self):
-        from . import exports  # noqa: F401  (declares the background exports)
+        from . import checks, exports  # noqa: F401  (the font check; declares the background exports)

@@ -1,8 +1,16 @@
+import io
+
 from django import forms
+from django.conf import settings
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
-from .models import CareRecipient, HomeVisit, ServiceRecord
+from communities.models import Person
+
+from .models import CareRecipient, Certificate, HomeVisit, IssuingOffice, ServiceRecord
 
 
 class HomeVisitAdminForm(forms.ModelForm):
@@ -142,3 +150,79 @@ class ServiceRecordAdminForm(forms.ModelForm):
                 for value, label in ServiceRecord.Recorded.choices
                 if value in self.ENTERED_HOW or value == self.instance.recorded
             ]
+
+
+class IssuingOfficeAdminForm(forms.ModelForm):
+    class Meta:
+        model = IssuingOffice
+        fields = ["subdistrict", "community", "name", "code", "person_in_charge", "contact", "seal"]
+        widgets = {"seal": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"})}
+
+    def clean_code(self):
+        return (self.cleaned_data.get("code") or "").strip().upper()
+
+    def clean_seal(self):
+        """A real PNG or JPEG image, re-encoded as a fresh PNG: whatever else the file held (metadata, a script
+        disguised as an image, a second file appended) does not survive."""
+        seal = self.cleaned_data.get("seal")
+        if not seal or not hasattr(seal, "content_type"):
+            return seal  # unchanged or cleared
+        if seal.size > settings.SEAL_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The seal image is too large (at most %(mb)s MB).")
+                % {"mb": settings.SEAL_MAX_BYTES // 2**20}
+            )
+        try:
+            with Image.open(seal) as probe:
+                probe.verify()
+            seal.seek(0)
+            with Image.open(seal) as image:
+                if image.format not in ("PNG", "JPEG"):
+                    raise forms.ValidationError(_("The seal must be a PNG or JPEG image."))
+                if max(image.size) > 4000:
+                    raise forms.ValidationError(
+                        _("The seal image is too large (at most 4000 pixels a side).")
+                    )
+                clean = image.convert("RGBA")
+        except (OSError, SyntaxError, Image.DecompressionBombError) as error:
+            raise forms.ValidationError(_("This file is not a readable PNG or JPEG image.")) from error
+        buffer = io.BytesIO()
+        clean.save(buffer, format="PNG")
+        return ContentFile(buffer.getvalue(), name="seal.png")
+
+
+class CertificateIssueForm(forms.Form):
+    office = forms.ModelChoiceField(IssuingOffice.objects.none(), label=_("issued by"))
+    volunteer = forms.ModelChoiceField(Person.objects.none(), label=_("volunteer"))
+    start = forms.DateField(label=_("service from"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("service to"), widget=forms.DateInput(attrs={"type": "date"}))
+    handler = forms.CharField(label=_("handled by"), max_length=50)
+    notes = forms.CharField(
+        label=_("notes"),
+        max_length=200,
+        required=False,
+        help_text=_("For example what the certificate is for (a school or job application)."),
+    )
+
+    def __init__(self, *args, user, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = IssuingOffice.objects.for_user(user)
+        self.fields["volunteer"].widget = AutocompleteSelect(
+            Certificate._meta.get_field("volunteer"), admin_site
+        )
+        self.fields["volunteer"].queryset = Person.objects.for_user(
+            user
+        )  # after the widget: it takes the choices
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The period ends before it starts."))
+        if end and end > timezone.localdate():
+            self.add_error("end", _("The period cannot end in the future."))
+        return cleaned
+
+
+class CertificateRevokeForm(forms.Form):
+    reason = forms.CharField(label=_("why revoked"), max_length=200)

@@ -1,15 +1,28 @@
 """Workflows that touch several models."""
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from communities.models import Person
 
-from .models import CareRecipient, HomeVisit, Service, ServiceRecord, VolunteerTeam
+from .models import (
+    CareRecipient,
+    Certificate,
+    CertificateSerial,
+    HomeVisit,
+    IssuingOffice,
+    Service,
+    ServiceRecord,
+    VolunteerTeam,
+)
+from .models.certificates import hours_of
 
 VisitVolunteer = HomeVisit.volunteers.through
 
@@ -124,3 +137,116 @@ def confirm_records(records, *, by, now=None) -> int:
     return records.filter(confirmed_at__isnull=True).update(
         confirmed_at=now or timezone.now(), confirmed_by=by
     )
+
+
+class CertificateRefused(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class CertificateDraft:
+    """What a certificate for ``volunteer`` over the period would say: the confirmed service the office's unit
+    recorded, and how many records still wait for confirmation (they are not certified)."""
+
+    volunteer: Person
+    start: datetime.date
+    end: datetime.date
+    services: int
+    minutes: int
+    backfilled_minutes: int
+    pending: int
+    content: str
+
+    @property
+    def hours(self) -> Decimal:
+        return hours_of(self.minutes)
+
+    @property
+    def backfilled_hours(self) -> Decimal:
+        return hours_of(self.backfilled_minutes)
+
+
+def certificate_draft(*, office: IssuingOffice, volunteer: Person, start, end) -> CertificateDraft:
+    """The figures of a certificate (3 queries): per kind of service its count and hours, the teams."""
+    records = ServiceRecord.objects.for_unit(office.unit).filter(volunteer=volunteer).between(start, end)
+    by_kind = (
+        records.confirmed()
+        .values("kind")
+        .annotate(
+            backfilled=Sum("minutes", filter=Q(recorded=ServiceRecord.Recorded.BACKFILLED)),
+            n=Count("pk"),
+            total=Sum("minutes"),
+        )
+        .order_by("kind")
+    )
+    rows = list(by_kind)
+    teams = list(
+        records.confirmed()
+        .filter(team__isnull=False)
+        .values_list("team__name", flat=True)
+        .distinct()
+        .order_by()
+    )
+    labels = dict(ServiceRecord.Kind.choices)
+    parts = [
+        gettext("%(kind)s %(n)d times, %(hours)s hours")
+        % {"kind": labels[row["kind"]], "n": row["n"], "hours": hours_of(row["total"])}
+        for row in rows
+    ]
+    content = "；".join(parts)
+    if teams:
+        content += "\n" + gettext("With: %(teams)s") % {"teams": "、".join(sorted(teams))}
+    return CertificateDraft(
+        volunteer=volunteer,
+        start=start,
+        end=end,
+        services=sum(row["n"] for row in rows),
+        minutes=sum(row["total"] for row in rows),
+        backfilled_minutes=sum(row["backfilled"] or 0 for row in rows),
+        pending=records.filter(confirmed_at__isnull=True).count(),
+        content=content,
+    )
+
+
+@transaction.atomic
+def issue_certificate(
+    *, office: IssuingOffice, volunteer: Person, start, end, handler: str, notes: str = "", by, now=None
+) -> Certificate:
+    """Number, register and return a certificate of the confirmed service; CertificateRefused(why) when there
+    is none (hours waiting for confirmation are never certified)."""
+    if end < start:
+        raise CertificateRefused(gettext("The period ends before it starts."))
+    draft = certificate_draft(office=office, volunteer=volunteer, start=start, end=end)
+    if draft.minutes <= 0:
+        message = gettext("%(name)s has no confirmed service recorded by %(office)s in this period.") % {
+            "name": volunteer.name,
+            "office": office.name,
+        }
+        if draft.pending:
+            message += " " + gettext(
+                "%(n)d records wait for the organiser's confirmation: confirm them first."
+            ) % {"n": draft.pending}
+        raise CertificateRefused(message)
+    now = now or timezone.now()
+    year = timezone.localtime(now).year
+    serial = CertificateSerial.next_for(office, year)
+    certificate = Certificate(
+        number=f"{office.code}-{year}-{serial:05d}",
+        office=office,
+        volunteer=volunteer,
+        period_start=start,
+        period_end=end,
+        hours=draft.hours,
+        backfilled_hours=draft.backfilled_hours,
+        services=draft.services,
+        content=draft.content,
+        person_in_charge=office.person_in_charge,
+        handler=handler.strip(),
+        contact=office.contact,
+        notes=notes.strip(),
+        issued_at=now,
+        issued_by=by,
+    )
+    certificate.full_clean()
+    certificate.save()
+    return certificate

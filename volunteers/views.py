@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from registers import exports as background
+from registers import ratelimit
 from registers.periods import month_bounds
 from registers.personal_data import can_see_sensitive, record_export, record_shown
 from registers.phones import mask_phone
@@ -20,7 +22,7 @@ from registers.units import UnitError, home_unit, parse_unit, unit_choices, unit
 
 from . import exports, stats
 from .forms import DueListForm, PeriodForm
-from .models import star_level
+from .models import Certificate, mask_name, star_level
 
 DUE_PAGE_SIZE = 500
 RECORDS_PAGE_SIZE = 200
@@ -166,4 +168,52 @@ def service_records(request):
             "totals": totals,
             **admin.site.each_context(request),
         },
+    )
+
+
+@never_cache  # a certificate may be revoked at any time: its page is never stored
+def certificate_verify(request, number):
+    """The public check of a certificate (its QR code points here): the number, the volunteer's name with the
+    middle masked, the hours, the period, the issuer and whether it is valid — nothing more. An unknown
+    number and a revoked one cost the same single query."""
+    if ratelimit.hit("certificate_ip", ratelimit.client_ip(request)):
+        return render(
+            request,
+            "volunteers/certificate_verify.html",
+            {
+                "certificate": None,
+                "number": "",
+                "masked_name": "",
+                "message": _("Too many look-ups from this address. Please try again in an hour."),
+            },
+            status=429,
+        )
+    number = number.strip().upper()[:40]
+    certificate = (
+        Certificate.objects.select_related("office", "volunteer")
+        .only(
+            "number",
+            "hours",
+            "period_start",
+            "period_end",
+            "revoked_at",
+            "issued_at",
+            "office__name",
+            "volunteer__name",
+        )
+        .filter(number=number)
+        .first()
+    )
+    return render(
+        request,
+        "volunteers/certificate_verify.html",
+        {
+            "certificate": certificate,
+            "number": number,
+            "masked_name": mask_name(certificate.volunteer.name) if certificate else "",
+            "message": ""
+            if certificate
+            else _("No certificate has this number. Check it against the paper."),
+        },
+        status=200 if certificate else 404,
     )

@@ -14,6 +14,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.admin.models import CHANGE
 from django.contrib.admin.models import LogEntry as AdminLogEntry
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
@@ -28,9 +29,11 @@ from venues.models import Booking, Docent, Slot, VisitRecord
 from volunteers.models import (
     CareCategory,
     CareRecipient,
+    Certificate,
     Commendation,
     Evaluation,
     HomeVisit,
+    IssuingOffice,
     Membership,
     ServiceRecord,
     Training,
@@ -119,6 +122,16 @@ def world(community, other_community):
         awarded_by="西关办事处",
         awarded_on=served.served_on,
     )
+    office = IssuingOffice.objects.create(
+        subdistrict=community.subdistrict, community=community, name="环西社区志愿服务站", code="HX",
+        person_in_charge="张主任", contact="0379-63211234",
+    )  # fmt: skip
+    Certificate.objects.create(
+        number="HX-2018-00001", office=office, volunteer=person, period_start=served.served_on,
+        period_end=served.served_on, hours=1, backfilled_hours=0, services=1, content="上门服务 1次",
+        person_in_charge="张主任", handler="李干事", contact="0379-63211234", notes="用于求职",
+        issued_by=User.objects.create(username="issuer"),
+    )  # fmt: skip
     lecturer = Lecturer.objects.create(person=person, community=community, category="volunteer")
     other_lecturer = Lecturer.objects.create(person=prefixed, community=community, category="volunteer")
     lecture = Activity.objects.create(

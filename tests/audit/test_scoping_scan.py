@@ -15,6 +15,7 @@ import io
 import pytest
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
@@ -74,6 +75,25 @@ def top_up(home):
         Evaluation.objects.create(
             volunteer=person, community=home, by="organiser", rating=5, note="扫描测试评语"
         )
+    from volunteers.models import Certificate, IssuingOffice
+
+    if not Certificate.objects.for_unit(home).filter(office__community=home).exists():
+        office, _ = IssuingOffice.objects.get_or_create(
+            community=home,
+            defaults={
+                "subdistrict": home.subdistrict,
+                "name": "扫描测试志愿服务站",
+                "code": "SCANTEST",
+                "person_in_charge": "扫描测试负责人",
+                "contact": "0379-00000000",
+            },
+        )
+        Certificate.objects.create(
+            number="SCANTEST-2018-00001", office=office, volunteer=person, period_start=datetime.date(2018, 1, 1),
+            period_end=datetime.date(2018, 12, 31), hours=10, backfilled_hours=0, services=3, content="扫描测试内容",
+            person_in_charge="扫描测试负责人", handler="扫描测试经办", contact="0379-00000000",
+            issued_by=User.objects.get_or_create(username="scan-issuer")[0],
+        )  # fmt: skip
     from messaging.models import Message
     from messaging.services import queue
 

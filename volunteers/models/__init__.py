@@ -1,6 +1,7 @@
 """The volunteers app's models: teams, care recipients and home visits (visits.py); each volunteer's record
-of service, training, commendations and evaluations (records.py)."""
+of service, training, commendations and evaluations (records.py); certificates (certificates.py)."""
 
+from .certificates import Certificate, CertificateSerial, IssuingOffice, mask_name
 from .records import (
     MAX_MINUTES,
     STAR_HOURS,
@@ -30,17 +31,21 @@ __all__ = [
     "STAR_HOURS",
     "CareCategory",
     "CareRecipient",
+    "Certificate",
+    "CertificateSerial",
     "CodedChoice",
     "Commendation",
     "DaysBefore",
     "DaysBetween",
     "Evaluation",
     "HomeVisit",
+    "IssuingOffice",
     "Membership",
     "Service",
     "ServiceRecord",
     "Training",
     "VolunteerTeam",
     "add_months",
+    "mask_name",
     "star_level",
 ]

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.models import Community, Person
 from registers.personal_data import PersonalField
@@ -47,7 +48,7 @@ class ServiceRecord(models.Model):
     """One service by one volunteer (志愿服务记录): the unit every volunteer figure counts."""
 
     class Kind(models.TextChoices):
-        HOME_VISIT = "home_visit", _("home visit")
+        HOME_VISIT = "home_visit", pgettext_lazy("kind of service", "home visit")
         ACTIVITY = "activity", _("activity")
         VENUE_DUTY = "venue_duty", _("venue duty")
         OTHER = "other", _("other service")
