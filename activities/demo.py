@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from communities.models import Community, District, PartnerOrganization, PartyOrganization, Person
 from venues.models import Venue
-from volunteers.models import VolunteerTeam
+from volunteers.models import IssuingOffice, Recruitment, VolunteerTeam
 
 from .models import Activity, ActivityType, Lecturer, Programme, ProgrammeYear
 
@@ -135,12 +135,53 @@ def load(stdout) -> None:
         "jianxi": _load_jianxi(rng),
         "wuhanlu": _load_wuhanlu(rng),
         "yiyang": _load_yiyang(rng),
+        "recruiting": _load_recruiting(),
     }
     stdout.write(
         "activities: "
         + ", ".join(f"{block} +{n}" for block, n in counts.items())
         + f" (now {Activity.objects.count()} activities, {Lecturer.objects.count()} lecturers)\n"
     )
+
+
+def _load_recruiting() -> int:
+    """An activity of 环西社区 next Saturday that recruits volunteers (so the public page always has one), and
+    the community's certificate settings (no seal image: the certificate marks where to stamp it)."""
+    community = _community("环西社区")
+    if community is None:
+        return 0
+    IssuingOffice.objects.get_or_create(
+        community=community,
+        defaults={
+            "subdistrict": community.subdistrict,
+            "name": "环西社区志愿服务站",
+            "code": "LYHX",
+            "person_in_charge": "王淑芬",
+            "contact": "0379-63210000",
+        },
+    )
+    now = timezone.now()
+    if Recruitment.objects.filter(community=community, activity__start__gt=now).exists():
+        return 0
+    today = timezone.localdate()
+    saturday = today + datetime.timedelta(days=(5 - today.weekday()) % 7 or 7)
+    team = VolunteerTeam.objects.filter(community=community).order_by("pk").first()
+    activity = _activity(
+        "学雷锋志愿服务：为老人理发、测血压", _type(ActivityType.Kind.VOLUNTEER_SERVICE), community,
+        _moment(saturday, 9), 3, 0, volunteer_team=team,
+    )  # fmt: skip
+    activity.full_clean()
+    activity.save()
+    Recruitment.objects.create(
+        activity=activity,
+        community=community,
+        needed=8,
+        tasks="为辖区老人理发、测量血压，协助登记",
+        skills="会理发或有医护经验者优先",
+        risks="室外活动，注意防暑防滑；社区已为参加的志愿者购买意外伤害保险",
+        signup_deadline=_moment(saturday - datetime.timedelta(days=1), 18),
+    )
+    return 1
 
 
 # --- 西关 -------------------------------------------------------------------------------------------

@@ -399,6 +399,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.queue_due_lists",
         "schedule": crontab(day_of_month=1, hour=8, minute=0),
     },
+    # The evening before an activity, each volunteer with a place there.
+    "volunteer-reminders": {
+        "task": "volunteers.queue_sign_up_reminders",
+        "schedule": crontab(hour=18, minute=10),
+    },
     # Waitlist offers not taken up in time pass to the next in line.
     "expire-waitlist-offers": {
         "task": "venues.expire_waitlist_offers",

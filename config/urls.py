@@ -42,6 +42,7 @@ urlpatterns = [
     path("security/", include("audit.urls")),  # two-factor sign-in, personal-data requests (audit app)
     path("reports/", include("reports.urls")),
     path("volunteers/", include("volunteers.urls")),
+    path("volunteer/", include("volunteers.public_urls")),  # the volunteers' own pages, without an account
     path("certificates/<str:number>/", volunteer_views.certificate_verify, name="certificate_verify"),
     path("activities/", include("activities.urls")),
     path("", include("venues.urls")),

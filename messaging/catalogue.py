@@ -75,6 +75,32 @@ KINDS = {
         "您预约的{venue}（{time}）已取消。预约号{reference}。",
         ("venue", "time", "reference"),
     ),
+    "volunteer_code": Kind(
+        "志愿服务验证码",
+        "您正在报名志愿服务活动或查看志愿服务记录，验证码{code}，{minutes}分钟内有效。如非本人操作，请忽略本短信。",
+        ("code", "minutes"),
+        urgent=True,
+    ),
+    "volunteer_signed_up": Kind(
+        "志愿服务报名成功",
+        "您已报名志愿服务活动“{activity}”（{time}，{place}），请按时到场扫码签到。如需取消，请在{deadline}前在“我的志愿服务”中取消。",
+        ("activity", "time", "place", "deadline"),
+    ),
+    "volunteer_waitlisted": Kind(
+        "志愿服务候补登记",
+        "志愿服务活动“{activity}”（{time}）名额已满，您已登记为候补第{position}位，有空缺时将短信通知您。",
+        ("activity", "time", "position"),
+    ),
+    "volunteer_promoted": Kind(
+        "志愿服务候补转为正式",
+        "志愿服务活动“{activity}”（{time}，{place}）有人取消，您已由候补转为正式报名，请按时到场扫码签到。",
+        ("activity", "time", "place"),
+    ),
+    "volunteer_reminder": Kind(
+        "志愿服务提醒",
+        "提醒：您报名的志愿服务活动“{activity}”明天（{time}）在{place}开展，请按时到场扫码签到。",
+        ("activity", "time", "place"),
+    ),
 }
 
 

@@ -32,6 +32,7 @@ DATA_MIGRATIONS = (
     "volunteers.migrations.0002_defaults_and_staff_groups",
     "volunteers.migrations.0007_service_records_data",
     "volunteers.migrations.0009_certificate_groups",
+    "volunteers.migrations.0011_recruiting_groups",
     "activities.migrations.0002_default_types_and_groups",
     "venues.migrations.0003_staff_groups",
     "venues.migrations.0009_waitlist_staff",

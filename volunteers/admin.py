@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -28,12 +28,15 @@ from .forms import (
 from .models import (
     CareRecipient,
     Certificate,
+    CertificateRequest,
     Commendation,
     Evaluation,
     HomeVisit,
     IssuingOffice,
     Membership,
+    Recruitment,
     ServiceRecord,
+    SignUp,
     Training,
     VolunteerTeam,
 )
@@ -544,6 +547,7 @@ class CertificateAdmin(ScopedAdmin):
             "start": today.replace(month=1, day=1),
             "end": today,
             "handler": request.user.get_full_name() or request.user.username,
+            "volunteer": request.GET.get("volunteer") or None,
         }
 
     def pdf_view(self, request, object_id):
@@ -605,4 +609,105 @@ class CertificateAdmin(ScopedAdmin):
             '<a href="{}">{}</a>',
             reverse("admin:volunteers_certificate_pdf", args=[certificate.pk]),
             _("download"),
+        )
+
+
+class SignUpInline(ScopedInline):
+    model = SignUp
+    fields = ["volunteer", "status", "created_at", "cancelled_at"]
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("volunteer")
+
+
+@admin.register(Recruitment)
+class RecruitmentAdmin(ScopedAdmin):
+    """An activity's call for volunteers; its public page, the check-in code and the attendance list."""
+
+    list_display = [
+        "activity",
+        "starts",
+        "community",
+        "needed",
+        "signed_up",
+        "signup_deadline",
+        "published",
+        "links",
+    ]
+    list_select_related = ["activity", "community"]
+    search_fields = ["activity__title"]
+    list_filter = ["published", ("community", ScopedRelatedFilter)]
+    autocomplete_fields = ["activity"]
+    fields = ["activity", "needed", "tasks", "skills", "risks", "signup_deadline", "published"]
+    inlines = [SignUpInline]
+
+    def has_import_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(signed_up_count=Count("sign_ups", filter=Q(sign_ups__status=SignUp.Status.CONFIRMED)))
+        )
+
+    @admin.display(description=_("start"), ordering="activity__start")
+    def starts(self, recruitment):
+        return date_format(timezone.localtime(recruitment.activity.start), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("signed up"), ordering="signed_up_count")
+    def signed_up(self, recruitment):
+        return recruitment.signed_up_count
+
+    @admin.display(description=_("pages"))
+    def links(self, recruitment):
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("volunteer:activity", args=[recruitment.pk]),
+            _("public page"),
+            reverse("volunteer:organiser_code", args=[recruitment.pk]),
+            _("check-in code"),
+            reverse("volunteer:attendance", args=[recruitment.pk]),
+            _("attendance"),
+        )
+
+
+@admin.register(CertificateRequest)
+class CertificateRequestAdmin(ScopedAdmin):
+    list_display = [
+        "requested_at",
+        "volunteer",
+        "community",
+        "purpose",
+        "certificate",
+        "answer",
+        "issue_link",
+    ]
+    list_select_related = ["volunteer", "community", "certificate"]
+    search_fields = ["volunteer__name"]
+    fields = ["volunteer", "community", "purpose", "requested_at", "certificate", "answer"]
+    readonly_fields = ["volunteer", "community", "purpose", "requested_at"]
+    autocomplete_fields = ["certificate"]
+
+    def has_import_permission(self, request):
+        return False
+
+    def has_add_permission(self, request):
+        return False  # volunteers ask from their record page
+
+    @admin.display(description=_("issue"))
+    def issue_link(self, request_):
+        if request_.certificate_id:
+            return ""
+        return format_html(
+            '<a href="{}?volunteer={}">{}</a>',
+            reverse("admin:volunteers_certificate_issue"),
+            request_.volunteer_id,
+            _("issue a certificate"),
         )

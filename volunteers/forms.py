@@ -1,4 +1,5 @@
 import io
+import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -8,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from communities.models import Person
+from communities.models import Community, Person
+from registers.phones import normalize_phone, validate_phone
 
 from .models import CareRecipient, Certificate, HomeVisit, IssuingOffice, ServiceRecord
 
@@ -226,3 +228,63 @@ class CertificateIssueForm(forms.Form):
 
 class CertificateRevokeForm(forms.Form):
     reason = forms.CharField(label=_("why revoked"), max_length=200)
+
+
+def _phone_field(label):
+    return forms.CharField(
+        label=label,
+        max_length=30,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
+class VolunteerPhoneForm(forms.Form):
+    phone = _phone_field(_("Your mobile phone number"))
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
+
+
+class SignUpForm(VolunteerPhoneForm):
+    name = forms.CharField(
+        label=_("Your name"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    accepts_risks = forms.BooleanField(
+        label=_("I have read the tasks and the risks above and take part of my own free will."),
+        error_messages={"required": _("Please confirm you have read the tasks and the risks.")},
+    )
+
+    field_order = ["name", "phone", "accepts_risks"]
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+
+class PhoneCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The 6-digit code we sent by SMS"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def clean_code(self):
+        return unicodedata.normalize("NFKC", self.cleaned_data["code"]).replace(" ", "")
+
+
+class CertificateRequestForm(forms.Form):
+    community = forms.ModelChoiceField(Community.objects.none(), label=_("recorded by"))
+    purpose = forms.CharField(label=_("what it is for"), max_length=100, required=False)
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+
+
+class OrganiserCheckOutForm(forms.Form):
+    check_in = forms.IntegerField(widget=forms.HiddenInput)
+    at = forms.DateTimeField(
+        label=_("left at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reason = forms.CharField(label=_("why entered by the organiser"), max_length=200)

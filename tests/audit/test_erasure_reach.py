@@ -30,12 +30,16 @@ from volunteers.models import (
     CareCategory,
     CareRecipient,
     Certificate,
+    CertificateRequest,
+    CheckIn,
     Commendation,
     Evaluation,
     HomeVisit,
     IssuingOffice,
     Membership,
+    Recruitment,
     ServiceRecord,
+    SignUp,
     Training,
     VolunteerTeam,
 )
@@ -126,7 +130,7 @@ def world(community, other_community):
         subdistrict=community.subdistrict, community=community, name="环西社区志愿服务站", code="HX",
         person_in_charge="张主任", contact="0379-63211234",
     )  # fmt: skip
-    Certificate.objects.create(
+    certificate = Certificate.objects.create(
         number="HX-2018-00001", office=office, volunteer=person, period_start=served.served_on,
         period_end=served.served_on, hours=1, backfilled_hours=0, services=1, content="上门服务 1次",
         person_in_charge="张主任", handler="李干事", contact="0379-63211234", notes="用于求职",
@@ -155,6 +159,17 @@ def world(community, other_community):
     )
     earlier.lecturers.add(lecturer)
     earlier.lecturers.remove(lecturer)  # no longer linked, but the history still names her
+    CertificateRequest.objects.create(
+        volunteer=person, community=community, purpose="求职", certificate=certificate
+    )
+    recruitment = Recruitment.objects.create(
+        activity=lecture, community=community, needed=3, tasks="引导", risks="无",
+        signup_deadline=lecture.start - datetime.timedelta(days=1),
+    )  # fmt: skip
+    entry = SignUp.objects.create(
+        recruitment=recruitment, volunteer=person, community=community, status="confirmed"
+    )
+    CheckIn.objects.create(sign_up=entry, volunteer=person, community=community, checked_in_at=lecture.start)
     venue = make_venue(community)
     docent = Docent.objects.create(person=person, community=community)
     guided = booking(venue, name="刘红梅", phone="13700001111", docent=docent, reference="GUIDED1")

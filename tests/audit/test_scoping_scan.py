@@ -117,6 +117,16 @@ def top_up(home):
             participants=30,
             volunteer_team=VolunteerTeam.objects.filter(community=home).first(),
         )
+    from volunteers.models import CertificateRequest, Recruitment
+
+    if not Recruitment.objects.for_unit(home).exists():
+        activity = Activity.objects.filter(community=home).order_by("pk").first()
+        Recruitment.objects.create(
+            activity=activity, community=home, needed=3, tasks="扫描测试任务", risks="扫描测试风险",
+            signup_deadline=activity.start - datetime.timedelta(days=1),
+        )  # fmt: skip
+    if not CertificateRequest.objects.for_unit(home).exists():
+        CertificateRequest.objects.create(volunteer=person, community=home, purpose="扫描测试用途")
     venue = Venue.objects.for_unit(home).first()
     if not Closure.objects.for_unit(home).exists():
         Closure.objects.create(

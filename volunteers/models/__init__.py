@@ -1,7 +1,8 @@
 """The volunteers app's models: teams, care recipients and home visits (visits.py); each volunteer's record
-of service, training, commendations and evaluations (records.py); certificates (certificates.py)."""
+of service, training, commendations and evaluations (records.py); certificates (certificates.py); recruiting volunteers for activities, their sign-ups
+and check-ins (recruiting.py)."""
 
-from .certificates import Certificate, CertificateSerial, IssuingOffice, mask_name
+from .certificates import Certificate, CertificateRequest, CertificateSerial, IssuingOffice, mask_name
 from .records import (
     MAX_MINUTES,
     STAR_HOURS,
@@ -11,6 +12,7 @@ from .records import (
     Training,
     star_level,
 )
+from .recruiting import CHECK_IN_EARLY, CHECK_OUT_LATE, MAX_CHECK_INS_PER_DAY, CheckIn, Recruitment, SignUp
 from .visits import (
     MAX_MONTHS,
     CareCategory,
@@ -26,6 +28,13 @@ from .visits import (
 )
 
 __all__ = [
+    "CHECK_IN_EARLY",
+    "CHECK_OUT_LATE",
+    "MAX_CHECK_INS_PER_DAY",
+    "CertificateRequest",
+    "CheckIn",
+    "Recruitment",
+    "SignUp",
     "MAX_MINUTES",
     "MAX_MONTHS",
     "STAR_HOURS",

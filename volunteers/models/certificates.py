@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, Person, Subdistrict
 from registers.personal_data import PersonalField
-from registers.scoping import ScopedQuerySet, subdistrict_scoped
+from registers.scoping import ScopedQuerySet, community_scoped, subdistrict_scoped
 from registers.units import COMMUNITY, SUBDISTRICT
 
 # Inside the issuing organisation a new certificate is published for about a week (公示).
@@ -225,3 +225,39 @@ def mask_name(name: str) -> str:
 
 def hours_of(minutes) -> Decimal:
     return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"))
+
+
+class CertificateRequest(models.Model):
+    """A volunteer's request for a certificate, from their own record page: the recording unit's staff see it
+    in their list and issue the certificate (or say why not)."""
+
+    volunteer = models.ForeignKey(
+        Person, models.PROTECT, related_name="certificate_requests", verbose_name=_("volunteer")
+    )
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="certificate_requests", verbose_name=_("recorded by")
+    )
+    purpose = models.CharField(_("what it is for"), max_length=100, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    certificate = models.ForeignKey(
+        Certificate,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("certificate issued"),
+    )
+    answer = models.CharField(_("answer"), max_length=200, blank=True)
+
+    scope_paths = community_scoped("community")
+    personal_data_about = "volunteer"
+    not_personal_data = ("purpose",)  # a school or job application, in the volunteer's words
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate request")
+        verbose_name_plural = _("certificate requests")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.volunteer} · {self.requested_at:%Y-%m-%d}"

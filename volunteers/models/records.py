@@ -200,6 +200,12 @@ class ServiceRecord(models.Model):
             )
         if self.kind == self.Kind.ACTIVITY and not self.activity_id:
             errors["activity"] = _("Name the activity.")
+        if self.activity_id and self.minutes and "minutes" not in errors:
+            length = (self.activity.end - self.activity.start).total_seconds() / 60
+            if self.minutes > length:
+                errors["minutes"] = _("More than the activity lasted (%(minutes)d minutes).") % {
+                    "minutes": length
+                }
         if errors:
             raise ValidationError(errors)
 
