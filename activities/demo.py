@@ -164,7 +164,8 @@ def _load_recruiting() -> int:
     if Recruitment.objects.filter(community=community, activity__start__gt=now).exists():
         return 0
     today = timezone.localdate()
-    saturday = today + datetime.timedelta(days=(5 - today.weekday()) % 7 or 7)
+    ahead = (5 - today.weekday()) % 7
+    saturday = today + datetime.timedelta(days=ahead if ahead >= 3 else ahead + 7)  # sign-up open for days
     team = VolunteerTeam.objects.filter(community=community).order_by("pk").first()
     activity = _activity(
         "学雷锋志愿服务：为老人理发、测血压", _type(ActivityType.Kind.VOLUNTEER_SERVICE), community,

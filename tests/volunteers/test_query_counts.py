@@ -99,3 +99,76 @@ def test_stats_use_a_fixed_number_of_queries(
     assert count_queries(lambda: func(subdistrict)) == expected
     grow(community, 25)
     assert count_queries(lambda: func(subdistrict)) == expected
+
+
+def grow_records(community, volunteer, n):
+    """n more service records, certificates and recruiting activities (each with a sign-up) of ``volunteer``."""
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from activities.models import Activity, ActivityType
+    from volunteers.models import Certificate, IssuingOffice, Recruitment, ServiceRecord, SignUp
+
+    office, _ = IssuingOffice.objects.get_or_create(
+        community=community,
+        defaults={"subdistrict": community.subdistrict, "name": "站", "code": "QC", "person_in_charge": "负责人",
+                  "contact": "1"},
+    )  # fmt: skip
+    issuer = User.objects.get_or_create(username="issuer")[0]
+    team = VolunteerTeam.objects.filter(community=community).first()
+    start = timezone.now() + datetime.timedelta(days=3)
+    for i in range(Certificate.objects.count(), Certificate.objects.count() + n):
+        ServiceRecord.objects.create(
+            volunteer=volunteer, community=community, kind="other", served_on=datetime.date(2018, 2, 1 + i % 28),
+            minutes=60, recorded="backfilled" if i % 2 else "organiser", backfill_reason="补录" if i % 2 else "",
+            confirmed_at=timezone.now() if i % 3 else None,
+        )  # fmt: skip
+        Certificate.objects.create(
+            number=f"QC-2018-{i:05d}", office=office, volunteer=volunteer, period_start=datetime.date(2018, 1, 1),
+            period_end=datetime.date(2018, 12, 31), hours=1, backfilled_hours=0, services=1, content="x",
+            person_in_charge="负责人", handler="经办", contact="1", issued_by=issuer,
+        )  # fmt: skip
+        activity = Activity.objects.create(
+            title=f"招募{i}", type=ActivityType.objects.filter(subdistrict=None).first(), community=community,
+            start=start, end=start + datetime.timedelta(hours=2), participants=0, volunteer_team=team,
+        )  # fmt: skip
+        recruitment = Recruitment.objects.create(
+            activity=activity, community=community, needed=3, tasks="x", risks="x",
+            signup_deadline=start - datetime.timedelta(days=1),
+        )  # fmt: skip
+        SignUp.objects.create(
+            recruitment=recruitment, volunteer=volunteer, community=community, status="confirmed"
+        )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "admin:volunteers_servicerecord_changelist",
+        "admin:volunteers_certificate_changelist",
+        "admin:volunteers_recruitment_changelist",
+        "volunteer:activities",
+        "volunteer:me",
+    ],
+)
+def test_the_records_pages_use_a_fixed_number_of_queries(
+    client, staff, url, community, recipient, team, volunteer
+):
+    from django.core.cache import cache
+
+    from volunteers.recruiting import CODES
+
+    add_visit(recipient, team, [volunteer], datetime.date(2018, 1, 5))
+    grow_records(community, volunteer, 1)
+    sign_in(client, staff)
+    session = client.session
+    CODES.remember(session, volunteer.phone)
+    session.save()
+    target = reverse(url)
+    cache.clear()
+    assert client.get(target).status_code == 200
+    few = count_queries(lambda: client.get(target))
+    grow_records(community, volunteer, 25)
+    many = count_queries(lambda: client.get(target))
+    assert many == few
+    assert few <= 25
