@@ -185,13 +185,13 @@ FIGURES = [
     ),
     Figure(
         "volunteer_person_times",
-        pgettext_lazy("report", "volunteer person-times on home visits"),
+        pgettext_lazy("report", "volunteer person-times"),
         lambda d: d.volunteers["volunteer_person_times"],
         per_month=_of("volunteers_by_month", "volunteer_person_times"),
     ),
     Figure(
         "volunteers",
-        pgettext_lazy("report", "volunteers who made home visits"),
+        pgettext_lazy("report", "volunteers who served"),
         lambda d: d.volunteers["volunteers"],
         per_sub=_of("volunteers_by_sub", "volunteers"),
     ),
@@ -207,6 +207,13 @@ FIGURES = [
         lambda d: d.volunteers["volunteer_hours"],
         per_sub=_of("volunteers_by_sub", "volunteer_hours"),
         per_month=_of("volunteers_by_month", "volunteer_hours"),
+        kind=DEC,
+    ),
+    Figure(
+        "backfilled_hours",
+        pgettext_lazy("report", "of which back-filled by staff"),
+        lambda d: d.volunteers["backfilled_hours"],
+        per_sub=_of("volunteers_by_sub", "backfilled_hours"),
         kind=DEC,
     ),
     Figure(

@@ -7,6 +7,8 @@ Which person-times a figure is:
 - ``visits``: home visits = person-times served (服务人次), one per visit whoever went;
 - ``volunteer_person_times``: confirmed service records (志愿者参与人次) of every kind — one per volunteer per
   visit, per activity served, per duty or other service;
+- ``volunteers``: the volunteers with such records; ``party_member_volunteers``: the Party members among them
+  who made home visits (the articles' "党员开展上门服务");
 - ``volunteer_hours``: the sum of those records' hours (each volunteer's own hours), of which
   ``backfilled_hours`` were back-filled by staff (补录);
 - ``visit_hours``: the sum of the visits' lengths (time spent with the recipients).
@@ -80,7 +82,12 @@ _VISIT_AGGREGATES = {
 _PARTICIPATION_AGGREGATES = {
     "volunteer_person_times": Count("pk"),
     "volunteers": Count("volunteer", distinct=True),
-    "party_member_volunteers": Count("volunteer", distinct=True, filter=Q(volunteer__is_party_member=True)),
+    # The articles' "党员开展上门服务": Party members with a home visit among their services.
+    "party_member_volunteers": Count(
+        "volunteer",
+        distinct=True,
+        filter=Q(volunteer__is_party_member=True, kind=ServiceRecord.Kind.HOME_VISIT),
+    ),
     "volunteer_minutes": Sum("minutes"),
     "backfilled_minutes": Sum("minutes", filter=Q(recorded=ServiceRecord.Recorded.BACKFILLED)),
 }

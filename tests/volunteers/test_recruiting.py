@@ -111,7 +111,7 @@ def test_a_volunteer_signs_up_checks_in_and_out_and_the_confirmed_hours_show_eve
 @pytest.fixture
 def ongoing(activity):
     """The activity started 65 minutes ago and lasts 3 hours; 赵志强 has a place."""
-    now = timezone.now()
+    now = timezone.now().replace(second=0, microsecond=0)
     Activity.objects.filter(pk=activity.pk).update(
         start=now - datetime.timedelta(minutes=65), end=now + datetime.timedelta(minutes=115)
     )
@@ -345,3 +345,55 @@ def test_outsiders_cannot_open_the_organiser_pages(client, outsider, staff, recr
     sign_in(client, staff)
     assert client.get(reverse("volunteer:attendance", args=[recruitment.pk])).status_code == 200
     assert Permission.objects.filter(codename="change_signup").exists()
+
+
+def test_the_organiser_checks_in_from_the_list_and_enters_a_forgotten_check_out(client, staff, ongoing):
+    entry = SignUp.objects.get()
+    sign_in(client, staff)
+    client.cookies["django_language"] = "zh-hans"
+    url = reverse("volunteer:attendance", args=[ongoing.pk])
+    response = client.post(url, {"action": "check_in", "sign_up": entry.pk}, follow=True)
+    assert "赵志强已签到" in response.content.decode()
+    record = CheckIn.objects.get()
+    assert record.checked_in_by_organiser
+    CheckIn.objects.update(checked_in_at=ongoing.activity.start)
+    left = timezone.localtime(ongoing.activity.start + datetime.timedelta(minutes=45))
+    refused = client.post(
+        url,
+        {"action": "check_out", "check_in": record.pk, "at": left.strftime("%Y-%m-%dT%H:%M"), "reason": ""},
+    )
+    assert "这个字段是必填项" in refused.content.decode() and not ServiceRecord.objects.exists()
+    client.post(
+        url,
+        {
+            "action": "check_out",
+            "check_in": record.pk,
+            "at": left.strftime("%Y-%m-%dT%H:%M"),
+            "reason": "忘记签退",
+        },
+    )
+    record.refresh_from_db()
+    assert record.completed_reason == "忘记签退"
+    assert ServiceRecord.objects.get().minutes == 45
+
+
+def test_the_national_platform_export_has_every_column_in_chinese(client, staff, ongoing):
+    from .conftest import EXPORT_XLSX, export, exported_rows
+
+    entry = SignUp.objects.get()
+    record = recruiting.check_in(entry, now=ongoing.activity.start)
+    recruiting.check_out(record, now=ongoing.activity.start + datetime.timedelta(minutes=90))
+    entry.volunteer.volunteer_number = "V0000012345"
+    entry.volunteer.save()
+    sign_in(client, staff)
+    client.cookies["django_language"] = "zh-hans"
+    from volunteers.resources import ServiceRecordResource
+
+    rows = exported_rows(export(client, ServiceRecord, ServiceRecordResource, EXPORT_XLSX))
+    assert rows[0] == [
+        "志愿者", "志愿者编号", "日期", "开始时间", "结束时间", "时长（小时）", "服务地点", "服务内容", "服务类别",
+        "服务队", "记录方式", "补录原因", "记录组织", "确认人", "确认时间",
+    ]  # fmt: skip
+    assert rows[1][:3] == ["赵志强", "V0000012345", rows[1][2]] and rows[1][5] == 1.5
+    assert rows[1][7:11] == ["为老人理发", "活动", "环西社区党员志愿服务队", "签到签退"]
+    assert rows[1][13] == "尚未确认"
