@@ -74,7 +74,9 @@ def person_for_phone(phone: str, *, name: str, community) -> Person:
 def sign_up(recruitment: Recruitment, *, name: str, phone: str, now=None) -> SignUp:
     """Sign ``phone``'s holder up: a place while there is one, else the waiting list; the SMS says which."""
     now = now or timezone.now()
-    recruitment = Recruitment.objects.select_for_update().select_related("activity").get(pk=recruitment.pk)
+    recruitment = (
+        Recruitment.objects.select_for_update(of=("self",)).select_related("activity").get(pk=recruitment.pk)
+    )
     if not recruitment.published or recruitment.signup_deadline <= now:
         raise RecruitingError(_("Sign-up for this activity has closed."))
     volunteer = person_for_phone(phone, name=name, community=recruitment.community)
@@ -122,7 +124,9 @@ def cancel_sign_up(entry: SignUp, *, now=None) -> None:
     """The volunteer's own cancellation, until the deadline; a place freed goes to the first who waits."""
     now = now or timezone.now()
     recruitment = (
-        Recruitment.objects.select_for_update().select_related("activity").get(pk=entry.recruitment_id)
+        Recruitment.objects.select_for_update(of=("self",))
+        .select_related("activity")
+        .get(pk=entry.recruitment_id)
     )
     entry = SignUp.objects.select_for_update().get(pk=entry.pk)
     if entry.status == SignUp.Status.CANCELLED:
@@ -276,7 +280,7 @@ def check_out(record: CheckIn, *, at=None, reason: str = "", now=None) -> Servic
     now = now or timezone.now()
     at = at or now
     record = (
-        CheckIn.objects.select_for_update()
+        CheckIn.objects.select_for_update(of=("self",))
         .select_related("sign_up__recruitment__activity__venue", "sign_up__recruitment__activity__community")
         .get(pk=record.pk)
     )

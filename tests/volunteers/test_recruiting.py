@@ -397,3 +397,29 @@ def test_the_national_platform_export_has_every_column_in_chinese(client, staff,
     assert rows[1][:3] == ["赵志强", "V0000012345", rows[1][2]] and rows[1][5] == 1.5
     assert rows[1][7:11] == ["为老人理发", "活动", "环西社区党员志愿服务队", "签到签退"]
     assert rows[1][13] == "尚未确认"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_sign_ups_for_the_last_place_at_once_give_one_place_and_one_wait(recruitment):
+    import threading
+
+    from django.db import connection
+
+    statuses, errors = [], []
+
+    def sign(phone):
+        try:
+            statuses.append(recruiting.sign_up(recruitment, name="并发", phone=phone).status)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign, args=(f"1380000000{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(statuses) == ["confirmed", "waitlisted", "waitlisted", "waitlisted"]
