@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "activities",
     "venues",
     "messaging",
+    "party",
     "reports",
     # Security and personal data (audit app, docs/privacy.md): login throttling, two-factor sign-in,
     # change history of every register, access log, retention.

@@ -217,6 +217,18 @@ FIGURES = [
         kind=DEC,
     ),
     Figure(
+        "branch_meetings",
+        pgettext_lazy("report", "branch meetings held (三会一课 and others)"),
+        lambda d: d.meetings["branch_meetings"],
+        per_sub=_of("meetings_by_sub", "branch_meetings"),
+    ),
+    Figure(
+        "themed_party_days",
+        pgettext_lazy("report", "themed Party days held by branches"),
+        lambda d: d.meetings["themed_party_days"],
+        per_sub=_of("meetings_by_sub", "themed_party_days"),
+    ),
+    Figure(
         "activities",
         pgettext_lazy("report", "activities"),
         lambda d: d.activities["activities"],

@@ -12,6 +12,7 @@ from django.db.models import Count
 from activities import stats as activity_stats
 from activities.models import Programme
 from communities.models import Community
+from party import stats as party_stats
 from registers.scoping import subunit_group
 from registers.units import COMMUNITY, DISTRICT, SUBDISTRICT, level_of, subunits
 from venues import stats as venue_stats
@@ -64,6 +65,8 @@ class Data:
     pool_by_sub: dict
     docents: dict
     teams: list
+    meetings: dict
+    meetings_by_sub: dict
 
     def sub_ids(self, sub) -> list:
         """Community ids of a sub-unit, for its links."""
@@ -166,4 +169,6 @@ def gather(unit, start: datetime.date, end: datetime.date) -> Data:
         pool_by_sub=pool_by_sub,
         docents=docents,
         teams=aggregates.teams(unit, end),
+        meetings=party_stats.meeting_totals(unit, start, end),
+        meetings_by_sub={row["id"]: row for row in party_stats.meeting_totals_by_subunit(unit, start, end)},
     )

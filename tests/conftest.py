@@ -40,6 +40,7 @@ DATA_MIGRATIONS = (
     "audit.migrations.0002_staff_groups",
     "audit.migrations.0005_audit_administrators",
     "messaging.migrations.0002_staff_groups",
+    "party.migrations.0002_requirements_and_groups",
 )
 
 

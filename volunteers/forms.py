@@ -79,22 +79,6 @@ class CareRecipientAdminForm(forms.ModelForm):
         return cleaned
 
 
-class MonthField(forms.DateField):
-    input_formats = ["%Y-%m"]
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
-        super().__init__(**kwargs)
-
-
-class DueListForm(forms.Form):
-    unit = forms.CharField(label=_("unit"), required=False)
-    month = MonthField(label=_("month"), required=False)
-
-    def clean_month(self):
-        return self.cleaned_data["month"] or timezone.localdate().replace(day=1)
-
-
 class PeriodForm(forms.Form):
     unit = forms.CharField(label=_("unit"), required=False)
     start = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))

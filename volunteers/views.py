@@ -5,7 +5,7 @@ import datetime
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -15,36 +15,25 @@ from django.views.decorators.cache import never_cache
 
 from registers import exports as background
 from registers import ratelimit
+from registers.forms import UnitMonthForm, unit_or_404
 from registers.periods import month_bounds
 from registers.personal_data import can_see_sensitive, record_export, record_shown
 from registers.phones import mask_phone
-from registers.units import UnitError, home_unit, parse_unit, unit_choices, unit_key
+from registers.units import unit_choices, unit_key
 
 from . import exports, stats
-from .forms import DueListForm, PeriodForm
+from .forms import PeriodForm
 from .models import Certificate, mask_name, star_level
 
 DUE_PAGE_SIZE = 500
 RECORDS_PAGE_SIZE = 200
 
 
-def _unit_or_404(request, value):
-    """The unit a page is about: the account's own when none is named. Another unit's and one that does
-    not exist look the same (404)."""
-    try:
-        unit = parse_unit(value, request.user) if value else home_unit(request.user)
-    except UnitError:
-        unit = None
-    if unit is None:
-        raise Http404
-    return unit
-
-
 @login_required
 @permission_required("volunteers.view_carerecipient", raise_exception=True)
 def due_list(request):
     """Who is due a home visit in a month: the list a team leader prints (a fixed number of queries)."""
-    form = DueListForm(request.GET or None)
+    form = UnitMonthForm(request.GET or None)
     month = timezone.localdate().replace(day=1)
     unit_value = ""
     if form.is_bound:
@@ -52,7 +41,7 @@ def due_list(request):
             month, unit_value = form.cleaned_data["month"], form.cleaned_data["unit"]
         else:
             unit_value = request.GET.get("unit", "")
-    unit = _unit_or_404(request, unit_value)
+    unit = unit_or_404(request, unit_value)
     sees_sensitive = can_see_sensitive(request.user)
     recipients = stats.due_visits(unit, month).prefetch_related("assigned_volunteers", "usual_services")
     if sees_sensitive:
@@ -115,7 +104,7 @@ def service_records(request):
         unit_value, export = form.cleaned_data["unit"], form.cleaned_data["format"]
     elif form.is_bound:
         unit_value = request.GET.get("unit", "")
-    unit = _unit_or_404(request, unit_value)
+    unit = unit_or_404(request, unit_value)
     teams = stats.service_records_by_team(unit, start, end)
     volunteers = stats.service_records_by_volunteer(unit, start, end)
     totals = stats.volunteer_totals(unit, start, end)

@@ -22,7 +22,8 @@ from django.utils import timezone
 from activities.models import Activity, ActivityType, Lecturer
 from audit.models import AccessLog
 from audit.personal_data import ERASED
-from communities.models import CommitteeMember, Person
+from communities.models import CommitteeMember, PartyOrganization, Person
+from party.models import Absence, BranchMeeting
 from tests.venues.conftest import make_venue
 from tests.volunteers.conftest import add_visit, make_recipient
 from venues.models import Booking, Docent, Slot, VisitRecord
@@ -170,6 +171,18 @@ def world(community, other_community):
         recruitment=recruitment, volunteer=person, community=community, status="confirmed"
     )
     CheckIn.objects.create(sign_up=entry, volunteer=person, community=community, checked_in_at=lecture.start)
+    branch = PartyOrganization.objects.create(
+        name="环西社区第一党支部", kind="branch", subdistrict=community.subdistrict, community=community
+    )
+    meeting = BranchMeeting.objects.create(
+        branch=branch, kind="themed_day", held_on=lecture.start.date(), topic="学习"
+    )
+    meeting.attendees.add(person)
+    other_meeting = BranchMeeting.objects.create(
+        branch=branch, kind="lecture", held_on=lecture.start.date(), topic="党课"
+    )
+    Absence.objects.create(meeting=other_meeting, person=person, reason="出差")
+    Absence.objects.create(meeting=meeting, person=prefixed, reason="生病")
     venue = make_venue(community)
     docent = Docent.objects.create(person=person, community=community)
     guided = booking(venue, name="刘红梅", phone="13700001111", docent=docent, reference="GUIDED1")

@@ -127,6 +127,18 @@ def top_up(home):
         )  # fmt: skip
     if not CertificateRequest.objects.for_unit(home).exists():
         CertificateRequest.objects.create(volunteer=person, community=home, purpose="扫描测试用途")
+    from communities.models import PartyOrganization
+    from party.models import BranchMeeting
+
+    if not BranchMeeting.objects.for_unit(home).filter(branch__community=home).exists():
+        branch = PartyOrganization.objects.filter(community=home, kind="branch").first()
+        if branch is None:
+            branch = PartyOrganization.objects.create(
+                name="扫描测试党支部", kind="branch", subdistrict=home.subdistrict, community=home
+            )
+        BranchMeeting.objects.create(
+            branch=branch, kind="themed_day", held_on=datetime.date(2018, 6, 1), topic="扫描测试主题"
+        )
     venue = Venue.objects.for_unit(home).first()
     if not Closure.objects.for_unit(home).exists():
         Closure.objects.create(

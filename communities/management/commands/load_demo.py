@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Each module has ``load(stdout)``; they run in this order, each in its own transaction.
-LOADERS = ("communities.demo", "venues.demo", "volunteers.demo", "activities.demo")
+LOADERS = ("communities.demo", "venues.demo", "volunteers.demo", "activities.demo", "party.demo")
 
 
 class Command(BaseCommand):

@@ -1,0 +1,73 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from registers.admin import ScopedAdmin, ScopedInline
+
+from .models import BRANCH_KINDS, Absence, BranchMeeting, MeetingRequirement
+
+
+@admin.register(MeetingRequirement)
+class MeetingRequirementAdmin(admin.ModelAdmin):
+    """How often each meeting is due: one table for every branch (editable by those allowed to)."""
+
+    list_display = ["kind", "period"]
+    list_editable = ["period"]
+    list_display_links = None
+
+    def has_add_permission(self, request):
+        return False  # one row per kind, made by the migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class BranchMeetingForm(forms.ModelForm):
+    class Meta:
+        model = BranchMeeting
+        fields = ["branch", "kind", "held_on", "topic", "attendees", "minutes"]
+
+    def clean(self):
+        cleaned = super().clean()
+        branch, attendees = cleaned.get("branch"), cleaned.get("attendees")
+        if branch is not None and attendees is not None:
+            for message in BranchMeeting(branch=branch).attendee_errors(list(attendees)):
+                self.add_error("attendees", message)
+        return cleaned
+
+
+class AbsenceInline(ScopedInline):
+    model = Absence
+    fields = ["person", "reason"]
+    autocomplete_fields = ["person"]
+    extra = 1
+
+
+@admin.register(BranchMeeting)
+class BranchMeetingAdmin(ScopedAdmin):
+    # The list with the printable overdue list added.
+    import_export_change_list_template = "admin/party/branchmeeting/change_list.html"
+    form = BranchMeetingForm
+    list_display = ["held_on", "branch", "kind", "topic", "attendee_count"]
+    list_select_related = ["branch"]
+    list_filter = ["kind", ("held_on", admin.DateFieldListFilter)]
+    search_fields = ["topic", "branch__name"]
+    autocomplete_fields = ["branch", "attendees"]
+    inlines = [AbsenceInline]
+
+    def has_import_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(attendee_total=Count("attendees"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "branch" and field is not None:
+            field.queryset = field.queryset.filter(kind__in=BRANCH_KINDS)
+        return field
+
+    @admin.display(description=_("attended"), ordering="attendee_total")
+    def attendee_count(self, meeting):
+        return meeting.attendee_total

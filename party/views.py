@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registers.forms import UnitMonthForm, unit_or_404
+from registers.periods import month_bounds
+from registers.units import unit_choices, unit_key
+
+from . import stats
+
+
+@login_required
+@permission_required("party.view_branchmeeting", raise_exception=True)
+def overdue_list(request):
+    """Which branches have not held which meeting this month, quarter or year: the list a secretary prints."""
+    form = UnitMonthForm(request.GET or None)
+    month, unit_value = timezone.localdate().replace(day=1), ""
+    if form.is_bound:
+        if form.is_valid():
+            month, unit_value = form.cleaned_data["month"], form.cleaned_data["unit"]
+        else:
+            unit_value = request.GET.get("unit", "")
+    unit = unit_or_404(request, unit_value)
+    first, last = month_bounds(month)
+    today = timezone.localdate()
+    rows = stats.overdue(unit, first, until=min(last, today) if first <= today else None)
+    return render(
+        request,
+        "party/overdue.html",
+        {
+            "title": _("Branch meetings not yet held"),
+            "form": form,
+            "unit": unit,
+            "unit_value": unit_key(unit),
+            "unit_choices": unit_choices(request.user),
+            "month": month,
+            "month_value": month.strftime("%Y-%m"),
+            "rows": rows,
+            "branch_count": stats.branches(unit).count(),
+            **admin.site.each_context(request),
+        },
+    )

@@ -1,0 +1,36 @@
+"""Form fields the staff's unit pages share: a unit (as unit_choices names it) and a month."""
+
+from django import forms
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .units import UnitError, home_unit, parse_unit
+
+
+class MonthField(forms.DateField):
+    input_formats = ["%Y-%m"]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+        super().__init__(**kwargs)
+
+
+class UnitMonthForm(forms.Form):
+    unit = forms.CharField(label=_("unit"), required=False)
+    month = MonthField(label=_("month"), required=False)
+
+    def clean_month(self):
+        return self.cleaned_data["month"] or timezone.localdate().replace(day=1)
+
+
+def unit_or_404(request, value):
+    """The unit a page is about: the account's own when none is named. Another unit's and one that does not
+    exist look the same (404)."""
+    try:
+        unit = parse_unit(value, request.user) if value else home_unit(request.user)
+    except UnitError:
+        unit = None
+    if unit is None:
+        raise Http404
+    return unit
