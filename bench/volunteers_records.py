@@ -21,7 +21,6 @@ For district 1 and the whole period (500,000 entries) it times, median of 5 runs
 
 import logging
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -77,7 +76,7 @@ ADMIN_SQL = (
 
 def build(stdout=print):
     from django.db import connection, transaction
-    from volunteers_due import insert_select
+    from volunteers_due import insert_select  # after DATABASE_URL is set: it sets its own default
 
     from communities.models import Community, District, Person, Subdistrict
     from volunteers.models import ServiceRecord, VolunteerTeam
@@ -136,16 +135,6 @@ def build(stdout=print):
     )
 
 
-def timed(func) -> tuple[float, object]:
-    func()
-    times, result = [], None
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000, result
-
-
 def main():
     import environ
 
@@ -156,6 +145,7 @@ def main():
     if rebuild:
         recreate_database(url)
     import django
+    from volunteers_due import timed  # after DATABASE_URL is set: it sets its own default
 
     django.setup()
     from django.contrib.auth.models import Group, User

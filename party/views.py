@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers.forms import UnitMonthForm, unit_or_404
+from registers.forms import unit_and_month
 from registers.periods import month_bounds
 from registers.units import unit_choices, unit_key
 
@@ -15,14 +15,7 @@ from . import stats
 @permission_required("party.view_branchmeeting", raise_exception=True)
 def overdue_list(request):
     """Which branches have not held which meeting this month, quarter or year: the list a secretary prints."""
-    form = UnitMonthForm(request.GET or None)
-    month, unit_value = timezone.localdate().replace(day=1), ""
-    if form.is_bound:
-        if form.is_valid():
-            month, unit_value = form.cleaned_data["month"], form.cleaned_data["unit"]
-        else:
-            unit_value = request.GET.get("unit", "")
-    unit = unit_or_404(request, unit_value)
+    form, unit, month = unit_and_month(request)
     first, last = month_bounds(month)
     today = timezone.localdate()
     rows = stats.overdue(unit, first, until=min(last, today) if first <= today else None)

@@ -34,3 +34,16 @@ def unit_or_404(request, value):
     if unit is None:
         raise Http404
     return unit
+
+
+def unit_and_month(request) -> tuple[UnitMonthForm, object, object]:
+    """The form of a unit-and-month page, the unit (404 when not the account's to see) and the month (this
+    month unless a valid one was asked for)."""
+    form = UnitMonthForm(request.GET or None)
+    month, unit_value = timezone.localdate().replace(day=1), ""
+    if form.is_bound:
+        if form.is_valid():
+            month, unit_value = form.cleaned_data["month"], form.cleaned_data["unit"]
+        else:
+            unit_value = request.GET.get("unit", "")
+    return form, unit_or_404(request, unit_value), month

@@ -190,19 +190,6 @@ class FindPhoneForm(forms.Form):
         return normalize_phone(self.cleaned_data["phone"])
 
 
-class FindCodeForm(forms.Form):
-    code = forms.CharField(
-        label=_("The 6-digit code we sent by SMS"),
-        max_length=12,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-    )
-
-    def clean_code(self):
-        import unicodedata
-
-        return unicodedata.normalize("NFKC", self.cleaned_data["code"]).replace(" ", "")
-
-
 class WaitlistForm(forms.Form):
     """Joining a full slot's waitlist: from the venue page's "full" slot, or from the booking form that said so."""
 

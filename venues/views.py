@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from communities.models import District
+from messaging.forms import CodeForm
 from messaging.models import Message
 from registers import ratelimit
 from registers.phones import mask_phone
@@ -29,7 +30,6 @@ from .forms import (
     BookingForm,
     CancelForm,
     CheckInForm,
-    FindCodeForm,
     FindPhoneForm,
     WaitlistForm,
     select_slot,
@@ -570,7 +570,7 @@ def find_code(request):
     phone = request.session.get(FIND_PHONE)
     if not phone:
         return redirect("venues:find_bookings")
-    form = FindCodeForm(request.POST or None)
+    form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if ratelimit.hit("code_ip", ratelimit.client_ip(request)):
             return _too_many(request, _("Too many attempts. Please try again in an hour."))

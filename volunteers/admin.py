@@ -287,21 +287,7 @@ class ServiceRecordAdmin(ScopedAdmin):
     ]
     autocomplete_fields = ["volunteer", "team", "activity"]
     actions = ["confirm_selected"]
-    fields = [
-        "volunteer",
-        "community",
-        "team",
-        "kind",
-        "activity",
-        "served_on",
-        "starts_at",
-        "ends_at",
-        "minutes",
-        "place",
-        "content",
-        "recorded",
-        "backfill_reason",
-    ]
+    fields = ServiceRecordAdminForm.Meta.fields
     readonly_fields = ["confirmed_at", "confirmed_by", "home_visit"]
 
     def has_import_permission(self, request):

@@ -1,5 +1,4 @@
 import io
-import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -243,17 +242,6 @@ class SignUpForm(VolunteerPhoneForm):
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()
-
-
-class PhoneCodeForm(forms.Form):
-    code = forms.CharField(
-        label=_("The 6-digit code we sent by SMS"),
-        max_length=12,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-    )
-
-    def clean_code(self):
-        return unicodedata.normalize("NFKC", self.cleaned_data["code"]).replace(" ", "")
 
 
 class CertificateRequestForm(forms.Form):

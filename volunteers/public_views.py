@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from communities.models import Community, Person
+from messaging.forms import CodeForm
 from messaging.phone_codes import CodeRefused
 from registers import ratelimit
 from registers.phones import mask_phone
@@ -30,7 +31,6 @@ from . import recruiting
 from .forms import (
     CertificateRequestForm,
     OrganiserCheckOutForm,
-    PhoneCodeForm,
     SignUpForm,
     VolunteerPhoneForm,
 )
@@ -139,7 +139,7 @@ def code(request):
     pending = request.session.get(PENDING)
     if not pending:
         return redirect("volunteer:sign_in")
-    form = PhoneCodeForm(request.POST or None)
+    form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if ratelimit.hit("code_ip", ratelimit.client_ip(request)):
             return _too_many(request, _("Too many attempts. Please try again in an hour."))

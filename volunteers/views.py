@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from registers import exports as background
 from registers import ratelimit
-from registers.forms import UnitMonthForm, unit_or_404
+from registers.forms import unit_and_month, unit_or_404
 from registers.periods import month_bounds
 from registers.personal_data import can_see_sensitive, record_export, record_shown
 from registers.phones import mask_phone
@@ -33,15 +33,7 @@ RECORDS_PAGE_SIZE = 200
 @permission_required("volunteers.view_carerecipient", raise_exception=True)
 def due_list(request):
     """Who is due a home visit in a month: the list a team leader prints (a fixed number of queries)."""
-    form = UnitMonthForm(request.GET or None)
-    month = timezone.localdate().replace(day=1)
-    unit_value = ""
-    if form.is_bound:
-        if form.is_valid():
-            month, unit_value = form.cleaned_data["month"], form.cleaned_data["unit"]
-        else:
-            unit_value = request.GET.get("unit", "")
-    unit = unit_or_404(request, unit_value)
+    form, unit, month = unit_and_month(request)
     sees_sensitive = can_see_sensitive(request.user)
     recipients = stats.due_visits(unit, month).prefetch_related("assigned_volunteers", "usual_services")
     if sees_sensitive:
