@@ -45,7 +45,7 @@ urlpatterns = [
     path("volunteer/", include("volunteers.public_urls")),  # the volunteers' own pages, without an account
     path("certificates/<str:number>/", volunteer_views.certificate_verify, name="certificate_verify"),
     path("activities/", include("activities.urls")),
-    path("party/", include("party.urls")),
+    path("", include("party.urls")),  # /party/overdue/ for staff, the public wish wall at /wishes/
     path("", include("venues.urls")),
 ]
 

@@ -101,6 +101,17 @@ KINDS = {
         "提醒：您报名的志愿服务活动“{activity}”明天（{time}）在{place}开展，请按时到场扫码签到。",
         ("activity", "time", "place"),
     ),
+    "wish_code": Kind(
+        "微心愿验证码",
+        "您正在认领或确认社区微心愿，验证码{code}，{minutes}分钟内有效。如非本人操作，请忽略本短信。",
+        ("code", "minutes"),
+        urgent=True,
+    ),
+    "wish_claimed": Kind(
+        "您的微心愿已被认领",
+        "您的微心愿“{wish}”已被{claimant}认领，将在{deadline}前帮您实现。实现后请在收到的链接中确认并评价：{url}",
+        ("wish", "claimant", "deadline", "url"),
+    ),
 }
 
 

@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registers.admin import ScopedAdmin, ScopedInline
 
-from .models import BRANCH_KINDS, Absence, BranchMeeting, MeetingRequirement
+from .models import BRANCH_KINDS, Absence, BranchMeeting, InServiceMember, MeetingRequirement, Wish
 
 
 @admin.register(MeetingRequirement)
@@ -71,3 +72,62 @@ class BranchMeetingAdmin(ScopedAdmin):
     @admin.display(description=_("attended"), ordering="attendee_total")
     def attendee_count(self, meeting):
         return meeting.attendee_total
+
+
+@admin.register(InServiceMember)
+class InServiceMemberAdmin(ScopedAdmin):
+    list_display = ["person", "community", "employer", "home_branch", "skills", "reported_on", "active"]
+    list_select_related = ["person", "community"]
+    list_filter = ["active"]
+    search_fields = ["person__name", "employer"]
+    autocomplete_fields = ["person"]
+
+    def has_import_permission(self, request):
+        return False
+
+
+class WishOverdueFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("past the deadline, not confirmed"))]
+
+    def queryset(self, request, queryset):
+        return queryset.overdue() if self.value() == "yes" else queryset
+
+
+@admin.register(Wish)
+class WishAdmin(ScopedAdmin):
+    """Wishes entered for residents (with their consent), claimed on the public wall, fulfilled, confirmed."""
+
+    list_display = [
+        "title",
+        "community",
+        "resident_name",
+        "estimated_value",
+        "deadline",
+        "status",
+        "claimed_by",
+    ]
+    list_select_related = ["community", "claimed_by", "claimed_by_partner"]
+    list_filter = [WishOverdueFilter, "status"]
+    search_fields = ["title", "resident_name"]
+    autocomplete_fields = ["claimed_by", "claimed_by_partner"]
+    readonly_fields = ["claimed_at", "fulfilled_at", "confirmed_at", "rating"]
+    fields = [
+        "community", "title", "story", "estimated_value", "resident_name", "resident_phone", "consented",
+        "deadline", "status", "claimed_by", "claimed_by_partner", "claimed_at", "fulfilment", "fulfilled_at",
+        "confirmed_at", "rating",
+    ]  # fmt: skip
+
+    def has_import_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        now = timezone.now()
+        if obj.status == Wish.Status.FULFILLED and obj.fulfilled_at is None:
+            obj.fulfilled_at = now
+        if obj.status == Wish.Status.CLAIMED and obj.claimed_at is None:
+            obj.claimed_at = now
+        super().save_model(request, obj, form, change)

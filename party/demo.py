@@ -3,9 +3,11 @@ not held, so that the overdue list for 2018-12 has something to say. Running it 
 
 import datetime
 
-from communities.models import PartyOrganization, Person
+from django.utils import timezone
 
-from .models import BRANCH_KINDS, BranchMeeting, MeetingKind
+from communities.models import Community, PartyOrganization, Person
+
+from .models import BRANCH_KINDS, BranchMeeting, MeetingKind, Wish
 
 YEAR = 2018
 TOPICS = {
@@ -73,3 +75,38 @@ def load(stdout) -> None:
         ignore_conflicts=True,
     )
     stdout.write(f"party: {len(branches)} branches of 西关, {len(new)} meetings in {YEAR} added.\n")
+    _load_wishes(stdout)
+
+
+WISHES = [
+    ("一台助行器", "腿脚不便，想自己下楼走走", 300, "陈秀兰", Wish.Status.PUBLISHED),
+    ("修好家里的收音机", "每天听戏，收音机坏了", 50, "李桂英", Wish.Status.PUBLISHED),
+    ("孙子的一套课外书", "孩子爱读书", 120, "王淑珍", Wish.Status.PUBLISHED),
+    ("换一个新的水龙头", "水龙头漏水多日", 60, "赵德明", Wish.Status.CLAIMED),
+    ("冬天的一床棉被", "独居老人，棉被旧了", 200, "刘凤兰", Wish.Status.FULFILLED),
+    ("陪老人去一趟医院复查", "子女在外地", 0, "张玉芬", Wish.Status.CONFIRMED),
+]
+
+
+def _load_wishes(stdout) -> None:
+    """Wishes of 环西社区 in each state, their deadlines a month from the day the demo is loaded."""
+    community = Community.objects.filter(name="环西社区").first()
+    if community is None or Wish.objects.filter(community=community).exists():
+        return
+    member = Person.objects.filter(community=community, is_party_member=True).order_by("pk").first()
+    now = timezone.now()
+    for i, (title, story, value, name, status) in enumerate(WISHES):
+        claimed = status != Wish.Status.PUBLISHED
+        Wish.objects.create(
+            community=community, title=title, story=story, estimated_value=value, resident_name=name,
+            resident_phone=f"1370000{i:04d}", consented=True,
+            deadline=timezone.localdate() + datetime.timedelta(days=-20 if status == Wish.Status.CLAIMED else 30),
+            status=status, claimed_by=member if claimed else None, claimed_at=now if claimed else None,
+            fulfilled_at=now if status in (Wish.Status.FULFILLED, Wish.Status.CONFIRMED) else None,
+            fulfilment="党员送上门" if status in (Wish.Status.FULFILLED, Wish.Status.CONFIRMED) else "",
+            confirmed_at=now if status == Wish.Status.CONFIRMED else None,
+            rating=5 if status == Wish.Status.CONFIRMED else None,
+        )  # fmt: skip
+    stdout.write(
+        f"party: {len(WISHES)} wishes of 环西社区 in every state (one claimed and past its deadline).\n"
+    )

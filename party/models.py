@@ -10,12 +10,15 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import PartyOrganization, Person
+from communities.models import Community, PartnerOrganization, PartyOrganization, Person
 from registers.periods import month_bounds
-from registers.personal_data import PersonalField
-from registers.scoping import ScopedQuerySet, subdistrict_scoped
+from registers.personal_data import ERASED, MASKED, PersonalField
+from registers.phones import validate_phone
+from registers.scoping import ScopedQuerySet, community_scoped, subdistrict_scoped
 from registers.validators import validate_not_future
 
 # The organisations that hold branch meetings: branches and general branches, not committees or Party groups.
@@ -152,3 +155,146 @@ class Absence(models.Model):
             and self.meeting.attendees.filter(pk=self.person_id).exists()
         ):
             raise ValidationError({"person": _("Marked as attending: a member is either there or absent.")})
+
+
+class InServiceMember(models.Model):
+    """An in-service Party member who reports to the community where they live (在职党员"双报到") and serves
+    there: claims wishes, joins activities."""
+
+    person = models.ForeignKey(
+        Person, models.PROTECT, related_name="reported_to", verbose_name=_("Party member")
+    )
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="in_service_members", verbose_name=_("community lived in")
+    )
+    employer = models.CharField(_("employer"), max_length=100)
+    home_branch = models.CharField(_("own Party branch"), max_length=100)
+    skills = models.CharField(_("skills they offer"), max_length=200, blank=True)
+    reported_on = models.DateField(_("reported on"), validators=[validate_not_future])
+    active = models.BooleanField(_("active"), default=True)
+
+    scope_paths = community_scoped("community")
+    personal_data = {"employer": PersonalField(erase=""), "home_branch": PersonalField(erase="")}
+    personal_data_about = "person"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("in-service Party member (双报到)")
+        verbose_name_plural = _("in-service Party members (双报到)")
+        ordering = ["community__name", "person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "community"],
+                name="in_service_member_once_per_community",
+                violation_error_message=_("This Party member has already reported to this community."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.community}"
+
+    def clean(self):
+        if self.person_id and not self.person.is_party_member:
+            raise ValidationError({"person": _("Only Party members report to their community (双报到).")})
+
+
+class WishQuerySet(ScopedQuerySet):
+    def on_the_wall(self):
+        return self.filter(status__in=[Wish.Status.PUBLISHED, Wish.Status.CLAIMED])
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(deadline__lt=today).exclude(
+            status__in=[Wish.Status.CONFIRMED, Wish.Status.WITHDRAWN]
+        )
+
+
+class Wish(models.Model):
+    """A resident's small wish (微心愿): published, claimed by a Party member or a partner organisation,
+    fulfilled, then confirmed and rated by the resident (点单→派单→接单→评单)."""
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("waiting to be claimed")
+        CLAIMED = "claimed", _("claimed")
+        FULFILLED = "fulfilled", _("fulfilled")
+        CONFIRMED = "confirmed", _("confirmed by the resident")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="wishes", verbose_name=_("community")
+    )
+    title = models.CharField(
+        _("the wish"), max_length=100, help_text=_("What the resident wishes for, e.g. 一台助行器.")
+    )
+    story = models.CharField(_("why"), max_length=300, blank=True)
+    estimated_value = models.DecimalField(_("estimated value (yuan)"), max_digits=8, decimal_places=2)
+    resident_name = models.CharField(_("resident's name"), max_length=50)
+    resident_phone = models.CharField(_("resident's phone"), max_length=20, validators=[validate_phone])
+    consented = models.BooleanField(
+        _("the resident agrees to the wish being published with their name masked"), default=False
+    )
+    deadline = models.DateField(_("to be fulfilled by"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PUBLISHED)
+    claimed_by = models.ForeignKey(
+        Person,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claimed_wishes",
+        verbose_name=_("claimed by"),
+    )
+    claimed_by_partner = models.ForeignKey(
+        PartnerOrganization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claimed_wishes",
+        verbose_name=_("claimed by the partner organisation"),
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
+    fulfilment = models.CharField(_("how it was fulfilled"), max_length=300, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("the resident's rating (1 to 5)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("entered at"), default=timezone.now, editable=False)
+
+    scope_paths = community_scoped("community")
+    personal_data = {
+        "resident_name": PersonalField(erase=ERASED),
+        "resident_phone": PersonalField(MASKED, erase=""),
+        "story": PersonalField(erase=""),
+    }
+    personal_data_found_by_phone = "resident_phone"
+    objects = WishQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("small wish (微心愿)")
+        verbose_name_plural = _("small wishes (微心愿)")
+        ordering = ["deadline", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(estimated_value__gte=0) & Q(estimated_value__lte=100000),
+                name="wish_value_range",
+                violation_error_message=_("A small wish is worth between 0 and 100,000 yuan."),
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | (Q(rating__gte=1) & Q(rating__lte=5)),
+                name="wish_rating_range",
+                violation_error_message=_("A rating is 1 to 5."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(consented=True),
+                name="wish_published_with_consent",
+                violation_error_message=_("A wish is published only with the resident's consent."),
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "status"], name="wish_unit_status_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and not self.consented:
+            raise ValidationError({"consented": _("A wish is published only with the resident's consent.")})
+        if self.claimed_by_id and self.claimed_by_partner_id:
+            raise ValidationError(_("A wish is claimed by one Party member or one organisation, not both."))

@@ -8,9 +8,10 @@ from communities.models import PartyOrganization
 from registers.scoping import scope_path
 from registers.units import level_of, next_level, subunits
 
-from .models import BRANCH_KINDS, BranchMeeting, MeetingKind, MeetingRequirement, period_bounds
+from .models import BRANCH_KINDS, BranchMeeting, MeetingKind, MeetingRequirement, Wish, period_bounds
 
 MEETING_KEYS = ("branch_meetings", "themed_party_days", "party_lectures")
+WISH_KEYS = ("wishes", "wishes_claimed", "wishes_confirmed")
 _AGGREGATES = {
     "branch_meetings": Count("pk"),
     "themed_party_days": Count("pk", filter=Q(kind=MeetingKind.THEMED_DAY)),
@@ -79,3 +80,17 @@ def overdue(unit, day: datetime.date, *, until: datetime.date | None = None) -> 
         if missing:
             rows.append({"branch": branch, "missing": missing})
     return rows
+
+
+def wish_totals(unit, start: datetime.date, end: datetime.date) -> dict:
+    """Wishes entered in the period, how many of them were claimed (认领) and confirmed by the resident (1 query)."""
+    row = (
+        Wish.objects.for_unit(unit)
+        .filter(created_at__date__gte=start, created_at__date__lte=end)
+        .aggregate(
+            wishes=Count("pk"),
+            wishes_claimed=Count("pk", filter=Q(claimed_at__isnull=False)),
+            wishes_confirmed=Count("pk", filter=Q(status=Wish.Status.CONFIRMED)),
+        )
+    )
+    return {key: row[key] or 0 for key in WISH_KEYS}

@@ -25,6 +25,7 @@ from .pagination import LargeTablePaginator
 from .personal_admin import PersonalDataAdminMixin
 from .personal_data import can_see_sensitive, record_export
 from .scoping import in_scope, is_scoped
+from .sheets import ScopedModelResource
 from .sheets.formats import CSV
 from .sheets.forms import LimitedImportForm
 from .sheets.limits import declared_rows
@@ -225,6 +226,14 @@ class ScopedAdmin(ExportFileNameMixin, PersonalDataAdminMixin, ScopedAdminMixin,
     export_formats = [base_formats.XLSX, base_formats.CSV]
     import_form_class = LimitedImportForm
     import_template_name = "communities/admin/import.html"
+
+    def get_resource_classes(self, request):
+        # A register without a resource of its own exports through a scoped, masking one, never the library's
+        # plain ModelResource (which would write every declared personal field in full).
+        if self.resource_classes:
+            return super().get_resource_classes(request)
+        meta = type("Meta", (ScopedModelResource.Meta,), {"model": self.model})
+        return [type(f"{self.model.__name__}Resource", (ScopedModelResource,), {"Meta": meta})]
 
     def has_import_permission(self, request):
         # An import adds and changes records: it needs both permissions (the library checks one).

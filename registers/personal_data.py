@@ -128,3 +128,13 @@ def erasure_values(model) -> dict:
 def declared_models(models) -> list:
     """The models among ``models`` that declare personal data."""
     return [model for model in models if declared(model)]
+
+
+def mask_name(name: str) -> str:
+    """王*军, 王*, 欧阳**: the first and last characters of a name kept, the middle masked."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -33,6 +33,8 @@ def _clauses(t: dict) -> list[str]:
             clauses.append(_("volunteers made home visits %(visits)s person-times") % {"visits": t["visits"]})
     if t.get("volunteer_hours"):
         clauses.append(_("giving %(hours)s volunteer hours") % {"hours": t["volunteer_hours"]})
+    if t.get("wishes_claimed"):
+        clauses.append(_("%(n)s small wishes claimed") % {"n": t["wishes_claimed"]})
     if t.get("activities"):
         clauses.append(
             _("held %(n)s activities of all kinds with %(people)s participant person-times")

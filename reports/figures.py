@@ -229,6 +229,11 @@ FIGURES = [
         per_sub=_of("meetings_by_sub", "themed_party_days"),
     ),
     Figure(
+        "wishes_claimed",
+        pgettext_lazy("report", "small wishes claimed (微心愿)"),
+        lambda d: d.wishes["wishes_claimed"],
+    ),
+    Figure(
         "activities",
         pgettext_lazy("report", "activities"),
         lambda d: d.activities["activities"],

@@ -67,6 +67,7 @@ class Data:
     teams: list
     meetings: dict
     meetings_by_sub: dict
+    wishes: dict
 
     def sub_ids(self, sub) -> list:
         """Community ids of a sub-unit, for its links."""
@@ -171,4 +172,5 @@ def gather(unit, start: datetime.date, end: datetime.date) -> Data:
         teams=aggregates.teams(unit, end),
         meetings=party_stats.meeting_totals(unit, start, end),
         meetings_by_sub={row["id"]: row for row in party_stats.meeting_totals_by_subunit(unit, start, end)},
+        wishes=party_stats.wish_totals(unit, start, end),
     )

@@ -41,6 +41,7 @@ DATA_MIGRATIONS = (
     "audit.migrations.0005_audit_administrators",
     "messaging.migrations.0002_staff_groups",
     "party.migrations.0002_requirements_and_groups",
+    "party.migrations.0004_wish_groups",
 )
 
 

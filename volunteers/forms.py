@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from communities.models import Community, Person
-from registers.phones import normalize_phone, validate_phone
+from messaging.forms import PhoneForm
 
 from .models import CareRecipient, Certificate, HomeVisit, IssuingOffice, ServiceRecord
 
@@ -213,23 +213,7 @@ class CertificateRevokeForm(forms.Form):
     reason = forms.CharField(label=_("why revoked"), max_length=200)
 
 
-def _phone_field(label):
-    return forms.CharField(
-        label=label,
-        max_length=30,
-        validators=[validate_phone],
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
-
-
-class VolunteerPhoneForm(forms.Form):
-    phone = _phone_field(_("Your mobile phone number"))
-
-    def clean_phone(self):
-        return normalize_phone(self.cleaned_data["phone"])
-
-
-class SignUpForm(VolunteerPhoneForm):
+class SignUpForm(PhoneForm):
     name = forms.CharField(
         label=_("Your name"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from communities.models import Community, Person
-from messaging.forms import CodeForm
+from messaging.forms import CodeForm, PhoneForm
 from messaging.phone_codes import CodeRefused
 from registers import ratelimit
 from registers.phones import mask_phone
@@ -32,7 +32,6 @@ from .forms import (
     CertificateRequestForm,
     OrganiserCheckOutForm,
     SignUpForm,
-    VolunteerPhoneForm,
 )
 from .models import (
     Certificate,
@@ -116,7 +115,7 @@ def _sign_up(request, recruitment, name, phone):
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
     """The record page's first step: the phone number; a code goes to numbers the register knows."""
-    form = VolunteerPhoneForm(request.POST or None)
+    form = PhoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
         if Person.objects.filter(phone=phone).exists():

@@ -17,13 +17,13 @@ from registers import exports as background
 from registers import ratelimit
 from registers.forms import unit_and_month, unit_or_404
 from registers.periods import month_bounds
-from registers.personal_data import can_see_sensitive, record_export, record_shown
+from registers.personal_data import can_see_sensitive, mask_name, record_export, record_shown
 from registers.phones import mask_phone
 from registers.units import unit_choices, unit_key
 
 from . import exports, stats
 from .forms import PeriodForm
-from .models import Certificate, mask_name, star_level
+from .models import Certificate, star_level
 
 DUE_PAGE_SIZE = 500
 RECORDS_PAGE_SIZE = 200

@@ -23,7 +23,7 @@ from activities.models import Activity, ActivityType, Lecturer
 from audit.models import AccessLog
 from audit.personal_data import ERASED
 from communities.models import CommitteeMember, PartyOrganization, Person
-from party.models import Absence, BranchMeeting
+from party.models import Absence, BranchMeeting, InServiceMember, Wish
 from tests.venues.conftest import make_venue
 from tests.volunteers.conftest import add_visit, make_recipient
 from venues.models import Booking, Docent, Slot, VisitRecord
@@ -183,6 +183,14 @@ def world(community, other_community):
     )
     Absence.objects.create(meeting=other_meeting, person=person, reason="出差")
     Absence.objects.create(meeting=meeting, person=prefixed, reason="生病")
+    InServiceMember.objects.create(
+        person=person, community=community, employer="洛阳某公司", home_branch="某公司党支部",
+        reported_on=datetime.date(2018, 3, 1),
+    )  # fmt: skip
+    Wish.objects.create(
+        community=community, title="一台收音机", estimated_value=50, resident_name="李奶奶", resident_phone="13700001111",
+        consented=True, deadline=datetime.date(2030, 1, 1), status="claimed", claimed_by=person,
+    )  # fmt: skip
     venue = make_venue(community)
     docent = Docent.objects.create(person=person, community=community)
     guided = booking(venue, name="刘红梅", phone="13700001111", docent=docent, reference="GUIDED1")

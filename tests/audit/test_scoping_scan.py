@@ -139,6 +139,13 @@ def top_up(home):
         BranchMeeting.objects.create(
             branch=branch, kind="themed_day", held_on=datetime.date(2018, 6, 1), topic="扫描测试主题"
         )
+    from party.models import InServiceMember
+
+    if not InServiceMember.objects.for_unit(home).exists():
+        InServiceMember.objects.create(
+            person=Person.objects.create(name="扫描测试在职党员", community=home, is_party_member=True),
+            community=home, employer="扫描测试单位", home_branch="扫描测试支部", reported_on=datetime.date(2018, 3, 1),
+        )  # fmt: skip
     venue = Venue.objects.for_unit(home).first()
     if not Closure.objects.for_unit(home).exists():
         Closure.objects.create(

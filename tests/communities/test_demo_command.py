@@ -52,7 +52,13 @@ def test_a_loader_module_without_load_fails_with_a_clear_message(db, loaders):
 
 
 def test_load_demo_runs_the_apps_in_the_documented_order():
-    assert load_demo.LOADERS == ("communities.demo", "venues.demo", "volunteers.demo", "activities.demo")
+    assert load_demo.LOADERS == (
+        "communities.demo",
+        "venues.demo",
+        "volunteers.demo",
+        "activities.demo",
+        "party.demo",
+    )
 
 
 def test_create_demo_staff_asks_for_load_demo_first(db):

@@ -2,7 +2,7 @@
 of service, training, commendations and evaluations (records.py); certificates (certificates.py); recruiting volunteers for activities, their sign-ups
 and check-ins (recruiting.py)."""
 
-from .certificates import Certificate, CertificateRequest, CertificateSerial, IssuingOffice, mask_name
+from .certificates import Certificate, CertificateRequest, CertificateSerial, IssuingOffice
 from .records import (
     MAX_MINUTES,
     STAR_HOURS,
@@ -55,6 +55,5 @@ __all__ = [
     "Training",
     "VolunteerTeam",
     "add_months",
-    "mask_name",
     "star_level",
 ]

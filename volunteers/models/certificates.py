@@ -213,16 +213,6 @@ class Certificate(models.Model):
         return True
 
 
-def mask_name(name: str) -> str:
-    """王*军, 王*, 欧阳**: the first and last characters of a name kept, the middle masked."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
 def hours_of(minutes) -> Decimal:
     return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"))
 
