@@ -40,7 +40,8 @@ def _too_many(request):
 
 def wall(request):
     shown = list(
-        Wish.objects.on_the_wall().select_related("community").order_by("status", "deadline", "pk")[:200]
+        # Waiting ones first ("published" sorts after "claimed"), the soonest deadline first.
+        Wish.objects.on_the_wall().select_related("community").order_by("-status", "deadline", "pk")[:200]
     )
     for wish in shown:
         wish.masked_name = mask_name(wish.resident_name)

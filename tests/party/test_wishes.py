@@ -162,3 +162,13 @@ def test_two_people_claiming_at_the_same_moment_exactly_one_wins(wish, community
     assert len(won) == 1 and len(lost) == 3
     wish.refresh_from_db()
     assert wish.claimed_by == won[0]
+
+
+def test_the_wall_lists_the_waiting_wishes_first(client, wish, member):
+    claimed = Wish.objects.create(
+        community=wish.community, title="换水龙头", estimated_value=60, resident_name="赵德明",
+        resident_phone="13700002222", consented=True, deadline=wish.deadline - datetime.timedelta(days=20),
+    )  # fmt: skip
+    wishes.claim(claimed, person=member)
+    titles = [w.title for w in client.get(reverse("party:wishes")).context["wishes"]]
+    assert titles == ["一台助行器", "换水龙头"]
