@@ -1,12 +1,22 @@
 from django import forms
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registers.admin import ScopedAdmin, ScopedInline
 
-from .models import BRANCH_KINDS, Absence, BranchMeeting, InServiceMember, MeetingRequirement, Wish
+from .models import (
+    BRANCH_KINDS,
+    Absence,
+    AgendaItem,
+    BranchMeeting,
+    FollowUpTask,
+    InServiceMember,
+    JointMeeting,
+    MeetingRequirement,
+    Wish,
+)
 
 
 @admin.register(MeetingRequirement)
@@ -131,3 +141,72 @@ class WishAdmin(ScopedAdmin):
         if obj.status == Wish.Status.CLAIMED and obj.claimed_at is None:
             obj.claimed_at = now
         super().save_model(request, obj, form, change)
+
+
+class AgendaItemInline(ScopedInline):
+    model = AgendaItem
+    fields = ["category", "topic", "decision"]
+    extra = 1
+
+
+class FollowUpTaskInline(ScopedInline):
+    model = FollowUpTask
+    fields = ["task", "owner", "owner_name", "deadline", "done_on", "outcome"]
+    autocomplete_fields = ["owner"]
+    extra = 1
+
+
+@admin.register(JointMeeting)
+class JointMeetingAdmin(ScopedAdmin):
+    list_display = ["held_on", "title", "subdistrict", "community", "partner_count", "open_tasks"]
+    list_select_related = ["subdistrict", "community"]
+    search_fields = ["title"]
+    list_filter = [("held_on", admin.DateFieldListFilter)]
+    autocomplete_fields = ["partners"]
+    inlines = [AgendaItemInline, FollowUpTaskInline]
+
+    def has_import_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                partner_total=Count("partners", distinct=True),
+                open_total=Count("tasks", filter=Q(tasks__done_on__isnull=True), distinct=True),
+            )
+        )
+
+    @admin.display(description=_("organisations"), ordering="partner_total")
+    def partner_count(self, meeting):
+        return meeting.partner_total
+
+    @admin.display(description=_("open tasks"), ordering="open_total")
+    def open_tasks(self, meeting):
+        return meeting.open_total
+
+
+class TaskOverdueFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("past the deadline, not done"))]
+
+    def queryset(self, request, queryset):
+        return queryset.overdue() if self.value() == "yes" else queryset
+
+
+@admin.register(FollowUpTask)
+class FollowUpTaskAdmin(ScopedAdmin):
+    """Every task the joint meetings decided; "past the deadline, not done" is the overdue list."""
+
+    list_display = ["task", "meeting", "owner", "owner_name", "deadline", "done_on"]
+    list_select_related = ["meeting", "owner"]
+    list_filter = [TaskOverdueFilter, ("deadline", admin.DateFieldListFilter)]
+    search_fields = ["task", "owner_name"]
+    autocomplete_fields = ["meeting", "owner"]
+
+    def has_import_permission(self, request):
+        return False

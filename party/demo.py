@@ -5,9 +5,9 @@ import datetime
 
 from django.utils import timezone
 
-from communities.models import Community, PartyOrganization, Person
+from communities.models import Community, PartnerOrganization, PartyOrganization, Person, Subdistrict
 
-from .models import BRANCH_KINDS, BranchMeeting, MeetingKind, Wish
+from .models import BRANCH_KINDS, AgendaItem, BranchMeeting, FollowUpTask, JointMeeting, MeetingKind, Wish
 
 YEAR = 2018
 TOPICS = {
@@ -76,6 +76,7 @@ def load(stdout) -> None:
     )
     stdout.write(f"party: {len(branches)} branches of 西关, {len(new)} meetings in {YEAR} added.\n")
     _load_wishes(stdout)
+    _load_joint_meetings(stdout)
 
 
 WISHES = [
@@ -110,3 +111,38 @@ def _load_wishes(stdout) -> None:
     stdout.write(
         f"party: {len(WISHES)} wishes of 环西社区 in every state (one claimed and past its deadline).\n"
     )
+
+
+JOINT_ITEMS = [
+    (AgendaItem.Category.DISCUSS, "年度党建共建计划", "通过年度共建项目清单"),
+    (AgendaItem.Category.DO, "老旧小区楼道照明改造", "共建单位出资，社区组织施工"),
+    (AgendaItem.Category.DECIDE, "学雷锋志愿服务广场的使用安排", "各单位轮流承办月度活动"),
+    (AgendaItem.Category.URGENT, "汛期防汛物资调配", "共建单位支援沙袋和人员"),
+]
+
+
+def _load_joint_meetings(stdout) -> None:
+    """西关's quarterly joint meetings of 2018 with the co-building organisations: an item of each kind and a
+    task each, the last one's task still open past its deadline."""
+    xiguan = Subdistrict.objects.filter(name="西关办事处").first()
+    if xiguan is None or JointMeeting.objects.filter(subdistrict=xiguan).exists():
+        return
+    partners = list(PartnerOrganization.objects.filter(subdistrict=xiguan).order_by("pk")[:12])
+    for quarter, (category, topic, decision) in enumerate(JOINT_ITEMS):
+        held_on = datetime.date(YEAR, quarter * 3 + 2, 10)
+        meeting = JointMeeting.objects.create(
+            subdistrict=xiguan, held_on=held_on, title=f"{YEAR}年第{quarter + 1}季度党建工作联席会议"
+        )
+        meeting.partners.set(partners[quarter * 3 : quarter * 3 + 5])
+        AgendaItem.objects.create(meeting=meeting, category=category, topic=topic, decision=decision)
+        last = quarter == len(JOINT_ITEMS) - 1
+        FollowUpTask.objects.create(
+            meeting=meeting,
+            task=decision,
+            owner=partners[quarter * 3 % len(partners)] if partners else None,
+            owner_name="王建华",
+            deadline=held_on + datetime.timedelta(days=30),
+            done_on=None if last else held_on + datetime.timedelta(days=25),
+            outcome="" if last else "已完成",
+        )
+    stdout.write(f"party: {len(JOINT_ITEMS)} joint meetings of 西关 in {YEAR} (one task still open).\n")

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community, PartnerOrganization, PartyOrganization, Person
+from communities.models import Community, PartnerOrganization, PartyOrganization, Person, Subdistrict
 from registers.periods import month_bounds
 from registers.personal_data import ERASED, MASKED, PersonalField
 from registers.phones import validate_phone
@@ -298,3 +298,106 @@ class Wish(models.Model):
             raise ValidationError({"consented": _("A wish is published only with the resident's consent.")})
         if self.claimed_by_id and self.claimed_by_partner_id:
             raise ValidationError(_("A wish is claimed by one Party member or one organisation, not both."))
+
+
+class JointMeeting(models.Model):
+    """A joint Party-building meeting (党建工作联席会议) with the co-building organisations."""
+
+    subdistrict = models.ForeignKey(
+        Subdistrict, models.PROTECT, related_name="joint_meetings", verbose_name=_("subdistrict")
+    )
+    community = models.ForeignKey(
+        Community,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="joint_meetings",
+        verbose_name=_("community"),
+        help_text=_("Empty for a meeting the subdistrict office convenes."),
+    )
+    held_on = models.DateField(_("held on"), validators=[validate_not_future])
+    title = models.CharField(_("title"), max_length=150)
+    partners = models.ManyToManyField(
+        PartnerOrganization, related_name="joint_meetings", verbose_name=_("organisations attending")
+    )
+    minutes = models.TextField(_("minutes of the meeting"), blank=True)
+
+    scope_paths = subdistrict_scoped("subdistrict", community="community")
+    not_personal_data = ("minutes",)  # the organisations' business, not a person's
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("joint meeting")
+        verbose_name_plural = _("joint meetings")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.held_on} · {self.title}"
+
+    def clean_fields(self, exclude=None):
+        if self.community_id:
+            self.subdistrict_id = self.community.subdistrict_id
+        super().clean_fields(exclude)
+
+
+class AgendaItem(models.Model):
+    """An item of a joint meeting, under the rule "大事共议、实事共办、要事共决、急事共商"."""
+
+    class Category(models.TextChoices):
+        DISCUSS = "discuss", _("major matters discussed together (大事共议)")
+        DO = "do", _("practical matters done together (实事共办)")
+        DECIDE = "decide", _("important matters decided together (要事共决)")
+        URGENT = "urgent", _("urgent matters consulted together (急事共商)")
+
+    meeting = models.ForeignKey(JointMeeting, models.CASCADE, related_name="items", verbose_name=_("meeting"))
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices)
+    topic = models.CharField(_("topic"), max_length=200)
+    decision = models.CharField(_("decision"), max_length=300, blank=True)
+
+    scope_paths = subdistrict_scoped("meeting__subdistrict", community="meeting__community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "pk"]
+
+    def __str__(self):
+        return self.topic
+
+
+class FollowUpTaskQuerySet(ScopedQuerySet):
+    def overdue(self, today=None):
+        return self.filter(done_on__isnull=True, deadline__lt=today or timezone.localdate())
+
+
+class FollowUpTask(models.Model):
+    """What a joint meeting decided someone does, by when."""
+
+    meeting = models.ForeignKey(JointMeeting, models.CASCADE, related_name="tasks", verbose_name=_("meeting"))
+    task = models.CharField(_("task"), max_length=200)
+    owner = models.ForeignKey(
+        PartnerOrganization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_up_tasks",
+        verbose_name=_("organisation responsible"),
+    )
+    owner_name = models.CharField(_("person responsible"), max_length=50)
+    deadline = models.DateField(_("deadline"))
+    done_on = models.DateField(_("done on"), null=True, blank=True, validators=[validate_not_future])
+    outcome = models.CharField(_("outcome"), max_length=300, blank=True)
+
+    scope_paths = subdistrict_scoped("meeting__subdistrict", community="meeting__community")
+    not_personal_data = ("owner_name",)  # the official responsible for a task, named on the meeting's record
+    objects = FollowUpTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up task")
+        verbose_name_plural = _("follow-up tasks")
+        ordering = ["done_on", "deadline", "pk"]
+        indexes = [models.Index(fields=["done_on", "deadline"], name="follow_up_open_deadline_idx")]
+
+    def __str__(self):
+        return self.task

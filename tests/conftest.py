@@ -42,6 +42,7 @@ DATA_MIGRATIONS = (
     "messaging.migrations.0002_staff_groups",
     "party.migrations.0002_requirements_and_groups",
     "party.migrations.0004_wish_groups",
+    "party.migrations.0006_joint_meeting_groups",
 )
 
 

@@ -139,7 +139,18 @@ def top_up(home):
         BranchMeeting.objects.create(
             branch=branch, kind="themed_day", held_on=datetime.date(2018, 6, 1), topic="扫描测试主题"
         )
-    from party.models import InServiceMember
+    from party.models import FollowUpTask, InServiceMember, JointMeeting
+
+    if not JointMeeting.objects.for_unit(home).filter(community=home).exists():
+        joint = JointMeeting.objects.create(
+            subdistrict=home.subdistrict,
+            community=home,
+            held_on=datetime.date(2018, 6, 1),
+            title="扫描测试联席会议",
+        )
+        FollowUpTask.objects.create(
+            meeting=joint, task="扫描测试任务", owner_name="扫描测试", deadline=datetime.date(2018, 7, 1)
+        )
 
     if not InServiceMember.objects.for_unit(home).exists():
         InServiceMember.objects.create(
