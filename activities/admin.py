@@ -178,6 +178,10 @@ class ProgrammeYearInline(ScopedInline):
         "target_participants",
         "activities_done",
         "participants_done",
+        "q1_progress",
+        "q2_progress",
+        "q3_progress",
+        "q4_progress",
         "mid_year_note",
         "score",
         "assessment",
@@ -206,7 +210,7 @@ def _check_programme_unit(user, cleaned):
 @admin.register(Programme)
 class ProgrammeAdmin(ExportOnlyMixin, CommunityChoicesMixin, ScopedAdmin):
     resource_classes = [ProgrammeResource]
-    list_display = ["name", "parent", "subdistrict", "community", "page_link"]
+    list_display = ["name", "parent", "subdistrict", "community", "led_by", "page_link"]
     list_select_related = ["parent", "subdistrict", "community"]
     list_filter = [
         scoped_filter(
@@ -219,7 +223,7 @@ class ProgrammeAdmin(ExportOnlyMixin, CommunityChoicesMixin, ScopedAdmin):
             ),
         )
     ]
-    search_fields = ["name", "community__name", "subdistrict__name"]
+    search_fields = ["name", "community__name", "subdistrict__name", "led_by"]
     autocomplete_fields = ["parent"]
     inlines = [ProgrammeYearInline]
 

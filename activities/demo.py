@@ -239,6 +239,11 @@ def _load_wuxin(rng) -> int:
             "subdistrict": tanggong.subdistrict,
             "description": "唐宫东路社区党总支以为民服务为支点、以提升群众满意度为目标的“五心工程”。",
             "launched_on": datetime.date(2017, 1, 1),
+            # A led project (书记领办): 定责任、定目标、定任务、定措施.
+            "led_by": "唐宫东路社区党总支书记",
+            "targets": "全年开展五心活动不少于80场，服务群众1600人次，群众满意度95%以上。",
+            "tasks": "暖心、爱心、匠心、同心、舒心五个子工程每月各开展活动不少于一次。",
+            "measures": "书记牵头、支委分工包干；每季度通报进度，年底考核评分。",
         },
     )
     parts = []
@@ -254,6 +259,10 @@ def _load_wuxin(rng) -> int:
             "plan": "年初定项目：五个子工程每月各开展活动不少于一次。",
             "target_activities": 80,
             "target_participants": 1600,
+            "q1_progress": "完成五个子工程年度计划，开展活动18场。",
+            "q2_progress": "开展活动22场，暖心、爱心工程进度超前。",
+            "q3_progress": "开展活动21场，匠心工程补齐进度。",
+            "q4_progress": "开展活动24场，完成年度目标。",
             "mid_year_note": "年中抓管理：暖心、爱心工程进度超前，匠心工程需加强。",
             "score": 95,
             "assessment": "年底严考核：超额完成全年目标，群众满意度高。",

@@ -123,9 +123,19 @@ class Programme(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     launched_on = models.DateField(_("launched on"), null=True, blank=True)
+    # A project the Party secretary leads (书记领办项目, 基层党建10件实事): 定责任、定目标、定任务、定措施.
+    led_by = models.CharField(
+        _("led by"),
+        max_length=50,
+        blank=True,
+        help_text=_("The Party secretary who leads it (定责任); filled in, the programme is a led project."),
+    )
+    targets = models.TextField(_("targets (定目标)"), blank=True)
+    tasks = models.TextField(_("tasks (定任务)"), blank=True)
+    measures = models.TextField(_("measures (定措施)"), blank=True)
 
     scope_paths = subdistrict_scoped("subdistrict", community="community")
-    not_personal_data = ("name",)  # names no person
+    not_personal_data = ("name", "led_by")  # names no resident; the secretary leads it in office
     objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
@@ -218,6 +228,10 @@ class ProgrammeYear(models.Model):
     plan = models.TextField(_("plan for the year"), blank=True)
     target_activities = models.PositiveIntegerField(_("target activities"), default=0)
     target_participants = models.PositiveIntegerField(_("target participant person-times"), default=0)
+    q1_progress = models.TextField(_("progress, first quarter"), blank=True)
+    q2_progress = models.TextField(_("progress, second quarter"), blank=True)
+    q3_progress = models.TextField(_("progress, third quarter"), blank=True)
+    q4_progress = models.TextField(_("progress, fourth quarter"), blank=True)
     mid_year_note = models.TextField(_("mid-year review"), blank=True)
     score = models.PositiveSmallIntegerField(
         _("year-end score"), null=True, blank=True, help_text=_("0 to 100, given at the year-end assessment.")

@@ -107,3 +107,19 @@ def test_loading_twice_adds_nothing(figures):
     before = (Activity.objects.count(), Lecturer.objects.count(), ProgrammeYear.objects.count())
     demo.load(io.StringIO())
     assert (Activity.objects.count(), Lecturer.objects.count(), ProgrammeYear.objects.count()) == before
+
+
+def test_the_demo_has_a_led_project_with_quarterly_progress(client, figures):
+    from django.contrib.auth.models import User
+    from django.urls import reverse
+
+    from activities.models import Programme
+
+    programme = Programme.objects.get(name="五心工程")
+    assert programme.led_by and programme.targets and programme.tasks and programme.measures
+    client.force_login(User.objects.create_superuser("led-project-viewer", password="x-long-enough-1A"))
+    from audit.testing import otp_verify_session
+
+    otp_verify_session(client, User.objects.get(username="led-project-viewer"))
+    page = client.get(reverse("activities:programme", args=[programme.pk])).content.decode()
+    assert "Led project" in page and "开展活动24场，完成年度目标" in page  # this module reads English pages
