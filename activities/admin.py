@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
 from registers.admin import ReadOnlyAdminMixin, ScopedAdmin, ScopedAdminMixin, ScopedInline
+from registers.attachments import AttachmentInline
 from registers.units import COMMUNITY, level_of, unit_of
 
 from .models import (
@@ -390,6 +391,7 @@ class DateHierarchyQuerySet(ActivityQuerySet):
 class ActivityAdmin(CommunityChoicesMixin, ScopedAdmin):
     resource_classes = [ActivityResource]
     skip_admin_log = True  # the resource writes one ImportLog and one history entry per imported sheet
+    inlines = [AttachmentInline]
     list_display = ["title", "start", "type", "community", "participants", "programme"]
     list_select_related = ["type", "community", "programme"]
     list_filter = [KindFilter, TypeFilter, CommunityFilter, ProgrammeFilter, MonthFilter]

@@ -316,6 +316,8 @@ CERTIFICATE_FONT = env.str(
 CERTIFICATE_FONT_BOLD = env.str(
     "CERTIFICATE_FONT_BOLD", default="/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
 )
+# Photos and documents attached to records as evidence (registers.attachments): at most this size each.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # The seal image an issuing office uploads: at most this size (checked and re-encoded as PNG with Pillow).
 SEAL_MAX_BYTES = env.int("SEAL_MAX_BYTES", default=2 * 1024 * 1024)
 # A booking waiting this long for approval is flagged on the admin's home page and in the staff's digest.

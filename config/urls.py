@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.views import PasswordReset, PasswordResetComplete, PasswordResetConfirm, PasswordResetSent
 from registers.admin import view_on_site
+from registers.attachments import attachment_view
 from volunteers import views as volunteer_views
 
 from . import views
@@ -38,6 +39,7 @@ urlpatterns = [
         admin.site.admin_view(view_on_site),
         name="scoped_view_on_site",
     ),
+    path("admin/attachments/<int:pk>/", attachment_view, name="attachment"),
     path("admin/", admin.site.urls),
     path("security/", include("audit.urls")),  # two-factor sign-in, personal-data requests (audit app)
     path("reports/", include("reports.urls")),

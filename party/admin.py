@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registers.admin import ScopedAdmin, ScopedInline
+from registers.attachments import AttachmentInline
 
 from .models import (
     BRANCH_KINDS,
@@ -65,7 +66,7 @@ class BranchMeetingAdmin(ScopedAdmin):
     list_filter = ["kind", ("held_on", admin.DateFieldListFilter)]
     search_fields = ["topic", "branch__name"]
     autocomplete_fields = ["branch", "attendees"]
-    inlines = [AbsenceInline]
+    inlines = [AbsenceInline, AttachmentInline]
 
     def has_import_permission(self, request):
         return False
@@ -111,6 +112,7 @@ class WishOverdueFilter(admin.SimpleListFilter):
 class WishAdmin(ScopedAdmin):
     """Wishes entered for residents (with their consent), claimed on the public wall, fulfilled, confirmed."""
 
+    inlines = [AttachmentInline]
     list_display = [
         "title",
         "community",
@@ -163,7 +165,7 @@ class JointMeetingAdmin(ScopedAdmin):
     search_fields = ["title"]
     list_filter = [("held_on", admin.DateFieldListFilter)]
     autocomplete_fields = ["partners"]
-    inlines = [AgendaItemInline, FollowUpTaskInline]
+    inlines = [AgendaItemInline, FollowUpTaskInline, AttachmentInline]
 
     def has_import_permission(self, request):
         return False

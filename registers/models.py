@@ -2,6 +2,7 @@
 registers.exports)."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -71,3 +72,33 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.file_name} · {self.get_status_display()}"
+
+
+class Attachment(models.Model):
+    """A photo or a scanned document kept as evidence on a record (台账): an activity, a home visit, a branch
+    meeting, a wish, a joint meeting. Stored through Django's storage API under a random name; images are
+    re-encoded without their EXIF data (a phone photo's GPS position) and get a thumbnail. Served only to staff
+    who may see the record it belongs to (registers.attachments)."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    thumbnail = models.FileField(upload_to="attachments/%Y/%m/", blank=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=200, editable=False)
+    content_kind = models.CharField(_("kind"), max_length=10, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"), editable=False, default=0)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    not_personal_data = ("original_name",)  # a file's name as the office's computer had it
+    personal_data = {"caption": PersonalField(erase=""), "file": PersonalField()}
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_record_idx")]
+
+    def __str__(self):
+        return self.caption or self.original_name

@@ -43,6 +43,7 @@ DATA_MIGRATIONS = (
     "party.migrations.0002_requirements_and_groups",
     "party.migrations.0004_wish_groups",
     "party.migrations.0006_joint_meeting_groups",
+    "registers.migrations.0004_attachment_groups",
 )
 
 
@@ -126,3 +127,10 @@ def supervisor(district):
 @pytest.fixture
 def superuser(db):
     return User.objects.create_superuser("root", password="pw-for-tests-only")
+
+
+# The empty photos-and-documents formset (registers.attachments.AttachmentInline) a record's admin form posts.
+NO_ATTACHMENTS = {
+    "registers-attachment-content_type-object_id-TOTAL_FORMS": "0",
+    "registers-attachment-content_type-object_id-INITIAL_FORMS": "0",
+}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from registers.admin import ScopedAdmin, ScopedInline
+from registers.attachments import AttachmentInline
 from registers.periods import month_bounds
 from registers.personal_data import can_see_sensitive
 
@@ -200,6 +201,7 @@ class HomeVisitAdmin(ScopedAdmin):
     # The import/export list with the service records page added.
     import_export_change_list_template = "admin/volunteers/homevisit/change_list.html"
     form = HomeVisitAdminForm
+    inlines = [AttachmentInline]
     list_display = [
         "visited_on",
         "recipient",

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from activities.models import MAX_PARTICIPANTS, Activity
+from tests.conftest import NO_ATTACHMENTS
 
 from .conftest import at
 
@@ -19,6 +20,7 @@ def form_data(**overrides):
         "end_1": "11:00",
         "participants": "45",
         "description": "",
+        **NO_ATTACHMENTS,
     }
     data.update({k: ("" if v is None else str(v)) for k, v in overrides.items()})
     return data

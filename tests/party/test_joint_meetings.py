@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from communities.models import PartnerOrganization
 from party.models import AgendaItem, FollowUpTask, JointMeeting
+from tests.conftest import NO_ATTACHMENTS
 from tests.volunteers.conftest import sign_in
 
 
@@ -27,6 +28,7 @@ def meeting_form(subdistrict, partner, **extra):
         "tasks-TOTAL_FORMS": "1", "tasks-INITIAL_FORMS": "0",
         "tasks-0-task": "完成照明改造", "tasks-0-owner": partner.pk, "tasks-0-owner_name": "王建华",
         "tasks-0-deadline": "2018-06-30", "tasks-0-done_on": "", "tasks-0-outcome": "",
+        **NO_ATTACHMENTS,
         **extra,
     }  # fmt: skip
 

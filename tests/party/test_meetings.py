@@ -11,6 +11,7 @@ from django.urls import reverse
 from communities.models import PartyOrganization, Person
 from party import stats
 from party.models import BranchMeeting, MeetingKind, MeetingRequirement
+from tests.conftest import NO_ATTACHMENTS
 from tests.volunteers.conftest import sign_in
 
 
@@ -104,7 +105,7 @@ def test_attendance_of_someone_outside_the_branch_and_a_future_date_are_refused(
     data = {
         "branch": branch.pk, "kind": "themed_day", "held_on": "2018-03-05", "topic": "学习党章",
         "attendees": [member.pk, outsider.pk], "minutes": "",
-        "absences-TOTAL_FORMS": "0", "absences-INITIAL_FORMS": "0",
+        "absences-TOTAL_FORMS": "0", "absences-INITIAL_FORMS": "0", **NO_ATTACHMENTS,
     }  # fmt: skip
     response = client.post(reverse("admin:party_branchmeeting_add"), data)
     assert "不是环西社区第一党支部的党员：王外人" in response.content.decode()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import NO_ATTACHMENTS
 from volunteers.models import CareRecipient, HomeVisit, Service
 from volunteers.services import record_visit
 
@@ -25,6 +26,7 @@ def visit_form(recipient, team, volunteers, visited_on, **extra):
         "other_services": "",
         "minutes": "45",
         "notes": "",
+        **NO_ATTACHMENTS,
         **extra,
     }
 
