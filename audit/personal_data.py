@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from communities.models import PERSON_ERASURE
+from registers.attachments import delete_attachments
 from registers.personal_data import ERASED, HIDDEN, declared, erasure_values, sensitive_fields
 from registers.phones import normalize_phone
 
@@ -311,14 +312,18 @@ def erase_person(person, *, by) -> dict[str, int]:
     reason = "erasure on request"
     outside = {}
     reached = _history_reach(locked, by, outside)
+    about = {}  # the records about the person: their photos and documents go with the erasure
     for related_model, (path, values) in related_erasure().items():
         queryset = _inside(related_model._default_manager.filter(**{path: locked}), by, outside)
-        reached.setdefault(related_model, set()).update(queryset.values_list("pk", flat=True))
+        about.setdefault(related_model, set()).update(queryset.values_list("pk", flat=True))
         _anonymise(related_model, queryset, values, by=by, reason=reason)
     for related_model, queryset, values in _by_phone(locked):
         queryset = _inside(queryset, by, outside)
-        reached.setdefault(related_model, set()).update(queryset.values_list("pk", flat=True))
+        about.setdefault(related_model, set()).update(queryset.values_list("pk", flat=True))
         _anonymise(related_model, queryset, values, by=by, reason=reason)
+    for related_model, pks in about.items():
+        reached.setdefault(related_model, set()).update(pks)
+        delete_attachments(related_model, pks)
     _anonymise(model, model._default_manager.filter(pk=locked.pk), PERSON_ERASURE, by=by, reason=reason)
     scrub_history(model, [locked.pk], list(PERSON_ERASURE), new_repr=lambda pk: ERASED)
     reached.pop(model, None)

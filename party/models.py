@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.models import Community, PartnerOrganization, PartyOrganization, Person, Subdistrict
 from registers.periods import month_bounds
@@ -126,7 +127,7 @@ class Absence(models.Model):
         BranchMeeting, models.CASCADE, related_name="absences", verbose_name=_("meeting")
     )
     person = models.ForeignKey(
-        Person, models.PROTECT, related_name="meeting_absences", verbose_name=_("member")
+        Person, models.PROTECT, related_name="meeting_absences", verbose_name=pgettext_lazy("Party", "member")
     )
     reason = models.CharField(_("reason"), max_length=100)
 
@@ -214,6 +215,7 @@ class Wish(models.Model):
     fulfilled, then confirmed and rated by the resident (点单→派单→接单→评单)."""
 
     class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("made on the public page, waiting for the community")
         PUBLISHED = "published", _("waiting to be claimed")
         CLAIMED = "claimed", _("claimed")
         FULFILLED = "fulfilled", _("fulfilled")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from communities.models import Community
 from messaging.forms import CodeForm, PhoneForm
 from messaging.phone_codes import CodeRefused
 from registers import ratelimit
@@ -128,3 +129,74 @@ def wish_confirm(request, pk):
         "party/public/wish_confirm.html",
         {"wish": wish, "form": form, "phone_end": wish.resident_phone[-4:]},
     )
+
+
+class WishForm(PhoneForm):
+    """A resident's own wish from the public page; the phone is proven by a code before it is entered."""
+
+    name = forms.CharField(label=gettext_lazy("Your name"), max_length=50)
+    community = forms.ModelChoiceField(Community.objects.none(), label=gettext_lazy("Your community"))
+    title = forms.CharField(label=gettext_lazy("Your wish"), max_length=100)
+    story = forms.CharField(label=gettext_lazy("Why (optional)"), max_length=300, required=False)
+    consent = forms.BooleanField(
+        label=gettext_lazy(
+            "I agree that my wish is shown on the wish wall with my name partly hidden, and that the community "
+            "keeps my name and phone to tell me who claims it."
+        ),
+        error_messages={"required": gettext_lazy("Without your consent the wish cannot be published.")},
+    )
+
+    field_order = ["name", "phone", "community", "title", "story", "consent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = Community.objects.order_by("subdistrict__name", "name")
+
+
+NEW_WISH = "party:new_wish"
+
+
+@require_http_methods(["GET", "POST"])
+def new_wish(request):
+    """A resident makes a wish: the form, then the code sent to their phone; staff set its value and deadline
+    when they publish it (a wish from this page waits for them, unpublished)."""
+    pending = request.session.get(NEW_WISH)
+    if pending and request.method == "POST" and "code" in request.POST:
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            if ratelimit.hit("code_ip", ratelimit.client_ip(request)):
+                return _too_many(request)
+            try:
+                wishes.CODES.check(pending["phone"], form.cleaned_data["code"])
+            except CodeRefused as refusal:
+                form.add_error("code", str(refusal))
+            else:
+                del request.session[NEW_WISH]
+                wishes.submit(**pending)
+                messages.success(
+                    request, _("Thank you: the community will look at your wish and publish it.")
+                )
+                return redirect("party:wishes")
+        return render(
+            request,
+            "party/public/wish_new.html",
+            {"form": form, "step": "code", "masked_phone": mask_phone(pending["phone"])},
+        )
+    form = WishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if ratelimit.hit("find_ip", ratelimit.client_ip(request)) or ratelimit.hit(
+            "find_phone", data["phone"]
+        ):
+            return _too_many(request)
+        wishes.CODES.send(data["phone"])
+        request.session[NEW_WISH] = {
+            "name": data["name"], "phone": data["phone"], "community_id": data["community"].pk,
+            "title": data["title"], "story": data["story"],
+        }  # fmt: skip
+        return render(
+            request,
+            "party/public/wish_new.html",
+            {"form": CodeForm(), "step": "code", "masked_phone": mask_phone(data["phone"])},
+        )
+    return render(request, "party/public/wish_new.html", {"form": form, "step": "wish", "masked_phone": ""})

@@ -8,7 +8,15 @@ from communities.models import PartyOrganization
 from registers.scoping import scope_path
 from registers.units import level_of, next_level, subunits
 
-from .models import BRANCH_KINDS, BranchMeeting, MeetingKind, MeetingRequirement, Wish, period_bounds
+from .models import (
+    BRANCH_KINDS,
+    BranchMeeting,
+    InServiceMember,
+    MeetingKind,
+    MeetingRequirement,
+    Wish,
+    period_bounds,
+)
 
 MEETING_KEYS = ("branch_meetings", "themed_party_days", "party_lectures")
 WISH_KEYS = ("wishes", "wishes_claimed", "wishes_confirmed")
@@ -94,3 +102,18 @@ def wish_totals(unit, start: datetime.date, end: datetime.date) -> dict:
         )
     )
     return {key: row[key] or 0 for key in WISH_KEYS}
+
+
+def in_service_by_subunit(unit, end: datetime.date) -> dict:
+    """Active in-service Party members reporting to the unit by ``end`` (双报到): ``{"total", sub-unit id: n}``
+    (1 query)."""
+    key = scope_path(InServiceMember, next_level(level_of(unit)))
+    rows = (
+        InServiceMember.objects.for_unit(unit)
+        .filter(active=True, reported_on__lte=end)
+        .values(key)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {row[key]: row["n"] for row in rows}
+    return {"total": sum(counts.values()), **counts}

@@ -5,6 +5,8 @@ confirmed and rated by the resident, whose phone the code goes to.
 Claiming is one conditional UPDATE: of two people claiming at the same moment exactly one wins.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
@@ -75,3 +77,22 @@ def confirm(wish: Wish, *, rating: int, now=None) -> None:
     )
     if not done:
         raise WishError(_("This wish cannot be confirmed now (it is not claimed, or was confirmed already)."))
+
+
+def submit(*, name: str, phone: str, community_id: int, title: str, story: str) -> Wish:
+    """A wish a resident made on the public page (their phone proven, their consent given): it waits for the
+    community's staff, who set its value and deadline and publish it."""
+    wish = Wish(
+        community_id=community_id,
+        title=title,
+        story=story,
+        estimated_value=0,
+        resident_name=name,
+        resident_phone=phone,
+        consented=True,
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        status=Wish.Status.SUBMITTED,
+    )
+    wish.full_clean()
+    wish.save()
+    return wish

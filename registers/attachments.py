@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -79,11 +80,18 @@ def cleaned_upload(upload) -> dict:
     )
 
 
+class UploadInput(forms.ClearableFileInput):
+    """A file input that never links to the stored file: files open through attachment_view only."""
+
+    def is_initial(self, value):
+        return False
+
+
 class AttachmentForm(forms.ModelForm):
     class Meta:
         model = Attachment
         fields = ["file", "caption"]
-        widgets = {"file": forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"})}
+        widgets = {"file": UploadInput(attrs={"accept": "image/*,application/pdf"})}
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -149,3 +157,15 @@ def attachment_view(request, pk):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def delete_attachments(model, pks) -> int:
+    """Delete the photos and documents of these records of ``model``, files included (a person's erasure)."""
+    found = Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=list(pks)
+    )
+    for attachment in found:
+        for stored in (attachment.file, attachment.thumbnail):
+            if stored:
+                stored.delete(save=False)
+    return found.delete()[0]

@@ -229,6 +229,12 @@ FIGURES = [
         per_sub=_of("meetings_by_sub", "themed_party_days"),
     ),
     Figure(
+        "in_service_members",
+        pgettext_lazy("report", "in-service Party members reporting (双报到)"),
+        lambda d: d.in_service["total"],
+        per_sub=lambda d, pk: d.in_service.get(pk, 0),
+    ),
+    Figure(
         "wishes_claimed",
         pgettext_lazy("report", "small wishes claimed (微心愿)"),
         lambda d: d.wishes["wishes_claimed"],

@@ -68,6 +68,7 @@ class Data:
     meetings: dict
     meetings_by_sub: dict
     wishes: dict
+    in_service: dict
 
     def sub_ids(self, sub) -> list:
         """Community ids of a sub-unit, for its links."""
@@ -173,4 +174,5 @@ def gather(unit, start: datetime.date, end: datetime.date) -> Data:
         meetings=party_stats.meeting_totals(unit, start, end),
         meetings_by_sub={row["id"]: row for row in party_stats.meeting_totals_by_subunit(unit, start, end)},
         wishes=party_stats.wish_totals(unit, start, end),
+        in_service=party_stats.in_service_by_subunit(unit, end),
     )

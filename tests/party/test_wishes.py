@@ -172,3 +172,41 @@ def test_the_wall_lists_the_waiting_wishes_first(client, wish, member):
     wishes.claim(claimed, person=member)
     titles = [w.title for w in client.get(reverse("party:wishes")).context["wishes"]]
     assert titles == ["一台助行器", "换水龙头"]
+
+
+def test_a_resident_makes_a_wish_on_the_public_page_and_it_waits_for_the_community(client, community):
+    client.cookies["django_language"] = "zh-hans"
+    url = reverse("party:new_wish")
+    refused = client.post(
+        url, {"name": "周大爷", "phone": "137 0000 9999", "community": community.pk, "title": "一副老花镜"}
+    )
+    assert "未经您同意，心愿不能公开" in refused.content.decode() and not Message.objects.exists()
+    client.post(
+        url,
+        {
+            "name": "周大爷",
+            "phone": "137 0000 9999",
+            "community": community.pk,
+            "title": "一副老花镜",
+            "consent": "on",
+        },
+    )
+    response = client.post(url, {"code": sent_code("13700009999")}, follow=True)
+    assert "社区审核后会公开您的心愿" in response.content.decode()
+    wish = Wish.objects.get()
+    assert (wish.status, wish.resident_phone, wish.consented) == ("submitted", "13700009999", True)
+    assert "一副老花镜" not in client.get(reverse("party:wishes")).content.decode()  # not on the wall yet
+
+
+def test_in_service_members_are_counted_per_community(subdistrict, community, other_community, far_community):
+    for i, home in enumerate([community, community, other_community]):
+        person = Person.objects.create(name=f"在职{i}", community=far_community, is_party_member=True)
+        InServiceMember.objects.create(
+            person=person,
+            community=home,
+            employer="某单位",
+            home_branch="某支部",
+            reported_on=datetime.date(2018, 1, 1),
+        )
+    counts = stats.in_service_by_subunit(subdistrict, datetime.date(2018, 12, 31))
+    assert (counts["total"], counts[community.pk], counts[other_community.pk]) == (3, 2, 1)

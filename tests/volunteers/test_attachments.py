@@ -117,3 +117,21 @@ def test_staff_of_another_unit_cannot_open_the_file(client, staff, outsider, vis
     assert client.get(reverse("attachment", args=[attachment.pk])).status_code == 404
     client.logout()
     assert client.get(reverse("attachment", args=[attachment.pk])).status_code == 302  # to the sign-in page
+
+
+def test_erasing_the_recipient_deletes_the_visits_photos(client, staff, visit, django_user_model):
+    from pathlib import Path
+
+    from audit.personal_data import erase_person
+
+    sign_in(client, staff)
+    client.post(
+        admin_url(HomeVisit, "change", visit.pk),
+        change_form(visit, SimpleUploadedFile("a.jpg", photo_with_gps(), "image/jpeg")),
+    )
+    attachment = Attachment.objects.get()
+    stored = Path(attachment.file.path)
+    assert stored.exists()
+    officer = django_user_model.objects.create_superuser("eraser", password="x-long-enough-1A")
+    erase_person(visit.recipient.person, by=officer)
+    assert not Attachment.objects.exists() and not stored.exists()
