@@ -75,3 +75,21 @@ def test_another_subdistricts_staff_see_nothing(client, far_community, subdistri
     sign_in(client, other)
     assert client.get(reverse("admin:party_jointmeeting_change", args=[meeting.pk])).status_code == 404
     assert client.get(reverse("admin:party_followuptask_change", args=[task.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("deadline", "today", "overdue"),
+    [
+        (datetime.date(2018, 3, 31), datetime.date(2018, 3, 31), False),  # due today: not yet overdue
+        (datetime.date(2018, 3, 31), datetime.date(2018, 4, 1), True),  # a month's and a quarter's boundary
+        (datetime.date(2018, 12, 31), datetime.date(2019, 1, 1), True),  # a year's
+    ],
+)
+def test_a_task_is_overdue_the_day_after_its_deadline(subdistrict, deadline, today, overdue):
+    meeting = JointMeeting.objects.create(
+        subdistrict=subdistrict, held_on=datetime.date(2018, 3, 1), title="会议"
+    )
+    task = FollowUpTask.objects.create(meeting=meeting, task="任务", owner_name="王", deadline=deadline)
+    assert FollowUpTask.objects.overdue(today=today).filter(pk=task.pk).exists() is overdue
+    FollowUpTask.objects.filter(pk=task.pk).update(done_on=deadline)
+    assert not FollowUpTask.objects.overdue(today=today).exists()

@@ -210,3 +210,12 @@ def test_in_service_members_are_counted_per_community(subdistrict, community, ot
         )
     counts = stats.in_service_by_subunit(subdistrict, datetime.date(2018, 12, 31))
     assert (counts["total"], counts[community.pk], counts[other_community.pk]) == (3, 2, 1)
+
+
+@pytest.mark.parametrize(("days_left", "overdue"), [(1, False), (0, False), (-1, True)])
+def test_a_wish_is_overdue_the_day_after_its_deadline(wish, days_left, overdue):
+    today = datetime.date(2018, 3, 31)
+    Wish.objects.filter(pk=wish.pk).update(deadline=today + datetime.timedelta(days=days_left))
+    assert Wish.objects.overdue(today=today).filter(pk=wish.pk).exists() is overdue
+    Wish.objects.filter(pk=wish.pk).update(status=Wish.Status.CONFIRMED)
+    assert not Wish.objects.overdue(today=today).exists()  # a confirmed wish is never overdue
