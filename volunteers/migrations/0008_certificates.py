@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('period_end', models.DateField(verbose_name='service to')),
                 ('hours', models.DecimalField(decimal_places=1, max_digits=8, verbose_name='confirmed hours')),
                 ('backfilled_hours', models.DecimalField(decimal_places=1, max_digits=8, verbose_name='of which back-filled')),
-                ('services', models.PositiveIntegerField(verbose_name='services')),
+                ('services', models.PositiveIntegerField(verbose_name='number of services')),
                 ('content', models.TextField(verbose_name='content of the service')),
                 ('person_in_charge', models.CharField(max_length=50, verbose_name='person in charge')),
                 ('handler', models.CharField(max_length=50, verbose_name='handled by')),

@@ -144,7 +144,7 @@ class Certificate(models.Model):
     period_end = models.DateField(_("service to"))
     hours = models.DecimalField(_("confirmed hours"), max_digits=8, decimal_places=1)
     backfilled_hours = models.DecimalField(_("of which back-filled"), max_digits=8, decimal_places=1)
-    services = models.PositiveIntegerField(_("services"))
+    services = models.PositiveIntegerField(_("number of services"))
     content = models.TextField(_("content of the service"))
     person_in_charge = models.CharField(_("person in charge"), max_length=50)
     handler = models.CharField(_("handled by"), max_length=50)
