@@ -33,3 +33,28 @@ def recreate_database(url=None, *, required=True) -> None:
     with _server(url) as server:
         server.execute(f'DROP DATABASE IF EXISTS "{url["NAME"]}" WITH (FORCE)')
         server.execute(f'CREATE DATABASE "{url["NAME"]}"')
+
+
+def open_bench_database(has_data) -> bool:
+    """The bench's PostgreSQL database, set up and migrated: rebuilt with ``--rebuild`` or when it does not
+    exist yet. Returns True when the data must be built (``has_data()`` is asked once Django is set up); a
+    database holding something else is recreated and the script stops, to be run again."""
+    import environ
+
+    url = environ.Env.db_url_config(os.environ["DATABASE_URL"])
+    if "postgresql" not in url["ENGINE"]:
+        sys.exit("This bench runs on PostgreSQL: set DATABASE_URL=postgres://…")
+    rebuild = "--rebuild" in sys.argv or not database_exists(url)
+    if rebuild:
+        recreate_database(url)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    if rebuild:
+        return True
+    if not has_data():
+        recreate_database(url)
+        sys.exit("The database held other data; it was recreated: run the bench again.")
+    return False

@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from _database import database_exists, recreate_database  # bench/ is the script's folder: on sys.path
+from _database import open_bench_database  # bench/ is the script's folder: on sys.path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_vol")
@@ -170,33 +170,21 @@ def timed(func) -> tuple[float, object]:
 
 
 def main():
-    import environ
+    def has_data():
+        from volunteers.models import HomeVisit
 
-    url = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    if "postgresql" not in url["ENGINE"]:
-        sys.exit("This bench runs on PostgreSQL: set DATABASE_URL=postgres://…")
-    rebuild = "--rebuild" in sys.argv or not database_exists(url)
-    if rebuild:
-        recreate_database(url)
-    import django
+        return HomeVisit.objects.count() == VISITS
 
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    call_command("migrate", verbosity=0)
-
+    if open_bench_database(has_data):
+        build()
     import datetime
 
-    from communities.models import District
-    from volunteers import stats
-    from volunteers.models import CareRecipient, HomeVisit, month_bounds
+    from django.db import connection
 
-    if rebuild or HomeVisit.objects.count() != VISITS:
-        if not rebuild:
-            recreate_database(url)
-            sys.exit("The database held other data; it was recreated: run the bench again.")
-        build()
+    from communities.models import District
+    from registers.periods import month_bounds
+    from volunteers import stats
+    from volunteers.models import CareRecipient, HomeVisit
 
     district = District.objects.get(name="基准区1")
     month = datetime.date.fromisoformat(MONTH + "-01")

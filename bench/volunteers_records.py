@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from _database import database_exists, recreate_database  # bench/ is the script's folder: on sys.path
+from _database import open_bench_database  # bench/ is the script's folder: on sys.path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_records")
@@ -136,35 +136,24 @@ def build(stdout=print):
 
 
 def main():
-    import environ
+    def has_data():
+        from volunteers.models import ServiceRecord
 
-    url = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    if "postgresql" not in url["ENGINE"]:
-        sys.exit("This bench runs on PostgreSQL: set DATABASE_URL=postgres://…")
-    rebuild = "--rebuild" in sys.argv or not database_exists(url)
-    if rebuild:
-        recreate_database(url)
-    import django
-    from volunteers_due import timed  # after DATABASE_URL is set: it sets its own default
+        return ServiceRecord.objects.count() == RECORDS
 
-    django.setup()
+    if open_bench_database(has_data):
+        build()
     from django.contrib.auth.models import Group, User
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
+    from volunteers_due import timed  # after DATABASE_URL is set: it sets its own default
 
-    call_command("migrate", verbosity=0)
     from communities.models import District, StaffProfile
     from registers.roles import SUPERVISORS
     from volunteers.models import Certificate, IssuingOffice, ServiceRecord
 
-    if rebuild or ServiceRecord.objects.count() != RECORDS:
-        if not rebuild:
-            recreate_database(url)
-            sys.exit("The database held other data; it was recreated: run the bench again.")
-        build()
     district = District.objects.get(name="基准区1")
     params = {"district": district.pk, "start": START, "end": END}
     in_district = ServiceRecord.objects.filter(community__subdistrict__district=district).count()

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from registers import ratelimit
+
 from .services import queue
 
 
@@ -78,3 +80,14 @@ class PhoneCodes:
         if not found or found.get("until", 0) < time.time():
             return None
         return found["phone"]
+
+
+def codes_asked_too_often(request, phone: str) -> bool:
+    """Counts one more code asked for by this network address and for this number; True past either limit
+    (find_ip, find_phone in registers.ratelimit)."""
+    return ratelimit.hit("find_ip", ratelimit.client_ip(request)) or ratelimit.hit("find_phone", phone)
+
+
+def codes_tried_too_often(request) -> bool:
+    """Counts one more code typed from this network address; True past the limit (code_ip)."""
+    return ratelimit.hit("code_ip", ratelimit.client_ip(request))

@@ -97,12 +97,14 @@ class InServiceMemberAdmin(ScopedAdmin):
         return False
 
 
-class WishOverdueFilter(admin.SimpleListFilter):
+class OverdueFilter(admin.SimpleListFilter):
+    """The overdue list of a register whose queryset has ``overdue()``; the admin names it (``overdue_label``)."""
+
     title = _("deadline")
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("past the deadline, not confirmed"))]
+        return [("yes", model_admin.overdue_label)]
 
     def queryset(self, request, queryset):
         return queryset.overdue() if self.value() == "yes" else queryset
@@ -123,7 +125,8 @@ class WishAdmin(ScopedAdmin):
         "claimed_by",
     ]
     list_select_related = ["community", "claimed_by", "claimed_by_partner"]
-    list_filter = [WishOverdueFilter, "status"]
+    list_filter = [OverdueFilter, "status"]
+    overdue_label = _("past the deadline, not confirmed")
     search_fields = ["title", "resident_name"]
     autocomplete_fields = ["claimed_by", "claimed_by_partner"]
     readonly_fields = ["claimed_at", "fulfilled_at", "confirmed_at", "rating"]
@@ -189,24 +192,14 @@ class JointMeetingAdmin(ScopedAdmin):
         return meeting.open_total
 
 
-class TaskOverdueFilter(admin.SimpleListFilter):
-    title = _("deadline")
-    parameter_name = "overdue"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("past the deadline, not done"))]
-
-    def queryset(self, request, queryset):
-        return queryset.overdue() if self.value() == "yes" else queryset
-
-
 @admin.register(FollowUpTask)
 class FollowUpTaskAdmin(ScopedAdmin):
     """Every task the joint meetings decided; "past the deadline, not done" is the overdue list."""
 
     list_display = ["task", "meeting", "owner", "owner_name", "deadline", "done_on"]
     list_select_related = ["meeting", "owner"]
-    list_filter = [TaskOverdueFilter, ("deadline", admin.DateFieldListFilter)]
+    list_filter = [OverdueFilter, ("deadline", admin.DateFieldListFilter)]
+    overdue_label = _("past the deadline, not done")
     search_fields = ["task", "owner_name"]
     autocomplete_fields = ["meeting", "owner"]
 

@@ -10,8 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from communities.models import Community
 from messaging.forms import CodeForm, PhoneForm
-from messaging.phone_codes import CodeRefused
-from registers import ratelimit
+from messaging.phone_codes import CodeRefused, codes_asked_too_often, codes_tried_too_often
 from registers.personal_data import mask_name
 from registers.phones import mask_phone
 
@@ -59,13 +58,13 @@ def wish_detail(request, pk):
     if request.method == "POST" and wish.status == Wish.Status.PUBLISHED and form.is_valid():
         if step == "phone":
             phone = form.cleaned_data["phone"]
-            if ratelimit.hit("find_ip", ratelimit.client_ip(request)) or ratelimit.hit("find_phone", phone):
+            if codes_asked_too_often(request, phone):
                 return _too_many(request)
             if wishes.claimant_for_phone(phone, wish) is not None:
                 wishes.CODES.send(phone)
             request.session[PENDING] = {"wish": wish.pk, "phone": phone}
             return redirect("party:wish", pk=wish.pk)
-        if ratelimit.hit("code_ip", ratelimit.client_ip(request)):
+        if codes_tried_too_often(request):
             return _too_many(request)
         try:
             wishes.CODES.check(pending["phone"], form.cleaned_data["code"])
@@ -107,14 +106,12 @@ def wish_confirm(request, pk):
     wish = get_object_or_404(Wish.objects.select_related("community"), pk=pk)
     form = RatingForm(request.POST or None) if request.method == "POST" and "code" in request.POST else None
     if request.method == "POST" and form is None:
-        if ratelimit.hit("find_ip", ratelimit.client_ip(request)) or ratelimit.hit(
-            "find_phone", wish.resident_phone
-        ):
+        if codes_asked_too_often(request, wish.resident_phone):
             return _too_many(request)
         wishes.CODES.send(wish.resident_phone)
         form = RatingForm()
     elif form is not None and form.is_valid():
-        if ratelimit.hit("code_ip", ratelimit.client_ip(request)):
+        if codes_tried_too_often(request):
             return _too_many(request)
         try:
             wishes.CODES.check(wish.resident_phone, form.cleaned_data["code"])
@@ -164,7 +161,7 @@ def new_wish(request):
     if pending and request.method == "POST" and "code" in request.POST:
         form = CodeForm(request.POST)
         if form.is_valid():
-            if ratelimit.hit("code_ip", ratelimit.client_ip(request)):
+            if codes_tried_too_often(request):
                 return _too_many(request)
             try:
                 wishes.CODES.check(pending["phone"], form.cleaned_data["code"])
@@ -185,9 +182,7 @@ def new_wish(request):
     form = WishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if ratelimit.hit("find_ip", ratelimit.client_ip(request)) or ratelimit.hit(
-            "find_phone", data["phone"]
-        ):
+        if codes_asked_too_often(request, data["phone"]):
             return _too_many(request)
         wishes.CODES.send(data["phone"])
         request.session[NEW_WISH] = {

@@ -4,9 +4,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registers.forms import unit_and_month
+from registers.forms import unit_and_month, unit_month_context
 from registers.periods import month_bounds
-from registers.units import unit_choices, unit_key
 
 from . import stats
 
@@ -24,12 +23,7 @@ def overdue_list(request):
         "party/overdue.html",
         {
             "title": _("Branch meetings not yet held"),
-            "form": form,
-            "unit": unit,
-            "unit_value": unit_key(unit),
-            "unit_choices": unit_choices(request.user),
-            "month": month,
-            "month_value": month.strftime("%Y-%m"),
+            **unit_month_context(request, form, unit, month),
             "rows": rows,
             "branch_count": stats.branches(unit).count(),
             **admin.site.each_context(request),

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .units import UnitError, home_unit, parse_unit
+from .units import UnitError, home_unit, parse_unit, unit_choices, unit_key
 
 
 class MonthField(forms.DateField):
@@ -47,3 +47,15 @@ def unit_and_month(request) -> tuple[UnitMonthForm, object, object]:
         else:
             unit_value = request.GET.get("unit", "")
     return form, unit_or_404(request, unit_value), month
+
+
+def unit_month_context(request, form, unit, month) -> dict:
+    """What the unit-and-month filter (templates/registers/_unit_month_filters.html) shows."""
+    return {
+        "form": form,
+        "unit": unit,
+        "unit_value": unit_key(unit),
+        "unit_choices": unit_choices(request.user),
+        "month": month,
+        "month_value": month.strftime("%Y-%m"),
+    }

@@ -15,7 +15,6 @@ from messaging.phone_codes import CodeRefused, PhoneCodes
 from .models import Booking
 
 CODES = PhoneCodes("venues:find", "lookup_code")
-SESSION_KEY = CODES.namespace
 
 __all__ = ["CodeRefused", "bookings_of", "check_code", "remember", "remembered_phone", "send_code"]
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from communities.models import District
 from messaging.forms import CodeForm
 from messaging.models import Message
+from messaging.phone_codes import codes_asked_too_often, codes_tried_too_often
 from registers import ratelimit
 from registers.phones import mask_phone
 
@@ -556,7 +557,7 @@ def find_bookings(request):
     form = FindPhoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
-        if ratelimit.hit("find_ip", ratelimit.client_ip(request)) or ratelimit.hit("find_phone", phone):
+        if codes_asked_too_often(request, phone):
             return _too_many(request, _("Too many codes asked for. Please try again in an hour."))
         find.send_code(phone)
         request.session[FIND_PHONE] = phone
@@ -572,7 +573,7 @@ def find_code(request):
         return redirect("venues:find_bookings")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if ratelimit.hit("code_ip", ratelimit.client_ip(request)):
+        if codes_tried_too_often(request):
             return _too_many(request, _("Too many attempts. Please try again in an hour."))
         try:
             find.check_code(phone, form.cleaned_data["code"])

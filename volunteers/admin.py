@@ -41,7 +41,6 @@ from .models import (
     Training,
     VolunteerTeam,
 )
-from .models.certificates import PUBLICATION_DAYS
 from .resources import CareRecipientResource, HomeVisitResource, ServiceRecordResource, VolunteerTeamResource
 from .services import (
     CertificateRefused,
@@ -417,7 +416,7 @@ class InPublicationFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "now":
-            return queryset.filter(issued_at__gte=timezone.now() - timezone.timedelta(days=PUBLICATION_DAYS))
+            return queryset.in_publication()
         return queryset
 
 

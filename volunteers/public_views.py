@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from communities.models import Community, Person
 from messaging.forms import CodeForm, PhoneForm
-from messaging.phone_codes import CodeRefused
+from messaging.phone_codes import CodeRefused, codes_asked_too_often, codes_tried_too_often
 from registers import ratelimit
 from registers.phones import mask_phone
 
@@ -72,7 +72,7 @@ def activity_list(request):
 
 def _send_code(request, phone) -> bool:
     """False when this address or number asked for too many codes."""
-    if ratelimit.hit("find_ip", ratelimit.client_ip(request)) or ratelimit.hit("find_phone", phone):
+    if codes_asked_too_often(request, phone):
         return False
     recruiting.CODES.send(phone)
     return True
@@ -140,7 +140,7 @@ def code(request):
         return redirect("volunteer:sign_in")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if ratelimit.hit("code_ip", ratelimit.client_ip(request)):
+        if codes_tried_too_often(request):
             return _too_many(request, _("Too many attempts. Please try again in an hour."))
         try:
             recruiting.CODES.check(pending["phone"], form.cleaned_data["code"])

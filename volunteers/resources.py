@@ -220,10 +220,21 @@ class HomeVisitResource(SensitiveDataResource):
             .prefetch_related("volunteers", "services")
         )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._imported_visits = []
+
     def save_m2m(self, instance, row, **kwargs):
         super().save_m2m(instance, row, **kwargs)
-        if not self._is_dry_run(kwargs) or self._is_using_transactions(kwargs):
-            sync_visit_records([instance.pk])
+        self._imported_visits.append(instance.pk)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        # The service records of the imported visits, in a few queries per thousand rows rather than per row;
+        # a preview is rolled back, so it has nothing to keep in step.
+        if not self._is_dry_run(kwargs):
+            sync_visit_records(self._imported_visits)
+        self._imported_visits = []
 
     def dehydrate_volunteers(self, visit):
         return self.render_list(person.name for person in visit.volunteers.all())

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from registers import exports as background
 from registers import ratelimit
-from registers.forms import unit_and_month, unit_or_404
+from registers.forms import unit_and_month, unit_month_context, unit_or_404
 from registers.periods import month_bounds
 from registers.personal_data import can_see_sensitive, mask_name, record_export, record_shown
 from registers.phones import mask_phone
@@ -58,12 +58,7 @@ def due_list(request):
         "volunteers/due_list.html",
         {
             "title": _("Home visits due"),
-            "form": form,
-            "unit": unit,
-            "unit_value": unit_key(unit),
-            "unit_choices": unit_choices(request.user),
-            "month": month,
-            "month_value": month.strftime("%Y-%m"),
+            **unit_month_context(request, form, unit, month),
             "month_end": last,
             "page": page,
             "rows": rows,

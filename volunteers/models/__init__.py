@@ -12,7 +12,7 @@ from .records import (
     Training,
     star_level,
 )
-from .recruiting import CHECK_IN_EARLY, CHECK_OUT_LATE, MAX_CHECK_INS_PER_DAY, CheckIn, Recruitment, SignUp
+from .recruiting import MAX_CHECK_INS_PER_DAY, CheckIn, Recruitment, SignUp
 from .visits import (
     MAX_MONTHS,
     CareCategory,
@@ -28,8 +28,6 @@ from .visits import (
 )
 
 __all__ = [
-    "CHECK_IN_EARLY",
-    "CHECK_OUT_LATE",
     "MAX_CHECK_INS_PER_DAY",
     "CertificateRequest",
     "CheckIn",

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from communities.models import Community, Person, Subdistrict
 from registers.personal_data import PersonalField
 from registers.scoping import ScopedQuerySet, community_scoped, subdistrict_scoped
-from registers.units import COMMUNITY, SUBDISTRICT
 
 # Inside the issuing organisation a new certificate is published for about a week (公示).
 PUBLICATION_DAYS = 7
@@ -96,10 +95,6 @@ class IssuingOffice(models.Model):
     def unit(self):
         return self.community if self.community_id else self.subdistrict
 
-    @property
-    def level(self) -> str:
-        return COMMUNITY if self.community_id else SUBDISTRICT
-
 
 class CertificateSerial(models.Model):
     """The last serial number an office used in a year: only ever counts up, so no number is used twice."""
@@ -128,6 +123,10 @@ class CertificateSerial(models.Model):
 class CertificateQuerySet(ScopedQuerySet):
     def valid(self):
         return self.filter(revoked_at__isnull=True)
+
+    def in_publication(self, now=None):
+        """Issued in the last PUBLICATION_DAYS: published inside the organisation (公示)."""
+        return self.filter(issued_at__gte=(now or timezone.now()) - datetime.timedelta(days=PUBLICATION_DAYS))
 
 
 class Certificate(models.Model):
@@ -199,10 +198,6 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
-
-    @property
-    def is_in_publication(self) -> bool:
-        return timezone.now() - self.issued_at < datetime.timedelta(days=PUBLICATION_DAYS)
 
     def revoke(self, *, by, reason: str, now=None) -> bool:
         """Withdraw the certificate (it stays in the register, its number is never given again)."""
