@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -336,6 +336,59 @@ class BookingAdmin(ScopedAdmin):
             )
             or "—"
         )
+
+    # The booking's own page offers the list's actions for this one booking (services.booking_decisions says
+    # which its status and time allow); each runs the same action method, hence the same service.
+    DECISION_ACTIONS = {
+        "approve": "approve",
+        "reject": "reject",
+        "complete": "complete",
+        "no_show": "mark_no_show",
+    }
+    DECISION_LABELS = {
+        "approve": _("Approve"),
+        "reject": _("Reject (with a reason)"),
+        "complete": _("Visit completed (enter how many came)"),
+        "no_show": _("Did not come (no-show)"),
+    }
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/decide/<slug:decision>/",
+                self.admin_site.admin_view(self.decide_view),
+                name="venues_booking_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, object_id, decision):
+        booking = self.get_object(request, object_id)  # 404 outside the account's unit
+        if decision not in self.DECISION_ACTIONS:
+            raise Http404
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request, booking):
+            raise PermissionDenied
+        action = getattr(self, self.DECISION_ACTIONS[decision])
+        response = action(request, self.get_queryset(request).filter(pk=booking.pk))
+        if response is not None and not isinstance(response, HttpResponseRedirect):
+            return response  # the reason to give, or how many came
+        return HttpResponseRedirect(reverse("admin:venues_booking_change", args=[booking.pk]))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        decisions = []
+        if obj is not None and self.has_change_permission(request, obj):
+            decisions = [
+                {
+                    "name": decision,
+                    "label": self.DECISION_LABELS[decision],
+                    "url": reverse("admin:venues_booking_decide", args=[obj.pk, decision]),
+                }
+                for decision in services.booking_decisions(obj)
+            ]
+        context["booking_decisions"] = decisions
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_add_permission(self, request):
         # Bookings come through the public form, which takes the slot's places; walk-ins go to the register.

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Min, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -401,11 +401,44 @@ def _transition(booking: Booking, *, from_statuses, to_status, release: bool, by
     return bool(changed)
 
 
+# The staff's decisions on a booking and the statuses each moves it from: the services' UPDATEs check these,
+# and the booking's admin page offers a decision only where they allow it (booking_decisions).
+DECISION_FROM = {
+    "approve": (Booking.Status.PENDING,),
+    "reject": (Booking.Status.PENDING, Booking.Status.CONFIRMED),
+    "complete": (Booking.Status.CONFIRMED,),
+    "no_show": (Booking.Status.CONFIRMED,),
+}
+# Decisions about the visit itself: only once it has started.
+AFTER_START = ("complete", "no_show")
+
+
+def _started(booking: Booking, now: datetime) -> bool:
+    return booking.slot.starts_at <= now
+
+
+def booking_decisions(booking: Booking, *, now: datetime | None = None) -> list[str]:
+    """The decisions (keys of DECISION_FROM) the booking's status and time allow now."""
+    now = now or timezone.now()
+    return [
+        decision
+        for decision, statuses in DECISION_FROM.items()
+        if booking.status in statuses and (decision not in AFTER_START or _started(booking, now))
+    ]
+
+
+def awaiting_decision(user) -> tuple[int, datetime | None]:
+    """How many bookings in the account's unit wait for approval, and when the oldest was made (1 query)."""
+    waiting = Booking.objects.for_user(user).filter(status=Booking.Status.PENDING)
+    row = waiting.aggregate(count=Count("pk"), oldest=Min("created_at"))
+    return row["count"], row["oldest"]
+
+
 def booking_approve(booking: Booking, *, by=None) -> bool:
     return _transition(
         booking,
         by=by,
-        from_statuses=[Booking.Status.PENDING],
+        from_statuses=DECISION_FROM["approve"],
         to_status=Booking.Status.CONFIRMED,
         release=False,
         decided_at=timezone.now(),
@@ -419,7 +452,7 @@ def booking_reject(booking: Booking, *, reason: str, by=None) -> bool:
     return _transition(
         booking,
         by=by,
-        from_statuses=[Booking.Status.PENDING, Booking.Status.CONFIRMED],
+        from_statuses=DECISION_FROM["reject"],
         to_status=Booking.Status.REJECTED,
         release=True,
         reject_reason=reason,
@@ -450,13 +483,13 @@ def booking_complete(
 ) -> bool:
     """Mark a confirmed visit as done and enter it in the visit register (with the booked size by default)."""
     now = now or timezone.now()
-    if booking.slot.starts_at > now:
+    if not _started(booking, now):
         raise BookingError(_("A visit can be completed once it has started."))
     with transaction.atomic():
         changed = _transition(
             booking,
             by=by,
-            from_statuses=[Booking.Status.CONFIRMED],
+            from_statuses=DECISION_FROM["complete"],
             to_status=Booking.Status.COMPLETED,
             release=False,
         )
@@ -475,12 +508,12 @@ def booking_complete(
 
 def booking_no_show(booking: Booking, *, now: datetime | None = None, by=None) -> bool:
     now = now or timezone.now()
-    if booking.slot.starts_at > now:
+    if not _started(booking, now):
         raise BookingError(_("A visit can be marked as missed once it has started."))
     return _transition(
         booking,
         by=by,
-        from_statuses=[Booking.Status.CONFIRMED],
+        from_statuses=DECISION_FROM["no_show"],
         to_status=Booking.Status.NO_SHOW,
         release=False,
     )
