@@ -11,7 +11,8 @@ from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 
 from communities.admin import UserAdmin as CommunitiesUserAdmin
-from registers.admin import ExportFileNameMixin, ReadOnlyAdminMixin, ScopedAdminMixin
+from registers.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from registers.export_admin import SpreadsheetExportMixin
 from registers.personal_data import record_export
 from registers.roles import AUDIT_ADMINISTRATORS
 
@@ -51,14 +52,15 @@ class SecurityEventResource(resources.ModelResource):
         export_order = fields
 
     def dehydrate_at(self, event):
-        return timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S")
+        # A date cell in the XLSX (registers.workbooks), "2018-05-31 09:00:00" in the CSV.
+        return timezone.localtime(event.at).replace(microsecond=0, tzinfo=None)
 
     def dehydrate_succeeded(self, event):
         return str(_("yes") if event.succeeded else _("no"))
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(ReadOnlyAdminMixin, ExportFileNameMixin, ExportMixin, admin.ModelAdmin):
+class SecurityEventAdmin(ReadOnlyAdminMixin, SpreadsheetExportMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [SecurityEventResource]
     formats = [base_formats.XLSX, base_formats.CSV]
     list_display = ["at", "username", "address", "kind", "succeeded", "target", "detail"]
@@ -84,9 +86,6 @@ class SecurityEventAdmin(ReadOnlyAdminMixin, ExportFileNameMixin, ExportMixin, a
         dataset = super().get_data_for_export(request, queryset, **kwargs)
         record_export(request.user, SecurityEvent, len(dataset), str(SecurityEvent._meta.verbose_name_plural))
         return dataset
-
-    def get_export_filename(self, request, queryset, file_format):
-        return f"{SecurityEvent._meta.verbose_name_plural}-{timezone.localdate():%Y%m%d}.{file_format.get_extension()}"
 
 
 admin.site.unregister(User)

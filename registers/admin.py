@@ -13,14 +13,14 @@ from django.db import IntegrityError, models
 from django.http import Http404, HttpRequest, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
 from . import exports, jobs
+from .export_admin import SpreadsheetExportMixin
 from .pagination import LargeTablePaginator
 from .personal_admin import PersonalDataAdminMixin
 from .personal_data import can_see_sensitive, record_export
@@ -32,18 +32,6 @@ from .sheets.limits import declared_rows
 from .units import unit_of
 
 logger = logging.getLogger(__name__)
-
-
-class ExportFileNameMixin:
-    """django-import-export writes the file's name raw into Content-Disposition, which Django then encodes as
-    RFC 2047 (=?utf-8?b?…?=) that browsers do not read: a Chinese name needs RFC 6266's filename*."""
-
-    def _do_file_export(self, file_format, request, queryset, export_form=None):
-        response = super()._do_file_export(file_format, request, queryset, export_form=export_form)
-        response["Content-Disposition"] = content_disposition_header(
-            True, self.get_export_filename(request, queryset, file_format)
-        )
-        return response
 
 
 class ReadOnlyAdminMixin:
@@ -216,7 +204,7 @@ class ScopedAdminMixin:
         return _scope_choices(field, db_field, request)
 
 
-class ScopedAdmin(ExportFileNameMixin, PersonalDataAdminMixin, ScopedAdminMixin, ImportExportModelAdmin):
+class ScopedAdmin(SpreadsheetExportMixin, PersonalDataAdminMixin, ScopedAdminMixin, ImportExportModelAdmin):
     """A register: scoped, searchable, importable (with preview, all-or-nothing) and exportable; its personal
     data masked, hidden and access-logged as the model declares (registers.personal_admin)."""
 
@@ -251,11 +239,6 @@ class ScopedAdmin(ExportFileNameMixin, PersonalDataAdminMixin, ScopedAdminMixin,
         dataset = super().get_data_for_export(request, queryset, **kwargs)
         record_export(request.user, self.model, len(dataset), str(self.model._meta.verbose_name_plural))
         return dataset
-
-    def get_export_filename(self, request, queryset, file_format):
-        # In the office's language: "网格-2026-12-04.xlsx".
-        day = timezone.localdate().isoformat()
-        return f"{self.model._meta.verbose_name_plural}-{day}.{file_format.get_extension()}"
 
     def export_action(self, request):
         # A large export (the list's filters select more than EXPORT_JOB_THRESHOLD_ROWS records) is written by

@@ -1,39 +1,43 @@
 """Spreadsheet downloads of the dashboard: XLSX (one sheet per table) and CSV (one table).
 
-Rows are written here with XlsxWriter in ``constant_memory`` mode (each row goes to disk as it is written)
-into a temporary file that is then streamed, so memory stays flat however many rows an export has; the
-activity rows export (``table=activities``) reads the database with a server-side iterator.
+Workbooks are written by registers.workbooks (constant memory, print settings, date cells, the file's
+name); the activity rows export (``table=activities``) reads the database with a server-side iterator.
 django-import-export's export builds the whole sheet in memory, so it is not used for reports.
 
 Every sheet: the unit, the period and the table's title in the first row, headers in the user's language
-in the second, numbers as numbers. Text cells are written as strings (never formulas); CSV text cells
-that a spreadsheet would run as a formula are escaped with communities.resources_base.escape_formula.
+in the second, numbers as numbers, dates as dates. Text cells are written as strings (never formulas); CSV
+text cells that a spreadsheet would run as a formula are escaped with registers.sheets.escape_formula.
 """
 
 import csv
 import datetime
-import re
 import tempfile
-from decimal import Decimal
 
-import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 
 from activities.models import Activity
+from registers import workbooks
 from registers.exports import exporter
 from registers.personal_data import record_export
 from registers.sheets import escape_formula
 from registers.units import can_see_unit, parse_unit
 
-from .tables import DATE, DEC, INT, PCT, TEXT, Column, Table
+from .tables import DATE, DEC, INT, MONTH, PCT, TEXT, Column, Table
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = workbooks.XLSX_CONTENT_TYPE
 ROWS_TABLE = "activities"
 PROGRESS_ROWS = 1000  # a background export reports its rows written in steps of this many
 HEADER_LINES = 2  # the title line and the column headers
+CELL_KINDS = {
+    TEXT: workbooks.TEXT,
+    DEC: workbooks.DECIMAL,
+    PCT: workbooks.DECIMAL,
+    DATE: workbooks.DATE,
+    MONTH: workbooks.MONTH,
+}
 
 
 def period_title(unit, start, end) -> str:
@@ -41,78 +45,35 @@ def period_title(unit, start, end) -> str:
 
 
 def file_name(unit, start, end, title: str | None, extension: str) -> str:
-    """In the office's language: ``西关办事处_2018-01-01_2018-12-31_活动台账.xlsx``."""
-    parts = [str(unit), start.isoformat(), end.isoformat(), str(title or pgettext("report", "report"))]
-    return re.sub(r'[\\/:*?"<>|\s]+', "-", "_".join(parts)) + "." + extension
+    """In the office's language: ``西关办事处_2018年_工作报表.xlsx``, ``西关办事处_2018年6月_活动台账.csv``."""
+    title = title or gettext("work report")
+    return workbooks.file_name(unit, workbooks.period_label(start, end), title, extension=extension)
 
 
-def _sheet_name(title: str, used: set) -> str:
-    name = re.sub(r"[\[\]:*?/\\]", " ", str(title))[:31].strip() or "sheet"
-    candidate, n = name, 2
-    while candidate.lower() in used:
-        suffix = f" ({n})"
-        candidate, n = name[: 31 - len(suffix)] + suffix, n + 1
-    used.add(candidate.lower())
-    return candidate
+def _kind(column: Column):
+    return CELL_KINDS.get(column.kind, workbooks.NUMBER)
 
 
-def _number(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
-class SheetWriter:
-    """Writes titled tables into a constant-memory workbook kept in a temporary file."""
-
-    def __init__(self, file=None):
-        self.file = file if file is not None else tempfile.TemporaryFile()
-        self.book = xlsxwriter.Workbook(self.file, {"constant_memory": True, "strings_to_formulas": False})
-        self.bold = self.book.add_format({"bold": True})
-        self.title = self.book.add_format({"bold": True, "font_size": 13})
-        self.decimal = self.book.add_format({"num_format": "0.0#"})
-        self.datetime = self.book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        self.used: set = set()
-
-    def sheet(self, title: str, heading: str, columns: list[Column]):
-        sheet = self.book.add_worksheet(_sheet_name(title, self.used))
-        sheet.write_string(0, 0, heading, self.title)
-        for i, column in enumerate(columns):
-            sheet.set_column(i, i, 28 if column.kind == TEXT and i == 0 else 16)
-            sheet.write_string(1, i, str(column.label), self.bold)
-        return sheet
-
-    def cell(self, sheet, row: int, col: int, value, kind: str):
-        if value is None or value == "":
-            return
-        if kind == TEXT or kind == DATE or isinstance(value, str):
-            sheet.write_string(row, col, str(value))
-        elif isinstance(value, datetime.datetime):
-            sheet.write_datetime(row, col, value, self.datetime)
-        elif kind in (DEC, PCT) and not isinstance(value, int):
-            sheet.write_number(row, col, _number(value), self.decimal)
-        else:
-            sheet.write_number(row, col, _number(value))
-
-    def table(self, table: Table, heading: str):
-        sheet = self.sheet(table.title, f"{heading} · {table.title}", table.columns)
-        for r, row in enumerate(table.rows, start=2):
-            for c, column in enumerate(table.columns):
-                self.cell(sheet, r, c, row.get(column.key), column.kind)
-
-    def response(self, filename: str) -> FileResponse:
-        self.book.close()
-        self.file.seek(0)
-        return FileResponse(self.file, as_attachment=True, filename=filename, content_type=XLSX)
+def write_table(book: workbooks.Workbook, table: Table, heading: str) -> None:
+    """One sheet: the heading (unit, period, table) on the first line, the headers, the rows; the first
+    column (the unit, the figure, the name) repeated on each printed page when the table is wide."""
+    rows = [[row.get(column.key) for column in table.columns] for row in table.rows]
+    book.sheet(
+        table.title,
+        [column.label for column in table.columns],
+        kinds=[_kind(column) for column in table.columns],
+        rows=rows,
+        heading=f"{heading} · {table.title}",
+    )
 
 
 def xlsx_response(dashboard, tables: list[Table]) -> FileResponse:
     heading = period_title(dashboard.unit, dashboard.start, dashboard.end)
-    writer = SheetWriter()
+    book = workbooks.Workbook()
     for table in tables:
-        writer.table(table, heading)
+        write_table(book, table, heading)
     title = tables[0].title if len(tables) == 1 else None
-    return writer.response(file_name(dashboard.unit, dashboard.start, dashboard.end, title, "xlsx"))
+    return book.response(file_name(dashboard.unit, dashboard.start, dashboard.end, title, "xlsx"))
 
 
 class _Echo:
@@ -125,6 +86,8 @@ def _csv_cell(value, kind):
         return ""
     if isinstance(value, datetime.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%Y-%m") if kind == MONTH else value.isoformat()
     if isinstance(value, str) or kind == TEXT:
         return escape_formula(str(value))
     return value
@@ -203,16 +166,33 @@ def _local(value):
     return timezone.localtime(value).replace(tzinfo=None)
 
 
+# The activity log is streamed: its widths are fixed rather than measured (start, title, type, community,
+# programme, venue, participants, Party organisation, partner).
+ACTIVITY_LOG_WIDTHS = [17, 30, 12, 14, 18, 18, 9, 20, 20]
+
+
 def write_activity_rows_xlsx(unit, start, end, file, progress=None) -> None:
     """The activity log as XLSX into ``file`` (constant memory); ``progress(rows)`` now and then."""
     columns = activity_row_columns()
-    title = pgettext("report", "activity log")
-    writer = SheetWriter(file)
-    sheet = writer.sheet(title, f"{period_title(unit, start, end)} · {title}", columns)
-    write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
-    date_format = writer.datetime
+    title = activity_log_title()
+    book = workbooks.Workbook(file)
+    sheet = book.sheet(
+        title,
+        [column.label for column in columns],
+        kinds=[workbooks.DATETIME, *(_kind(column) for column in columns[1:])],
+        widths=ACTIVITY_LOG_WIDTHS,
+        heading=f"{period_title(unit, start, end)} · {title}",
+        key_columns=2,
+    )
+    worksheet = sheet.worksheet
+    write_string, write_number, write_datetime = (
+        worksheet.write_string,
+        worksheet.write_number,
+        worksheet.write_datetime,
+    )
+    date_format = book.number_format(workbooks.DATETIME)
     written = 0
-    for r, row in enumerate(activity_rows(unit, start, end), start=2):
+    for r, row in enumerate(activity_rows(unit, start, end), start=sheet.next_row):
         write_datetime(r, 0, _local(row[0]), date_format)
         for c in (1, 2, 3, 4, 5, 7, 8):
             if row[c]:
@@ -221,7 +201,7 @@ def write_activity_rows_xlsx(unit, start, end, file, progress=None) -> None:
         written += 1
         if progress is not None and written % PROGRESS_ROWS == 0:
             progress(PROGRESS_ROWS)
-    writer.book.close()
+    book.book.close()
     if progress is not None:
         progress(written % PROGRESS_ROWS)
 

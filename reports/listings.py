@@ -7,7 +7,7 @@ from communities.models import CommitteeMember, PartnerOrganization, PartyOrgani
 from venues.models import Venue
 from volunteers.models import VolunteerTeam
 
-from .tables import TEXT, Column, Table
+from .tables import DATE, MONTH, TEXT, Column, Table
 
 
 def _columns(*specs) -> list[Column]:
@@ -88,7 +88,7 @@ def venues(d) -> Table:
                 "community": venue["community__name"],
                 "floor": venue["floor"],
                 "area_m2": venue["area_m2"],
-                "opened_on": venue["opened_on"].strftime("%Y-%m") if venue["opened_on"] else "",
+                "opened_on": venue["opened_on"],
                 "sections": venue["section_count"],
                 "activities": act.get("activity_count", 0),
                 "participants": act.get("participant_sum", 0),
@@ -107,7 +107,7 @@ def venues(d) -> Table:
         COMMUNITY,
         ("floor", pgettext_lazy("report", "floor"), TEXT),
         ("area_m2", pgettext_lazy("report", "area (m²)")),
-        ("opened_on", pgettext_lazy("report", "opened"), TEXT),
+        ("opened_on", pgettext_lazy("report", "opened"), MONTH),
         ("sections", pgettext_lazy("report", "sections")),
         ACTIVITIES,
         PARTICIPANTS,
@@ -186,7 +186,7 @@ def teams(d) -> Table:
             "team": team["name"],
             "service_area": area_labels.get(team["service_area"], team["service_area"]),
             "community": team["community__name"],
-            "founded_on": team["founded_on"].isoformat() if team["founded_on"] else "",
+            "founded_on": team["founded_on"],
             "party_member_team": yes if team["is_party_member_team"] else no,
             "members": team["member_count"],
         }
@@ -196,7 +196,7 @@ def teams(d) -> Table:
         ("team", pgettext_lazy("report", "team"), TEXT),
         ("service_area", pgettext_lazy("report", "service area"), TEXT),
         COMMUNITY,
-        ("founded_on", pgettext_lazy("report", "founded on"), TEXT),
+        ("founded_on", pgettext_lazy("report", "founded on"), DATE),
         ("party_member_team", pgettext_lazy("report", "Party-member team"), TEXT),
         ("members", pgettext_lazy("report", "members")),
     )

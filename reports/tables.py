@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-TEXT, INT, DEC, PCT, DATE = "text", "int", "dec", "pct", "date"
+TEXT, INT, DEC, PCT, DATE, MONTH = "text", "int", "dec", "pct", "date", "month"
 
 
 @dataclass
@@ -17,7 +17,13 @@ class Column:
 
     @property
     def is_number(self) -> bool:
-        return self.kind != TEXT and self.kind != DATE
+        return self.kind not in (TEXT, DATE, MONTH)
+
+    def shown(self, value):
+        """A date as the page shows it (the XLSX keeps it a date cell): 2016-01-01, or 2018-01 for a month."""
+        if isinstance(value, datetime.date):
+            return value.strftime("%Y-%m") if self.kind == MONTH else value.isoformat()
+        return value
 
 
 @dataclass
@@ -41,7 +47,7 @@ class Table:
                 value = row.get(column.key)
                 cells.append(
                     {
-                        "value": "" if value is None else value,
+                        "value": "" if value is None else column.shown(value),
                         "number": column.is_number and value is not None and value != "",
                         "link": links.get(column.key) or "",
                     }

@@ -110,7 +110,7 @@ def service_records(request):
                     "table": table,
                 },
                 register="volunteers.homevisit",
-                file_name=exports.file_name(export, start, end, table),
+                file_name=exports.file_name(export, unit, start, end, table),
                 rows=rows,
                 language=get_language(),
             )
@@ -120,7 +120,7 @@ def service_records(request):
             exports.export(export, teams, volunteers, table), content_type=exports.CONTENT_TYPES[export]
         )
         response["Content-Disposition"] = content_disposition_header(
-            True, exports.file_name(export, start, end, table)
+            True, exports.file_name(export, unit, start, end, table)
         )
         return response
     page = Paginator(volunteers, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -2,6 +2,7 @@
 address, event and outcome; only audit administrators read and export it; nobody edits it in the app."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
@@ -235,10 +236,9 @@ def test_the_audit_administrator_exports_the_log_and_the_export_is_itself_logged
     header = text.splitlines()[0]
     assert header.split(",") == ["时间", "账号", "地址", "事件", "是否成功", "涉及对象", "详情"]
     assert "登录" in text and "huanxi" in text and "否" in text
-    assert (
-        "filename*=utf-8''%E5%AE%89%E5%85%A8%E4%BA%8B%E4%BB%B6%E6%97%A5%E5%BF%97"
-        in response["Content-Disposition"]
-    )
+    today = timezone.localdate()
+    name = f"环西社区_{today.year}年{today.month}月{today.day}日_安全事件日志.csv"
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(name)}"
     export = only(Kind.EXPORT)
     assert (export.username, export.target) == ("shenji", "audit.securityevent")
 

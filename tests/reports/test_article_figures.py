@@ -7,6 +7,7 @@ The committee's share with junior college or above is computed from the counts: 
 (the article prints 60.6 %, which no whole numbers near 355 / 584 give; see communities/demo.py).
 """
 
+import datetime
 import html
 import io
 import re
@@ -232,7 +233,11 @@ def test_article_figure_on_the_page_and_in_the_xlsx(
     assert [h for h in sheet_rows[1] if h is not None] == headers
     col = COLUMNS[table].index(column)
     page_value, sheet_value = cells[col], sheet_rows[2 + index][col]
-    if isinstance(expected, str):
+    if isinstance(expected, str) and isinstance(sheet_value, datetime.datetime):
+        assert page_value == expected  # a month on the page, a date cell formatted as one in the sheet
+        assert sheet_value.strftime("%Y-%m") == expected
+        assert sheet.cell(3 + index, col + 1).number_format == "yyyy-mm"
+    elif isinstance(expected, str):
         assert page_value == expected
         assert sheet_value == expected
     else:

@@ -45,7 +45,7 @@ def test_a_report_csv_export_as_a_job(job_worker, client, subdistrict_staff, rec
     client.get(reverse("reports:dashboard"), {**PERIOD, "format": "csv", "table": "activities"})
     job = export_ready(Job.objects.get())
     body = download(client, job)[1].decode("utf-8-sig")
-    assert job.file_name == "西关办事处_2017-01-01_2017-12-31_活动台账.csv"
+    assert job.file_name == "西关办事处_2017年_活动台账.csv"
     assert len(body.splitlines()) == 2 + 5 and job.total_rows == 5
     response = download(client, job)[0]
     assert "filename*=utf-8''%E8%A5%BF%E5%85%B3" in response["Content-Disposition"]  # 西关…, for any browser
