@@ -18,8 +18,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, router
-from django.db.models import Case, F, Func, Value, When, prefetch_related_objects
+from django.db.models import Case, F, Func, QuerySet, Value, When, prefetch_related_objects
 from django.db.models.functions import Cast, Concat, JSONArray, JSONObject
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.encoding import smart_str
 
@@ -30,13 +31,21 @@ from .personal_data import ERASED, masked_fields, replace_name
 
 # The apps whose models are registers.
 REGISTER_APPS = ("communities", "volunteers", "activities", "venues")
-# Models that are not registers: not tracked.
-NOT_TRACKED: set[str] = set()
+# Models that are not registers: not tracked. A certificate office's serial counter only counts up (each
+# certificate keeps its own number and history).
+NOT_TRACKED: set[str] = {"volunteers.certificateserial"}
 # Staff accounts: who may do what (groups, permissions, superuser) and in which unit (the StaffProfile,
 # a register model above) is part of what an office must be able to trace. Never the password.
 ACCOUNT_FIELDS = ["username", "first_name", "last_name", "email", "is_active", "is_staff", "is_superuser"]
-# Fields that change as side effects of other changes (counters kept by the services): not tracked.
-NOT_TRACKED_FIELDS = {"venues.slot": ["booked_places"]}
+# Fields that change as side effects of other changes (counters kept by the services), and the machinery's
+# own fields no one reads in a history (a form's idempotency key; a waitlist link's secret token): not
+# tracked, and not shown from the entries written before (audit.templatetags.audit_history).
+NOT_TRACKED_FIELDS = {
+    "venues.slot": ["booked_places"],
+    "venues.venue": ["availability_version"],
+    "venues.booking": ["idempotency_key"],
+    "venues.waitlistentry": ["token"],
+}
 
 
 def mask_value(value: str) -> str:
@@ -65,6 +74,7 @@ def register_registers() -> None:
         if auditlog.contains(model):
             continue
         m2m = [f.name for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]
+        _follow_through_links(model)
         auditlog.register(
             model,
             # The columns only: auditlog would list reverse relations too, as empty changes.
@@ -74,6 +84,45 @@ def register_registers() -> None:
             mask_callable="audit.history.mask_value",
             exclude_fields=NOT_TRACKED_FIELDS.get(model._meta.label_lower, []),
         )
+
+
+class _ThroughLinks:
+    """A many-to-many field kept through a model of its own (a team's ``members`` through Membership): auditlog
+    follows only automatic through tables, so a link row saved or deleted (a member added or removed on the
+    team's page) is written here into the owner's history, as auditlog writes the others: "added"/"removed"
+    and the related records' names."""
+
+    def __init__(self, field):
+        self.owner = field.model
+        self.name = field.name
+        self.source = field.m2m_field_name()  # the through model's key to the owner (team)
+        self.target = field.m2m_reverse_field_name()  # and to the linked record (person)
+
+    def saved(self, sender, instance, created, raw=False, **kwargs):
+        if created and not raw:
+            self._log(instance, "add")
+
+    def deleted(self, sender, instance, origin=None, **kwargs):
+        if isinstance(origin, self.owner) or (isinstance(origin, QuerySet) and origin.model is self.owner):
+            return  # the owner itself is being deleted, its links with it
+        self._log(instance, "delete")
+
+    def _log(self, link, operation):
+        LogEntry.objects.log_m2m_changes(
+            [getattr(link, self.target)], getattr(link, self.source), operation, self.name
+        )
+
+
+def _follow_through_links(model) -> None:
+    """Connect the receivers of ``model``'s many-to-many fields kept through a model of their own."""
+    for field in model._meta.many_to_many:
+        through = field.remote_field.through
+        if through._meta.auto_created:
+            continue
+        links = _ThroughLinks(field)
+        uid = f"audit.links.{model._meta.label_lower}.{field.name}"
+        post_save.connect(links.saved, sender=through, weak=False, dispatch_uid=f"{uid}.saved")
+        post_delete.connect(links.deleted, sender=through, weak=False, dispatch_uid=f"{uid}.deleted")
 
 
 def _actor(user):

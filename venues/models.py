@@ -2,6 +2,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
@@ -294,7 +295,7 @@ class Slot(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.venue} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.venue} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
     @property
     def free_places(self) -> int:
@@ -517,7 +518,7 @@ class WaitlistEntry(models.Model):
         indexes = [models.Index(fields=["slot", "status", "created_at"], name="waitlist_line_idx")]
 
     def __str__(self):
-        return f"{self.slot.starts_at:%Y-%m-%d %H:%M} · {self.size}"
+        return f"{timezone.localtime(self.slot.starts_at):%Y-%m-%d %H:%M} · {self.size}"
 
     def get_absolute_url(self):
         return reverse("venues:waitlist_entry", args=[self.token])

@@ -10,6 +10,7 @@ import datetime
 from collections import defaultdict
 
 from auditlog.models import LogEntry
+from auditlog.registry import auditlog
 from dateutil import parser
 from django import template
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -91,24 +92,27 @@ def _shown(field, text, names) -> str:
     return text
 
 
-def _changes(entry, model, names, hidden, order) -> list[tuple[str, str, str]]:
-    """(label, old, new) rows in the model's field order (``order``: field name -> position); for a
+def _changes(entry, model, names, hidden, order, untracked) -> list[tuple[str, str, str, bool]]:
+    """(label, old, new, False) rows in the model's field order (``order``: field name -> position); for a
     many-to-many entry (auditlog keeps one per add or removal), (label, "added"/"removed", the related
-    records' names)."""
+    records' names, True). Fields no longer tracked (``untracked``: the machinery's own, kept by entries written
+    before) are left out."""
     rows = []
     for name, values in sorted(entry.changes_dict.items(), key=lambda item: order.get(item[0], len(order))):
+        if name in untracked:
+            continue
         field = _field(model, name)
         if field is not None and field.auto_created and not field.concrete:
             continue  # a reverse relation (early entries listed them, always empty)
         if isinstance(values, dict):
             verb = _("added") if values.get("operation") == "add" else _("removed")
             shown = HIDDEN if name in hidden else ", ".join(map(str, values.get("objects", [])))
-            rows.append((_label(field, name), verb, shown))
+            rows.append((_label(field, name), verb, shown, True))
         elif isinstance(values, list):
             old, new = (list(values) + [None, None])[:2]
             old, new = _shown(field, old, names), _shown(field, new, names)
             if old != new:  # (an empty text column of a new record: nothing to show)
-                rows.append((_label(field, name), old, new))
+                rows.append((_label(field, name), old, new, False))
     return rows
 
 
@@ -130,11 +134,12 @@ def record_history(context, obj):
     hidden = set() if can_see_sensitive(user) else sensitive
     names = _related_names(model, entries)
     order = {field.name: i for i, field in enumerate(model._meta.get_fields())}
+    untracked = set(auditlog.get_model_fields(model)["exclude_fields"]) if auditlog.contains(model) else set()
     history = [
         {
             "entry": entry,
             "actor": entry.actor.get_username() if entry.actor else None,
-            "changes": _changes(entry, model, names, hidden, order),
+            "changes": _changes(entry, model, names, hidden, order, untracked),
             "imported_from": _imported_from(entry),
         }
         for entry in entries
