@@ -3,12 +3,13 @@
 import datetime
 from urllib.parse import urlencode
 
-from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, Func, IntegerField, Max, Min, OuterRef, Q, Subquery, Value
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Func, IntegerField, Max, Min, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -19,6 +20,7 @@ from registers.admin import ReadOnlyAdminMixin, ScopedAdmin, ScopedAdminMixin, S
 from registers.attachments import AttachmentInline
 from registers.units import COMMUNITY, level_of, unit_of
 
+from .imports import UndoRefused, undo_import
 from .models import (
     Activity,
     ActivityQuerySet,
@@ -127,6 +129,33 @@ class MonthFilter(admin.SimpleListFilter):
         last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
         begin, stop = period_bounds(first, last)
         return queryset.filter(start__gte=begin, start__lt=stop)
+
+
+class ImportFilter(admin.SimpleListFilter):
+    """The activities one import brought in: the account's latest imports are offered, and the import's
+    page links here for any other."""
+
+    title = _("import")
+    parameter_name = "import"
+    LATEST = 10
+
+    def lookups(self, request, model_admin):
+        logs = ImportLog.objects.for_user(request.user).filter(undone_at__isnull=True, created__gt=0)
+        wanted = self.value()
+        choices = [(str(log.pk), str(log)) for log in logs.select_related("user")[: self.LATEST]]
+        if wanted and wanted.isdigit() and wanted not in dict(choices):
+            chosen = logs.select_related("user").filter(pk=int(wanted)).first()
+            if chosen is not None:
+                choices.append((wanted, str(chosen)))
+        return choices
+
+    def queryset(self, request, queryset):
+        wanted = self.value()
+        if not wanted:
+            return queryset
+        if not wanted.isdigit():
+            return queryset.none()
+        return queryset.filter(import_log_id=int(wanted))
 
 
 # --- activity types --------------------------------------------------------------------------------
@@ -394,7 +423,7 @@ class ActivityAdmin(CommunityChoicesMixin, ScopedAdmin):
     inlines = [AttachmentInline]
     list_display = ["title", "start", "type", "community", "participants", "programme"]
     list_select_related = ["type", "community", "programme"]
-    list_filter = [KindFilter, TypeFilter, CommunityFilter, ProgrammeFilter, MonthFilter]
+    list_filter = [KindFilter, TypeFilter, CommunityFilter, ProgrammeFilter, MonthFilter, ImportFilter]
     date_hierarchy = "start"
     search_fields = ["title"]
     autocomplete_fields = ["programme", "lecturers"]
@@ -443,17 +472,73 @@ class ActivityAdmin(CommunityChoicesMixin, ScopedAdmin):
 
 @admin.register(ImportLog)
 class ImportLogAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["imported_at", "user", "file_name", "rows"]
+    list_display = [
+        "imported_at",
+        "user",
+        "file_name",
+        "rows",
+        "created",
+        "updated",
+        "unchanged",
+        "undone_at",
+    ]
     list_select_related = ["user"]
     search_fields = ["file_name", "user__username"]
     list_filter = []
     autocomplete_fields = []
     date_hierarchy = "imported_at"
+    fields = [
+        "imported_at", "user", "file_name", "rows", "created", "updated", "unchanged", "finished_at",
+        "undone_at", "undone_by",
+    ]  # fmt: skip
+    change_form_template = "admin/activities/importlog/change_form.html"
 
     def get_queryset(self, request):
-        queryset = admin.ModelAdmin.get_queryset(self, request)
-        if request.user.is_superuser:
-            return queryset
-        # An import is visible to those who see the activities it brought in, and to its author.
-        visible = Activity.objects.for_user(request.user).filter(import_log=OuterRef("pk"))
-        return queryset.filter(Q(user=request.user) | Q(Exists(visible)))
+        return ImportLog.objects.for_user(request.user)
+
+    def get_urls(self):
+        undo = self.admin_site.admin_view(self.undo_view)
+        return [path("<int:object_id>/undo/", undo, name="activities_importlog_undo"), *super().get_urls()]
+
+    def may_undo(self, request, log) -> bool:
+        """The author, or staff who may delete activities and see every activity the import added."""
+        if log.undone_at is not None or log.finished_at is None:
+            return False
+        if not request.user.has_perm("activities.delete_activity"):
+            return False
+        added = Activity.objects.filter(import_log=log)
+        outside = added.exclude(pk__in=Activity.objects.for_user(request.user).values("pk"))
+        return not outside.exists()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        log = self.get_object(request, object_id)
+        extra = {}
+        if log is not None:
+            extra = {
+                "may_undo": self.may_undo(request, log),
+                "activities_url": f"{reverse('admin:activities_activity_changelist')}?import={log.pk}",
+                "undo_url": reverse("admin:activities_importlog_undo", args=[log.pk]),
+            }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def undo_view(self, request, object_id):
+        log = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if request.method != "POST" or not self.may_undo(request, log):
+            if log.undone_at is not None:
+                self.message_user(request, gettext("This import has already been undone."), messages.WARNING)
+                return HttpResponseRedirect(reverse("admin:activities_importlog_change", args=[log.pk]))
+            raise PermissionDenied
+        try:
+            counts = undo_import(log=log, by=request.user)
+        except UndoRefused as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                gettext(
+                    "The import is undone: %(removed)s activities removed, %(restored)s put back as they were."
+                )
+                % counts,
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:activities_importlog_change", args=[log.pk]))

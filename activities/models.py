@@ -4,8 +4,9 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -312,6 +313,15 @@ class Lecturer(models.Model):
             raise ValidationError({"person": _("This person is not registered in this community.")})
 
 
+class ImportLogQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """An import is visible to its author and to those who see an activity it brought in."""
+        if user.is_superuser:
+            return self
+        visible = Activity.objects.for_user(user).filter(import_log=OuterRef("pk"))
+        return self.filter(Q(user=user) | Q(Exists(visible)))
+
+
 class ImportLog(models.Model):
     """Who imported which activity sheet, when, with how many rows: the history of bulk imports."""
 
@@ -324,8 +334,26 @@ class ImportLog(models.Model):
     imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("activities added"), default=0)
+    updated = models.PositiveIntegerField(_("activities changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("rows already recorded"), default=0)
+    # The sheet's content (headers and cells, whatever the file's format): the same sheet imported again is
+    # recognised, and its preview says when it was imported before.
+    fingerprint = models.CharField(_("content fingerprint"), max_length=64, blank=True, db_index=True)
+    # When the import's own writes ended: a history entry of its records after this is someone's later change.
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
 
     not_personal_data = ("file_name",)  # an office's sheet
+    objects = ImportLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("activity import")
@@ -336,6 +364,29 @@ class ImportLog(models.Model):
         return (
             f"{self.file_name or '-'} · {self.user} · {timezone.localtime(self.imported_at):%Y-%m-%d %H:%M}"
         )
+
+
+class ImportedChange(models.Model):
+    """An activity an import changed, as it was before: undoing the import puts it back."""
+
+    import_log = models.ForeignKey(
+        ImportLog, models.CASCADE, related_name="changes", verbose_name=_("import")
+    )
+    activity = models.ForeignKey("Activity", models.CASCADE, related_name="+", verbose_name=_("activity"))
+    # {column: value} as stored before the import (JSON: dates as ISO text), and "lecturers": [ids].
+    before = models.JSONField(_("before the import"), encoder=DjangoJSONEncoder)
+
+    not_personal_data = ("before",)  # an activity's columns: titles, times, counts, ids
+
+    class Meta:
+        verbose_name = _("change by an import")
+        verbose_name_plural = _("changes by imports")
+        constraints = [
+            models.UniqueConstraint(fields=["import_log", "activity"], name="imported_change_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.import_log} · {self.activity_id}"
 
 
 class ActivityQuerySet(ScopedQuerySet):

@@ -14,11 +14,13 @@ values (the history mixin of ScopedModelResource), lecturers added or replaced a
 """
 
 import copy
+import hashlib
 from collections import defaultdict
 
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import fields, resources, widgets
@@ -28,6 +30,7 @@ from communities.models import Community, PartnerOrganization, PartyOrganization
 from registers.history import record_inserted, record_links_changed
 from registers.sheets import (
     AMBIGUOUS,
+    LOOKUP_CHUNK,
     CachedNameWidget,
     DateTimeWidget,
     IntegerWidget,
@@ -38,13 +41,22 @@ from registers.sheets import (
 from venues.models import Venue
 from volunteers.models import VolunteerTeam
 
-from .models import Activity, ActivityType, ImportLog, Lecturer, Programme, ProgrammeYear
+from .models import Activity, ActivityType, ImportedChange, ImportLog, Lecturer, Programme, ProgrammeYear
 
 PREVIEW_ROWS = 100
 LIST_SEPARATORS = ("、", "，", ",", ";", "；")
 
 
 FOREIGN_KEYS = [f.name for f in Activity._meta.concrete_fields if f.is_relation]
+
+
+def fingerprint(dataset) -> str:
+    """The sheet's content, whatever the file's format or name: its headers and cells as text."""
+    digest = hashlib.sha256()
+    for values in [dataset.headers or (), *dataset]:
+        digest.update("\x1f".join(cell_text(value) for value in values).encode())
+        digest.update(b"\x1e")
+    return digest.hexdigest()
 
 
 class KindWidget(widgets.Widget):
@@ -242,7 +254,9 @@ class ActivityResource(ScopedModelResource):
         widget=DateTimeWidget(),
     )
     end = fields.Field(
-        attribute="end", column_name=pgettext_lazy("activity sheet column", "end"), widget=DateTimeWidget()
+        attribute="end",
+        column_name=pgettext_lazy("activity sheet column", "end"),
+        widget=DateTimeWidget(end_of_day=True),
     )
     participants = fields.Field(
         attribute="participants",
@@ -269,6 +283,11 @@ class ActivityResource(ScopedModelResource):
         attribute="description", column_name=pgettext_lazy("activity sheet column", "description")
     )
 
+    # A row names the activity of its community with its title and start: a sheet imported again, or a
+    # month's sheet overlapping the last one, finds the activities already recorded instead of adding them
+    # twice (unchanged rows are skipped, changed ones updated and kept for the import's undo).
+    natural_key = ("community", "title", "start")
+
     class Meta:
         model = Activity
         fields = (
@@ -279,8 +298,8 @@ class ActivityResource(ScopedModelResource):
         batch_size = 1000
         skip_diff = True
         skip_html_diff = True
-        skip_unchanged = False
-        report_skipped = False
+        skip_unchanged = True  # (decided by skip_row, from the columns as stored)
+        report_skipped = True
 
     def __init__(self, user=None, **kwargs):
         super().__init__(user=user, **kwargs)
@@ -292,6 +311,7 @@ class ActivityResource(ScopedModelResource):
         self.fields["lecturers"].widget.user = user
         self.import_log = None
         self._sheet_fields = []
+        self._lecturers_before = {}  # pk -> lecturer ids, of the activities the sheet names
         # The preview shows its first rows with their values (import_row); the other rows and the confirm
         # step skip that work. Per-import options, so this resource's own copy.
         self._meta = copy.copy(self._meta)
@@ -315,7 +335,15 @@ class ActivityResource(ScopedModelResource):
             user=kwargs.get("user") or self.user,
             file_name=cell_text(kwargs.get("file_name"))[:255],
             rows=len(dataset),
+            fingerprint=fingerprint(dataset),
         )
+        self._lecturers_before = defaultdict(set)
+        pks = sorted(self._by_pk)
+        through = Activity.lecturers.through
+        for start in range(0, len(pks), LOOKUP_CHUNK):
+            links = through.objects.filter(activity_id__in=pks[start : start + LOOKUP_CHUNK])
+            for activity_id, lecturer_id in links.values_list("activity_id", "lecturer_id"):
+                self._lecturers_before[activity_id].add(lecturer_id)
 
     def import_row(self, row, instance_loader, **kwargs):
         shown = kwargs.get("dry_run") and (kwargs.get("row_number") or 0) <= PREVIEW_ROWS
@@ -323,11 +351,33 @@ class ActivityResource(ScopedModelResource):
         return super().import_row(row, instance_loader, **kwargs)
 
     def get_instance(self, instance_loader, row):
-        # A row without an id is a new activity: no queryset built per row (50,000 rows).
-        id_column = self.fields["id"].column_name
-        if not cell_text(row.get(id_column)):
-            return None
-        return super().get_instance(instance_loader, row)
+        found = super().get_instance(instance_loader, row)
+        if found is not None and id(found) in self._pending:
+            raise ValidationError(
+                _(
+                    "This row is the same activity as row %(line)s (same community, title and start): an activity "
+                    "is recorded once. If they are two activities, give them different titles or starts."
+                )
+                % {"line": self._pending[id(found)] + self._lines_above}
+            )
+        return found
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """A row that names a recorded activity and changes none of its columns nor its lecturers."""
+        if import_validation_errors or instance.pk is None or id(instance) in self._pending:
+            return False
+        stored = self.stored_columns(instance)
+        if any(stored.get(column) != getattr(instance, column) for column in self._compared_columns()):
+            return False
+        if hasattr(instance, "_imported_lecturers"):
+            lecturers = {lecturer.pk for lecturer in instance._imported_lecturers}
+            return lecturers == self._lecturers_before.get(instance.pk, set())
+        return True
+
+    def _compared_columns(self):
+        columns = {field.attname for field in Activity._meta.concrete_fields}
+        model_fields = (self._model_field(field) for field in self._sheet_fields)
+        return [field.attname for field in model_fields if field is not None and field.attname in columns]
 
     def import_instance(self, instance, row, **kwargs):
         """As the library's, over the columns this sheet has (found once in before_import), without its
@@ -376,8 +426,27 @@ class ActivityResource(ScopedModelResource):
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         pending = list(self.update_instances)
+        # What the import changes, as it was: undoing the import puts it back (activities.imports).
+        ImportedChange.objects.bulk_create(
+            [
+                ImportedChange(import_log=self.import_log, activity_id=a.pk, before=self._as_stored(a))
+                for a in pending
+                if a.pk is not None
+            ],
+            batch_size=1000,
+            ignore_conflicts=True,  # (a record two rows of one sheet change: its state before the first)
+        )
         super().bulk_update(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
         self._save_lecturers(pending, replace=True)
+
+    def _as_stored(self, activity) -> dict:
+        before = {
+            column: value
+            for column, value in self.stored_columns(activity).items()
+            if column not in ("id", "import_log_id", "created_at")
+        }
+        before["lecturers"] = sorted(self._lecturers_before.get(activity.pk, ()))
+        return before
 
     def record_created(self, objs):
         pks = [a.pk for a in objs if a.pk is not None]
@@ -423,20 +492,50 @@ class ActivityResource(ScopedModelResource):
                 row for i, row in enumerate(result.rows)
                 if i < PREVIEW_ROWS or row.errors or row.import_type == RowResult.IMPORT_TYPE_INVALID
             ]  # fmt: skip
-        if (
-            kwargs.get("dry_run")
-            or result.has_errors()
-            or result.has_validation_errors()
-            or self.import_log is None
-        ):
+        if self.import_log is None or result.has_errors() or result.has_validation_errors():
+            return
+        totals = result.totals
+        self.import_log.created = totals.get(RowResult.IMPORT_TYPE_NEW, 0)
+        self.import_log.updated = totals.get(RowResult.IMPORT_TYPE_UPDATE, 0)
+        self.import_log.unchanged = totals.get(RowResult.IMPORT_TYPE_SKIP, 0)
+        self.import_log.finished_at = timezone.now()
+        self.import_log.save(update_fields=["created", "updated", "unchanged", "finished_at"])
+        if kwargs.get("dry_run"):
+            earlier = (
+                ImportLog.objects.for_user(self.user)
+                .filter(
+                    fingerprint=self.import_log.fingerprint, undone_at__isnull=True, finished_at__isnull=False
+                )
+                .exclude(pk=self.import_log.pk)
+                .select_related("user")
+                .first()
+            )
+            if earlier is not None:
+                result.notices.append(
+                    _(
+                        "This sheet was imported before (%(when)s, by %(user)s): rows already recorded are "
+                        "shown as unchanged and are not added again."
+                    )
+                    % {
+                        "when": f"{timezone.localtime(earlier.imported_at):%Y-%m-%d %H:%M}",
+                        "user": earlier.user,
+                    }
+                )
             return
         # One entry in the admin's own log for the whole sheet (each activity has its own history), pointing at the import's log.
         LogEntry.objects.log_actions(
             user_id=self.import_log.user_id,
             queryset=[self.import_log],
             action_flag=ADDITION,
-            change_message=_("Imported %(rows)s activities from %(file)s.")
-            % {"rows": len(dataset), "file": self.import_log.file_name or "-"},
+            change_message=_(
+                "Imported %(file)s: %(created)s activities added, %(updated)s changed, %(unchanged)s already recorded."
+            )
+            % {
+                "file": self.import_log.file_name or "-",
+                "created": self.import_log.created,
+                "updated": self.import_log.updated,
+                "unchanged": self.import_log.unchanged,
+            },
             single_object=True,
         )
 

@@ -258,12 +258,34 @@ class Person(models.Model):
         MALE = "M", _("male")
 
     class Education(models.TextChoices):
-        PRIMARY = "primary", _("primary school or below")
-        JUNIOR_HIGH = "junior_high", _("junior high school")
-        SENIOR_HIGH = "senior_high", _("senior high or vocational school")
-        JUNIOR_COLLEGE = "junior_college", _("junior college")
-        BACHELOR = "bachelor", _("bachelor's degree")
+        """The levels of GB/T 4658 (学历代码), highest first."""
+
         POSTGRADUATE = "postgraduate", _("postgraduate")
+        BACHELOR = "bachelor", _("bachelor's degree")
+        JUNIOR_COLLEGE = "junior_college", _("junior college")
+        SECONDARY_VOCATIONAL = "secondary_vocational", _("secondary specialised or technical school")
+        TECHNICAL_SCHOOL = "technical_school", _("skilled workers school")
+        SENIOR_HIGH = "senior_high", _("senior high school")
+        JUNIOR_HIGH = "junior_high", _("junior high school")
+        PRIMARY = "primary", _("primary school")
+        ILLITERATE = "illiterate", _("illiterate or semi-literate")
+
+    # How offices write the levels (and GB/T 4658's two-digit codes): read by the people sheet as the level.
+    EDUCATION_SPELLINGS = {
+        spelling: level
+        for level, spellings in (
+            (Education.POSTGRADUATE, ("研究生", "硕士", "博士", "硕士研究生", "博士研究生", "10")),
+            (Education.BACHELOR, ("本科", "大学本科", "大本", "学士", "20")),
+            (Education.JUNIOR_COLLEGE, ("大专", "专科", "大学专科", "高职", "30")),
+            (Education.SECONDARY_VOCATIONAL, ("中专", "中技", "中专/中技", "中专中技", "40")),
+            (Education.TECHNICAL_SCHOOL, ("技校", "技工学校", "50")),
+            (Education.SENIOR_HIGH, ("高中", "职高", "普高", "高中或中专", "60")),
+            (Education.JUNIOR_HIGH, ("初中", "70")),
+            (Education.PRIMARY, ("小学", "小学及以下", "80")),
+            (Education.ILLITERATE, ("文盲", "半文盲", "文盲或半文盲", "90")),
+        )
+        for spelling in spellings
+    }
 
     # Junior college or above: the share the committee reports quote.
     COLLEGE_OR_ABOVE = (Education.JUNIOR_COLLEGE, Education.BACHELOR, Education.POSTGRADUATE)
@@ -300,6 +322,7 @@ class Person(models.Model):
         "education": PersonalField(erase=""),
         "volunteer_number": PersonalField(erase=""),
     }
+    choice_spellings = {"education": EDUCATION_SPELLINGS}
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

@@ -248,5 +248,6 @@ def summarise(result) -> dict:
         "invalid": invalid,
         "invalid_count": len(result.invalid_rows),
         "file_errors": [str(error.error) for error in result.base_errors],
+        "notices": [str(notice) for notice in getattr(result, "notices", ())],
         "row_errors": len(result.row_errors()),
     }

@@ -1,6 +1,7 @@
 """Import and export of the registers' spreadsheets (django-import-export), scoped to the account."""
 
 from .cells import AMBIGUOUS, ImportFileError, cell_text, escape_formula, unescape_formula
+from .lookups import LOOKUP_CHUNK
 from .resource import ScopedModelResource
 from .widgets import (
     BooleanWidget,
@@ -17,6 +18,7 @@ from .widgets import (
 
 __all__ = [
     "AMBIGUOUS",
+    "LOOKUP_CHUNK",
     "CachedNameWidget",
     "DateTimeWidget",
     "cell_text",

@@ -13,7 +13,7 @@ from .limits import LimitExceeded, check_csv, check_xlsx
 TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
 NOT_XLSX = _(
     "This file is not an XLSX spreadsheet. Save it from Excel, WPS or LibreOffice as "
-    "“Excel workbook (.xlsx)”, or choose the format that matches the file."
+    "“Excel workbook (.xlsx)”."
 )
 
 
@@ -41,6 +41,17 @@ class LimitedImportForm(ImportForm):
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.formats = formats
+        # The format is read from the file itself (an XLSX workbook is a zip archive, a CSV is text): no
+        # picker to get wrong. A request that names a format is still checked against the file.
+        self.fields["format"].required = False
+        self.fields["format"].widget = forms.HiddenInput()
+
+    def _detected_format(self, data: bytes) -> str:
+        binary = data[:4] == b"PK\x03\x04"
+        for index, file_format in enumerate(self.formats):
+            if file_format().is_binary() == binary:
+                return str(index)
+        return ""
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
@@ -57,13 +68,16 @@ class LimitedImportForm(ImportForm):
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("import_file")
-        chosen = cleaned.get("format")
-        if upload is None or chosen in (None, ""):
+        if upload is None:
             return cleaned
-        file_format = self.formats[int(chosen)]()
         upload.seek(0)
         data = upload.read()
         upload.seek(0)
+        chosen = cleaned.get("format") or self._detected_format(data)
+        if chosen == "":
+            return cleaned
+        cleaned["format"] = chosen
+        file_format = self.formats[int(chosen)]()
         looks_like_zip = data[:4] == b"PK\x03\x04"
         if file_format.is_binary():
             if not looks_like_zip or not zipfile.is_zipfile(upload):
@@ -88,8 +102,8 @@ class LimitedImportForm(ImportForm):
             self.add_error(
                 "import_file",
                 _(
-                    "This file is not a CSV text file. Save it from your spreadsheet program as CSV, "
-                    "or choose the format that matches the file (XLSX)."
+                    "This file is neither an XLSX workbook nor a CSV text file. Save it from your "
+                    "spreadsheet program as “Excel workbook (.xlsx)” or as CSV."
                 ),
             )
         elif encoding != "utf-8-sig":

@@ -35,6 +35,7 @@ from import_export.fields import Field
 from import_export.results import Error, Result, RowResult
 
 from ..personal_data import MASKED, can_see_sensitive, declaration, mask, record_shown
+from ..phones import validate_phone
 from ..scoping import is_scoped
 from ..units import unit_of
 from .batches import BatchWrites
@@ -47,9 +48,12 @@ from .widgets import (
     DecimalWidget,
     IntegerWidget,
     MaskedWidget,
+    PhoneWidget,
     ScopedForeignKeyWidget,
 )
 
+# Rows of a file searched for its header when title rows stand above it.
+HEADER_SEARCH_ROWS = 10
 # A background import writes its progress at most this often.
 PROGRESS_EVERY_SECONDS = 1.0
 
@@ -62,9 +66,11 @@ class ScopedResult(Result):
     a 100,000-row sheet does not keep 100,000 results in memory.
     """
 
-    def __init__(self, *args, kept_rows=None, **kwargs):
+    def __init__(self, *args, kept_rows=None, lines_above=1, **kwargs):
         super().__init__(*args, **kwargs)
         self.kept_rows, self._kinds_kept = kept_rows, set()
+        self.lines_above = lines_above  # the header, and any title rows above it
+        self.notices = []  # what the preview should tell about the file as a whole (not errors)
 
     def append_row_result(self, row_result):
         if (
@@ -77,7 +83,7 @@ class ScopedResult(Result):
             self._kinds_kept.add(row_result.import_type)
 
     def append_invalid_row(self, number, row, validation_error):
-        super().append_invalid_row(number + 1, row, validation_error)
+        super().append_invalid_row(number + self.lines_above, row, validation_error)
 
 
 class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
@@ -120,6 +126,7 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
         self.kept_rows = kept_rows  # rows whose results are kept (ScopedResult); None: all
         self.rows_read, self._next_progress = 0, 0.0
         self._file_has_id = False
+        self._lines_above = 1  # lines of the file above its first record: the header, and title rows
         self._saved_rows = {}  # pk -> the row number (in the dataset) of the rows saved by this import
         self._reset_lookups()
         for field in self.fields.values():
@@ -167,9 +174,17 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
             field = Field(
                 attribute=field_name,
                 column_name=field_name,
-                widget=ChoiceWidget(django_field.choices),
+                # A model may name other spellings of its choices: ``choice_spellings = {field: {text: code}}``.
+                widget=ChoiceWidget(
+                    django_field.choices,
+                    aliases=getattr(django_field.model, "choice_spellings", {}).get(field_name),
+                ),
                 readonly=readonly,
                 default=django_field.default,
+            )
+        elif validate_phone in django_field.validators:
+            field = Field(
+                attribute=field_name, column_name=field_name, widget=PhoneWidget(), readonly=readonly
             )
         else:
             field = super().field_from_django_field(field_name, django_field, readonly)
@@ -181,7 +196,7 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
         return field
 
     def get_result_class(self):
-        return functools.partial(ScopedResult, kept_rows=self.kept_rows)
+        return functools.partial(ScopedResult, kept_rows=self.kept_rows, lines_above=self._lines_above)
 
     # Scope ------------------------------------------------------------------------------------------
 
@@ -262,6 +277,25 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
                 required.append(field.column_name)
         return required
 
+    def find_header_row(self, dataset) -> None:
+        """Offices put a title (often merged across the columns) and blank lines above the header: the
+        header is the first of the file's first rows that names at least two of the register's columns
+        (and more than the first row does). The rows above it are dropped; the rows' numbers still count
+        them, as the spreadsheet program shows them."""
+        aliases = self.header_aliases()
+
+        def known(cells):
+            return sum(1 for cell in cells if cell_text(cell).casefold() in aliases)
+
+        best = known(dataset.headers or ())
+        for index, values in enumerate(dataset[:HEADER_SEARCH_ROWS]):
+            if known(values) >= max(2, best + 1):
+                dataset.headers = [cell_text(value) for value in values]
+                for _above in range(index + 1):
+                    del dataset[0]
+                self._lines_above = index + 2
+                return
+
     def check_columns(self, dataset) -> None:
         headers = [cell_text(h) for h in (dataset.headers or [])]
         if not any(headers):
@@ -304,7 +338,9 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
         # Spreadsheet programs leave formatted but empty rows at the end of a sheet.
         while len(dataset) and not any(cell_text(value) for value in dataset[-1]):
             del dataset[-1]
+        self._lines_above = 1
         try:
+            self.find_header_row(dataset)
             self.check_columns(dataset)
             if not any(any(cell_text(value) for value in row) for row in dataset):
                 raise ImportFileError(gettext("The file has its header row but no records under it."))
@@ -371,7 +407,10 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
     @staticmethod
     def _clean_cells(row):
         for key, value in row.items():
-            row[key] = unescape_formula(value.strip() if isinstance(value, str) else value)
+            # A blank XLSX cell arrives as None where a CSV's arrives as "": both are an empty cell.
+            row[key] = (
+                "" if value is None else unescape_formula(value.strip() if isinstance(value, str) else value)
+            )
         return row
 
     def import_row(self, row, instance_loader, **kwargs):

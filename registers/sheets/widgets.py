@@ -1,7 +1,8 @@
 """The widgets of the registers' sheets: each raises ValueError with a message for the user; the library
 turns it into a row error."""
 
-from datetime import date, datetime
+import re
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import (
@@ -14,9 +15,27 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 
+from ..phones import normalize_phone
 from ..scoping import is_scoped
 from ..units import unit_of
-from .cells import AMBIGUOUS, cell_text, in_every_language
+from .cells import AMBIGUOUS, cell_text, excel_serial, in_every_language, typed_text
+
+# The units an office writes after a count or a length (20人, 3场, 45分钟): the number is what is meant.
+COUNT_UNITS = ("人次", "人", "名", "位", "户", "个", "次", "场", "期", "分钟", "小时", "天")
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+WITH_UNIT = re.compile(r"([+-]?[\d,]+(?:\.\d+)?)\s*(?:" + "|".join(COUNT_UNITS) + ")")
+
+
+def number_text(value) -> str:
+    """A number cell as people type it: ２０ → 20, 20人 → 20, 1,200 → 1200 (commas between groups of three
+    digits); anything else is returned as typed, for the widget to refuse."""
+    text = typed_text(value)
+    with_unit = WITH_UNIT.fullmatch(text)
+    if with_unit:
+        text = with_unit.group(1)
+    if THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
+    return sanitize_separators(text)
 
 
 class IntegerWidget(widgets.IntegerWidget):
@@ -29,7 +48,7 @@ class IntegerWidget(widgets.IntegerWidget):
         if self.is_empty(value):
             return None
         try:
-            number = Decimal(str(sanitize_separators(cell_text(value))))
+            number = Decimal(str(number_text(value)))
         except (InvalidOperation, ValueError, TypeError):
             number = None
         if (
@@ -47,7 +66,7 @@ class DecimalWidget(widgets.DecimalWidget):
         if self.is_empty(value):
             return None
         try:
-            number = Decimal(str(sanitize_separators(cell_text(value))))
+            number = Decimal(str(number_text(value)))
         except (InvalidOperation, ValueError, TypeError):
             number = None
         if number is None or not number.is_finite():
@@ -55,10 +74,22 @@ class DecimalWidget(widgets.DecimalWidget):
         return number
 
 
-class DateWidget(widgets.DateWidget):
-    """Dates as spreadsheets hold them (date cells) or as people type them (2018-05-31, 2018/5/31, 2018年5月31日)."""
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
-    INPUT_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%d %H:%M:%S")
+
+def typed_date(text: str) -> date | None:
+    """A date as people type it (2018-05-31, 2018/5/31, 2018.5.31, 2018年5月31日, 20180531), else None."""
+    for input_format in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, input_format).date()  # noqa: DTZ007 (a date, no time zone)
+        except ValueError:
+            continue
+    return None
+
+
+class DateWidget(widgets.DateWidget):
+    """Dates as spreadsheets hold them (date cells, Excel date serials such as 43252) or as people type
+    them (2018-05-31, 2018/5/31, 2018年5月31日, in full-width digits too)."""
 
     def __init__(self, format="%Y-%m-%d", coerce_to_string=True):
         super().__init__(format=format, coerce_to_string=coerce_to_string)
@@ -68,15 +99,19 @@ class DateWidget(widgets.DateWidget):
             return value.date()
         if isinstance(value, date):
             return value
-        text = cell_text(value)
+        text = typed_text(value)
         if not text:
             return None
-        for input_format in self.INPUT_FORMATS:
-            try:
-                return datetime.strptime(text, input_format).date()  # noqa: DTZ007 (a date, no time zone)
-            except ValueError:
-                continue
-        raise ValueError(gettext("“%(value)s” is not a date; write dates like 2018-05-31.") % {"value": text})
+        serial = excel_serial(value)
+        if serial is not None:
+            return serial.date()
+        found = typed_date(text.split(" ")[0] if re.fullmatch(r"\S+ 0?0:00(:00)?", text) else text)
+        if found is None:
+            raise ValueError(
+                gettext("“%(value)s” is not a date; write dates like 2018-05-31.")
+                % {"value": cell_text(value)}
+            )
+        return found
 
 
 class BooleanWidget(widgets.BooleanWidget):
@@ -113,11 +148,20 @@ class BooleanWidget(widgets.BooleanWidget):
         return gettext("yes") if value else gettext("no")
 
 
+class PhoneWidget(widgets.CharWidget):
+    """A phone number stored as the register writes it (１３８ 1234-5678 → 13812345678), whatever the
+    sheet's spacing or full-width digits; the field's validator still refuses what is not a number."""
+
+    def clean(self, value, row=None, **kwargs):
+        return normalize_phone(cell_text(value))
+
+
 class ChoiceWidget(widgets.CharWidget):
     """A field with choices: exported as its label, imported from the label (either language) or the code."""
 
-    def __init__(self, choices, **kwargs):
+    def __init__(self, choices, aliases=None, **kwargs):
         self.choices = list(choices)
+        self.aliases = aliases or {}  # other spellings people write -> the code
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
@@ -131,7 +175,9 @@ class ChoiceWidget(widgets.CharWidget):
             for code, label in self.choices:
                 for spelling in {str(code), *in_every_language(label)}:
                     self._codes.setdefault(spelling.casefold(), code)
-        code = self._codes.get(text.casefold())
+            for spelling, code in self.aliases.items():
+                self._codes.setdefault(spelling.casefold(), code)
+        code = self._codes.get(typed_text(text).casefold())
         if code is not None:
             return code
         raise ValueError(
@@ -241,20 +287,34 @@ DATETIME_FORMATS = (
 
 
 class DateTimeWidget(widgets.DateTimeWidget):
-    """Date and time as a spreadsheet cell holds it or as people type it; local time (Asia/Shanghai)."""
+    """Date and time as a spreadsheet cell holds it (a date cell, an Excel serial such as 43252.375) or as
+    people type it (2018-05-31 09:00, 2018/5/31 9:00, in full-width digits too); local time (Asia/Shanghai).
+
+    A date without a time of day (2018/6/1, a serial without a fraction, a date cell at 00:00) is the whole
+    day: its start at 00:00, or, for a widget that reads an end (``end_of_day``), its end at 23:59.
+    """
 
     tz = None
+
+    def __init__(self, *args, end_of_day=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.end_of_day = end_of_day
 
     def reset(self):
         self.tz = None
 
-    @staticmethod
-    def _parse_typed(text):
+    def _whole_day(self, day: date) -> datetime:
+        return datetime.combine(day, time(23, 59) if self.end_of_day else time(0, 0))
+
+    def _parse_typed(self, text):
         for input_format in DATETIME_FORMATS:
             try:
                 return datetime.strptime(text, input_format)  # noqa: DTZ007 (made aware by clean)
             except ValueError:
                 continue
+        day = typed_date(text)
+        if day is not None:
+            return self._whole_day(day)
         raise ValueError(
             gettext("“%(value)s” is not a date and time; write them like 2018-05-31 09:00.") % {"value": text}
         )
@@ -262,12 +322,20 @@ class DateTimeWidget(widgets.DateTimeWidget):
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, datetime):
             moment = value
+            if moment.tzinfo is None and moment.time() == time(0, 0) and self.end_of_day:
+                moment = self._whole_day(moment.date())  # a date cell: no time of day
+        elif isinstance(value, date):
+            moment = self._whole_day(value)
+        elif (serial := excel_serial(value)) is not None:
+            moment = serial if serial.time() != time(0, 0) else self._whole_day(serial.date())
         else:
-            text = cell_text(value)
+            text = typed_text(value)
             if not text:
                 return None
             try:
                 moment = datetime.fromisoformat(text)  # 2018-05-31 09:00[:00]: the usual case, fast
+                if len(text) == 10:  # 2018-05-31: fromisoformat reads a date alone as its midnight
+                    moment = self._whole_day(moment.date())
             except ValueError:
                 moment = self._parse_typed(text)
         if moment.tzinfo is not None:

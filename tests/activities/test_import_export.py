@@ -209,7 +209,7 @@ def test_a_sheet_with_chinese_headers_imports_and_errors_read_in_chinese(client,
     header = ["标题", "类型", "社区", "党组织", "开始时间", "结束时间", "参与人次", "项目"]
     row = {"标题": "暖心工程走访", "类型": "志愿服务", "社区": "环西社区", "党组织": "环西社区党总支",
            "开始时间": "2018-06-01 09:00", "结束时间": "2018-06-01 11:00", "参与人次": "25", "项目": "五心工程"}  # fmt: skip
-    bad = {**row, "结束时间": "2018-06-01 08:00"}
+    bad = {**row, "标题": "暖心工程走访（二）", "结束时间": "2018-06-01 08:00"}
     response = preview(client, csv_file([row, bad], header=header))
     [invalid] = response.context["result"].invalid_rows
     assert invalid.field_specific_errors["结束时间"] == ["活动结束时间不能早于开始时间。"]
