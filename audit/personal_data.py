@@ -6,7 +6,8 @@ declares, so a new field cannot silently escape erasure or retention.
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
@@ -264,25 +265,27 @@ def as_json(data) -> bytes:
     return json.dumps(plain, ensure_ascii=False, indent=2).encode()
 
 
+def _cell(value):
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, str):
+        from registers.sheets import escape_formula
+
+        return escape_formula(value)
+    if value is None or isinstance(value, (bool, int, float, Decimal, datetime, date)):
+        return value  # a date or a time as a date cell (registers.workbooks)
+    return str(value)
+
+
 def as_xlsx(data) -> bytes:
-    import io
+    """A sheet per section (registers.workbooks: sheet names in the user's language, date cells, printable)."""
+    from registers import workbooks
 
-    import xlsxwriter
-
-    from registers.sheets import escape_formula
-
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
-    for index, (section, rows) in enumerate(data.items()):
-        sheet = workbook.add_worksheet(f"{index + 1} {section}"[:31])
+    book = workbooks.Workbook()
+    for section, rows in data.items():
         headers = list(rows[0]) if rows else []
-        sheet.write_row(0, 0, headers)
-        for r, row in enumerate(rows, start=1):
-            sheet.write_row(
-                r, 0, [escape_formula(str(_plain(row[h]) if row[h] is not None else "")) for h in headers]
-            )
-    workbook.close()
-    return buffer.getvalue()
+        book.sheet(section, headers, rows=[[_cell(row.get(h)) for h in headers] for row in rows])
+    return book.content()
 
 
 # ---- erasure ----------------------------------------------------------------------------------------

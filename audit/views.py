@@ -13,12 +13,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from communities.models import Person
+from registers import workbooks
 from registers.personal_data import can_see_sensitive, record_export
 
 from . import events, personal_data
@@ -187,7 +189,11 @@ def person_data_export(request, pk, fmt):
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.{fmt}"'
+    today = timezone.localdate()
+    name = workbooks.file_name(
+        person.community, workbooks.period_label(today, today), person.name, _("personal data"), extension=fmt
+    )
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 

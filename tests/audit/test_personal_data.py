@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -180,6 +181,16 @@ def test_export_as_a_spreadsheet(client, officer, resident):
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row]
     assert "陈秀兰" in cells and "13811112222" in cells
+    today = timezone.localdate()
+    name = f"环西社区_{today.year}年{today.month}月{today.day}日_陈秀兰_个人信息.xlsx"
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(name)}"  # no record id
+    assert book.sheetnames == ["人员", "上门服务对象", "上门服务", "预约"]
+    visits = book["上门服务"]
+    headers = [cell.value for cell in visits[1]]
+    visited = visits.cell(2, headers.index("日期") + 1)
+    assert visited.is_date and visited.value.date() == today - datetime.timedelta(days=3)
+    for sheet in book.worksheets:
+        assert (sheet.page_setup.orientation, sheet.print_title_rows) == ("landscape", "$1:$1")
 
 
 def test_staff_without_the_permission_cannot_export_or_erase(client, staff, resident):

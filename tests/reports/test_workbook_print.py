@@ -43,7 +43,14 @@ def download(django_db_setup, django_db_blocker):
         params = {"unit": f"subdistrict:{office.pk}", "start": "2018-01-01", "end": "2018-12-31"}
         response = client.get(URL, {**params, "format": "xlsx"})
         breakdown = client.get(URL, {**params, "format": "csv", "table": "breakdown"})
-        yield {"response": response, "body": b"".join(response.streaming_content), "csv": breakdown}
+        log = client.get(URL, {**params, "format": "xlsx", "table": "activities"})
+        yield {
+            "response": response,
+            "body": b"".join(response.streaming_content),
+            "csv": breakdown,
+            "log": log,
+            "log_body": b"".join(log.streaming_content),
+        }
         transaction.set_rollback(True)
 
 
@@ -104,6 +111,23 @@ def test_every_sheet_prints_landscape_on_a4_one_page_wide_with_its_headers_on_ea
     assert breakdown.max_column >= 21
     assert breakdown.print_title_cols == "$A:$A"  # the community names, where a page cannot hold every column
     assert book["总数"].print_title_cols is None  # two columns: nothing to repeat
+
+
+def test_the_activity_log_is_named_dated_and_printable_too(download):
+    log = download["log"]
+    assert (
+        log["Content-Disposition"]
+        == f"attachment; filename*=utf-8''{quote('西关办事处_2018年_活动台账.xlsx')}"
+    )
+    book = openpyxl.load_workbook(io.BytesIO(download["log_body"]))
+    assert book.sheetnames == ["活动台账"]
+    sheet = book.active
+    assert sheet.max_row == 2 + 97  # the 97 activities of 2018
+    start = sheet["A3"]
+    assert start.is_date and start.number_format == "yyyy-mm-dd hh:mm" and start.value.year == 2018
+    assert (sheet.page_setup.orientation, sheet.page_setup.fitToHeight) == ("landscape", 0)
+    assert sheet.print_title_rows == "$1:$2"
+    assert sheet.print_title_cols == "$A:$B"  # the start and the title of each activity on each page
 
 
 def _pages(pdf) -> list[str]:
