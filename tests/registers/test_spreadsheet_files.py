@@ -139,3 +139,25 @@ def test_an_exported_sheet_imports_back_unchanged(client, staff, teams):
     result = VolunteerTeamResource(user=staff).import_data(dataset, dry_run=True)
     assert not result.has_errors() and not result.has_validation_errors()
     assert {row.import_type for row in result.rows} == {"skip"}
+
+
+@pytest.mark.parametrize(
+    ("params", "period"),
+    [
+        ({"founded_on__year": "2016"}, (D(2016, 1, 1), D(2016, 12, 31))),
+        ({"start__year": "2018", "start__month": "2"}, (D(2018, 2, 1), D(2018, 2, 28))),
+        ({"start__year": "2018", "start__month": "2", "start__day": "3"}, (D(2018, 2, 3), D(2018, 2, 3))),
+        ({"visited_on__gte": "2018-06-01", "visited_on__lt": "2018-07-01"}, (D(2018, 6, 1), D(2018, 6, 30))),
+        (
+            {"start__year": "2018", "start__month": "13"},
+            None,
+        ),  # a hand-made URL: no period rather than an error
+        ({"visited_on__gte": "2018-06-01"}, None),
+        ({"visited_on__gte": "junk", "visited_on__lt": "2018-07-01"}, None),
+        ({"community__id__exact": "3"}, None),
+    ],
+)
+def test_the_period_a_lists_date_filters_select(params, period):
+    from registers.export_admin import filtered_period
+
+    assert filtered_period(params) == period
