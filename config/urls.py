@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from audit.views import PasswordReset, PasswordResetComplete, PasswordResetConfirm, PasswordResetSent
-from registers.admin import view_on_site
+from registers.admin import labelled_autocomplete, view_on_site
 from registers.attachments import attachment_view
 from volunteers import views as volunteer_views
 
@@ -40,6 +40,8 @@ urlpatterns = [
         name="scoped_view_on_site",
     ),
     path("admin/attachments/<int:pk>/", attachment_view, name="attachment"),
+    # Before the admin's own: pickers that tell people apart (name, community, birth year, last 4 digits).
+    path("admin/autocomplete/", admin.site.admin_view(labelled_autocomplete), name="labelled_autocomplete"),
     path("admin/", admin.site.urls),
     path("security/", include("audit.urls")),  # two-factor sign-in, personal-data requests (audit app)
     path("reports/", include("reports.urls")),

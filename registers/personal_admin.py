@@ -5,20 +5,41 @@ only), a HIDDEN one is left out of the list, the filters, the forms and querystr
 sensitive value a page shows in full is written to the access log. An admin that shows a personal field
 through a column of its own (a recipient's phone is their person's) names it in ``personal_columns``
 ({"phone": "person__phone"}) and shows it with ``shown()``.
+
+Staff of the record's own community, who must phone the resident or the visitor, see a masked number with a
+button that shows it in full (``may_call``): one POST to ``<record>/reveal/<column>/`` answers the number
+(JSON for static/registers/reveal.js, a small page without JavaScript) and writes the access log.
 """
 
 from django.contrib import admin
-from django.db.models import Value
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import IntegerField, Value
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path as url_path
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
-from .personal_data import HIDDEN, MASKED, can_see_sensitive, declaration, declared, mask, record_shown
+from .personal_data import (
+    HIDDEN,
+    MASKED,
+    can_see_sensitive,
+    declaration,
+    declared,
+    mask,
+    may_call,
+    record_shown,
+)
+from .scoping import is_scoped, unit_id_of
+from .units import COMMUNITY, level_of, unit_of
 
-
-def _masked_display(name, label):
-    @admin.display(description=label)
-    def show(obj):
-        return mask(getattr(obj, name))
-
-    return show
+# The form the reveal buttons submit (templates/admin/base_site.html): outside every page's own form, so a
+# button never nests a form and the Enter key still saves.
+REVEAL_FORM = "reveal-form"
 
 
 def _value(obj, path: str):
@@ -35,7 +56,14 @@ class PersonalDataAdminMixin:
         super().__init__(model, admin_site)
         for name in self._own(MASKED):
             label = model._meta.get_field(name).verbose_name
-            setattr(self, f"masked_{name}", _masked_display(name, label))
+            setattr(self, f"masked_{name}", self._masked_display(name, label))
+
+    def _masked_display(self, name, label):
+        @admin.display(description=label)
+        def show(obj):
+            return self._with_reveal(obj, name, mask(getattr(obj, name)))
+
+        return show
 
     # What is sensitive on this admin's pages -------------------------------------------------------
 
@@ -63,15 +91,98 @@ class PersonalDataAdminMixin:
         value = _value(obj, self.personal_columns.get(column, column))
         if not value or getattr(obj, "personal_in_full", False):
             return value or ""
-        return mask(value)
+        return self._with_reveal(obj, column, mask(value))
+
+    # Showing a masked number in full, to those who must call ----------------------------------------
+
+    def revealable_columns(self) -> dict[str, str]:
+        """{column: path} of the masked values a caller may show in full."""
+        return {
+            column: path
+            for column, path in self.sensitive_columns().items()
+            if declaration(self.model, path).shown == MASKED
+        }
+
+    def _with_reveal(self, obj, column, masked):
+        """The masked value, with the button that shows it in full where this row's viewer may call."""
+        caller = getattr(obj, "personal_caller", None)
+        if (
+            not masked
+            or caller is None
+            or obj.pk is None
+            or column not in self.revealable_columns()
+            or unit_id_of(obj, COMMUNITY) != caller
+        ):
+            return masked
+        url = reverse(
+            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_reveal",
+            args=[quote(obj.pk), column],
+        )
+        return format_html(
+            '<span class="reveal"><span class="reveal-value">{}</span> <button type="submit" form="{}" '
+            'formaction="{}" class="reveal-button" data-reveal>{}</button></span>',
+            masked,
+            REVEAL_FORM,
+            url,
+            _("show the number"),
+        )
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_reveal"
+        view = self.admin_site.admin_view(never_cache(self.reveal_view))
+        return [url_path("<path:object_id>/reveal/<str:column>/", view, name=name), *super().get_urls()]
+
+    def reveal_view(self, request, object_id, column):
+        """One masked value in full, for staff who may call (``may_call``), written to the access log."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        path = self.revealable_columns().get(column)
+        if obj is None or path is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, obj) or not may_call(request.user, obj):
+            raise PermissionDenied
+        value = _value(obj, path) or ""
+        if value:
+            record_shown(request.user, [obj], [path.split("__")[-1]])
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"value": value})
+        back = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            back = reverse(
+                f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=[quote(obj.pk)],
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Phone number"),
+            "obj": obj,
+            "label": self._column_label(column),
+            "value": value,
+            "back": back,
+        }
+        return TemplateResponse(request, "admin/registers/reveal.html", context)
+
+    def _column_label(self, column):
+        attribute = getattr(self, column, None)
+        if attribute is not None and hasattr(attribute, "short_description"):
+            return attribute.short_description
+        return self.model._meta.get_field(column).verbose_name
 
     # Leaving out and masking ----------------------------------------------------------------------
 
     def get_queryset(self, request):
         # Whether this request may see values in full travels with each row (display methods get the row).
         queryset = super().get_queryset(request)
+        sees_sensitive = can_see_sensitive(request.user)
         if self.personal_columns:
-            queryset = queryset.annotate(personal_in_full=Value(can_see_sensitive(request.user)))
+            queryset = queryset.annotate(personal_in_full=Value(sees_sensitive))
+        if not sees_sensitive and is_scoped(self.model) and self.revealable_columns():
+            # The community whose records this viewer may call (may_call); rows of it get the reveal button.
+            unit = unit_of(request.user)
+            caller = unit.pk if unit is not None and level_of(unit) == COMMUNITY else None
+            queryset = queryset.annotate(personal_caller=Value(caller, output_field=IntegerField()))
         return queryset
 
     def _for(self, request, names, obj=True):

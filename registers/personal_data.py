@@ -24,6 +24,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.dispatch import Signal
 
 from .phones import mask_phone
+from .scoping import is_scoped, unit_id_of
+from .units import COMMUNITY, level_of, unit_of
 
 # The permission that shows sensitive personal data in full (phones, care categories, health notes).
 SENSITIVE_PERMISSION = "communities.view_sensitive_personal_data"
@@ -68,6 +70,21 @@ def record_export(user, model, rows: int, what: str) -> None:
 
 def can_see_sensitive(user) -> bool:
     return user.has_perm(SENSITIVE_PERMISSION)
+
+
+def may_call(user, obj) -> bool:
+    """Whether ``user`` may see the masked phone numbers of ``obj`` in full: those who see sensitive data,
+    and the staff of the record's own community (who phone the resident or the visitor); each such view is
+    logged. Staff of other units, of the subdistrict and supervisors see masks."""
+    if can_see_sensitive(user):
+        return True
+    unit = unit_of(user)
+    return (
+        unit is not None
+        and level_of(unit) == COMMUNITY
+        and is_scoped(type(obj))
+        and unit_id_of(obj, COMMUNITY) == unit.pk
+    )
 
 
 def record_shown(user, objs, fields) -> None:

@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from communities.models import Person
 from registers.admin import ScopedAdmin, ScopedInline
 from registers.attachments import AttachmentInline
 from registers.periods import month_bounds
@@ -150,6 +151,7 @@ class CareRecipientAdmin(ScopedAdmin):
     personal_columns = {"phone": "person__phone", "categories_list": "categories"}
     fieldsets = [
         (None, {"fields": ["person", "phone", "categories", "health_notes"]}),
+        (_("address"), {"fields": ["courtyard", ("building", "entrance", "room")]}),
         (
             _("arrangements"),
             {
@@ -223,8 +225,52 @@ class HomeVisitAdmin(ScopedAdmin):
     autocomplete_fields = ["recipient", "team", "volunteers"]
     exclude = ["community"]
 
+    class Media:
+        # Choosing the recipient fills in their team, volunteers and usual services (双上门、五确定).
+        js = ["volunteers/home_visit.js"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("volunteers", "services")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.arrangements_view)
+        return [
+            path("arrangements/", view, name="volunteers_homevisit_arrangements"),
+            *super().get_urls(),
+        ]
+
+    def get_changeform_initial_data(self, request):
+        # A routine visit is entered the day it happens.
+        return {"visited_on": timezone.localdate(), **super().get_changeform_initial_data(request)}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "recipient" and field is not None:
+            field.widget.attrs["data-arrangements-url"] = reverse("admin:volunteers_homevisit_arrangements")
+        return field
+
+    def arrangements_view(self, request):
+        """The fixed arrangements of one recipient (team, volunteers, usual services) and the length of
+        their last visit, for the visit form to fill in: 404 for a recipient outside the account's unit."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        recipient_id = request.GET.get("recipient", "")
+        if not recipient_id.isdigit():
+            raise Http404
+        recipient = get_object_or_404(
+            CareRecipient.objects.for_user(request.user).select_related("assigned_team"), pk=recipient_id
+        )
+        volunteers = recipient.assigned_volunteers.select_related(*Person.choice_label_related)
+        team = recipient.assigned_team
+        last = recipient.visits.order_by("-visited_on", "-pk").values_list("minutes", flat=True).first()
+        return JsonResponse(
+            {
+                "team": {"id": team.pk, "text": str(team)} if team else None,
+                "volunteers": [{"id": p.pk, "text": p.choice_label()} for p in volunteers],
+                "services": list(recipient.usual_services.values_list("pk", flat=True)),
+                "minutes": last,
+            }
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

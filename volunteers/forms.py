@@ -15,7 +15,14 @@ from .models import CareRecipient, Certificate, HomeVisit, IssuingOffice, Servic
 
 
 class HomeVisitAdminForm(forms.ModelForm):
-    """The admin's visit form: the volunteers-in-the-team rule spans the many-to-many field, so it lives here."""
+    """The admin's visit form: the volunteers-in-the-team rule spans the many-to-many field, so it lives here.
+
+    A second visit to the same recipient by the same team on the same day is often the same visit entered
+    twice: the form asks, and saves it once "save anyway" is ticked (two visits in a day do happen)."""
+
+    save_anyway = forms.BooleanField(
+        label=_("Save anyway: a second visit the same day"), required=False, widget=forms.HiddenInput
+    )
 
     class Meta:
         model = HomeVisit
@@ -24,6 +31,7 @@ class HomeVisitAdminForm(forms.ModelForm):
             "team",
             "volunteers",
             "visited_on",
+            "save_anyway",
             "services",
             "other_services",
             "minutes",
@@ -39,7 +47,26 @@ class HomeVisitAdminForm(forms.ModelForm):
             visit = HomeVisit(team=cleaned["team"], visited_on=cleaned.get("visited_on"))
             for message in visit.volunteer_errors(volunteers):
                 self.add_error("volunteers", message)
+        self._ask_about_a_second_visit(cleaned)
         return cleaned
+
+    def _ask_about_a_second_visit(self, cleaned):
+        recipient, team, day = cleaned.get("recipient"), cleaned.get("team"), cleaned.get("visited_on")
+        if recipient is None or team is None or day is None or cleaned.get("save_anyway"):
+            return
+        same = HomeVisit.objects.filter(recipient=recipient, team=team, visited_on=day)
+        if self.instance.pk is not None:
+            same = same.exclude(pk=self.instance.pk)
+        if same.exists():
+            self.fields["save_anyway"].widget = forms.CheckboxInput()
+            self.add_error(
+                "save_anyway",
+                _(
+                    "%(team)s already recorded a visit to %(recipient)s on %(date)s. If this is the same "
+                    "visit, do not save it again; if it is a second visit, tick the box and save."
+                )
+                % {"team": team, "recipient": recipient, "date": day.isoformat()},
+            )
 
 
 class CareRecipientAdminForm(forms.ModelForm):
@@ -56,10 +83,17 @@ class CareRecipientAdminForm(forms.ModelForm):
             "assigned_volunteers",
             "usual_day",
             "usual_services",
+            "courtyard",
+            "building",
+            "entrance",
+            "room",
             "active",
             "inactive_reason",
         ]
         widgets = {
+            "building": forms.TextInput(attrs={"size": 8}),
+            "entrance": forms.TextInput(attrs={"size": 8}),
+            "room": forms.TextInput(attrs={"size": 8}),
             "categories": forms.CheckboxSelectMultiple,
             "usual_services": forms.CheckboxSelectMultiple,
         }
@@ -195,9 +229,11 @@ class CertificateIssueForm(forms.Form):
         self.fields["volunteer"].widget = AutocompleteSelect(
             Certificate._meta.get_field("volunteer"), admin_site
         )
-        self.fields["volunteer"].queryset = Person.objects.for_user(
-            user
-        )  # after the widget: it takes the choices
+        # After the widget: it takes the choices. Labelled as every person picker (name, community …).
+        self.fields["volunteer"].queryset = Person.objects.for_user(user).select_related(
+            *Person.choice_label_related
+        )
+        self.fields["volunteer"].label_from_instance = Person.choice_label
 
     def clean(self):
         cleaned = super().clean()

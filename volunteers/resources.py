@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from communities.models import Community, PartyOrganization, Person
+from communities.models import Community, Courtyard, PartyOrganization, Person
 from registers.sheets import ScopedForeignKeyWidget, ScopedModelResource
 
 from .models import CareCategory, CareRecipient, HomeVisit, Membership, Service, ServiceRecord, VolunteerTeam
@@ -129,6 +129,12 @@ class CareRecipientResource(SensitiveDataResource):
         widget=ScopedForeignKeyWidget(VolunteerTeam, "name"),
     )
     usual_services = Field(column_name=_("usual services"))
+    # A courtyard's name repeats across communities: found within the row's community.
+    courtyard = Field(
+        attribute="courtyard",
+        column_name=_("courtyard"),
+        widget=ScopedForeignKeyWidget(Courtyard, "name", row_filters={"grid__community__name": "community"}),
+    )
 
     list_fields = ("categories", "usual_services")
 
@@ -148,6 +154,10 @@ class CareRecipientResource(SensitiveDataResource):
             "assigned_team",
             "usual_day",
             "usual_services",
+            "courtyard",
+            "building",
+            "entrance",
+            "room",
             "active",
             "inactive_reason",
         )
@@ -158,7 +168,7 @@ class CareRecipientResource(SensitiveDataResource):
         return (
             super()
             .get_queryset()
-            .select_related("person", "community", "assigned_team")
+            .select_related("person", "community", "assigned_team", "courtyard")
             .prefetch_related("categories", "usual_services")
         )
 

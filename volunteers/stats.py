@@ -250,7 +250,7 @@ def due_visits(unit, month: datetime.date, today: datetime.date | None = None):
     return (
         CareRecipient.objects.for_unit(unit)
         .due_in(month, today=today)
-        .select_related("person", "community", "assigned_team")
+        .select_related("person", "community", "assigned_team", "courtyard")
         .order_by(F("days_since_last_visit").desc(nulls_first=True), "community__name", "person__name")
     )
 

@@ -17,9 +17,9 @@ from registers import exports as background
 from registers import ratelimit
 from registers.forms import unit_and_month, unit_month_context, unit_or_404
 from registers.periods import month_bounds
-from registers.personal_data import can_see_sensitive, mask_name, record_export, record_shown
+from registers.personal_data import can_see_sensitive, mask_name, may_call, record_export, record_shown
 from registers.phones import mask_phone
-from registers.units import unit_choices, unit_key
+from registers.units import COMMUNITY, level_of, unit_choices, unit_key
 
 from . import exports, stats
 from .forms import PeriodForm
@@ -39,19 +39,26 @@ def due_list(request):
     if sees_sensitive:
         recipients = recipients.prefetch_related("categories")
     page = Paginator(recipients, DUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "recipient": recipient,
-            "phone": _phone(recipient.person.phone, sees_sensitive),
-            "categories": "、".join(str(c) for c in recipient.categories.all()) if sees_sensitive else "",
-            "volunteers": "、".join(person.name for person in recipient.assigned_volunteers.all()),
-            "services": "、".join(str(service) for service in recipient.usual_services.all()),
-        }
-        for recipient in page.object_list
-    ]
+    rows = []
+    for recipient in page.object_list:
+        # Full numbers for those who must call (the recipient's own community's staff), masks for others.
+        in_full = sees_sensitive or may_call(request.user, recipient)
+        rows.append(
+            {
+                "recipient": recipient,
+                "phone": _phone(recipient.person.phone, in_full),
+                "phone_in_full": in_full and bool(recipient.person.phone),
+                "categories": "、".join(str(c) for c in recipient.categories.all()) if sees_sensitive else "",
+                "volunteers": "、".join(person.name for person in recipient.assigned_volunteers.all()),
+                "services": "、".join(str(service) for service in recipient.usual_services.all()),
+            }
+        )
+    # What the printed list shows in full goes to the access log: one entry per record shown (written in one
+    # INSERT, so that a resident's own access record and erasure reach it), none for masked rows.
     if sees_sensitive:
-        # Full phones and care categories are on the page: the access log records who saw which records.
         record_shown(request.user, [row["recipient"] for row in rows], ("phone", "categories"))
+    else:
+        record_shown(request.user, [row["recipient"] for row in rows if row["phone_in_full"]], ("phone",))
     first, last = month_bounds(month)
     return render(
         request,
@@ -62,6 +69,8 @@ def due_list(request):
             "month_end": last,
             "page": page,
             "rows": rows,
+            # A community's own list leaves out the community column (the heading names it).
+            "one_community": level_of(unit) == COMMUNITY,
             "sees_sensitive": sees_sensitive,
             **admin.site.each_context(request),
         },

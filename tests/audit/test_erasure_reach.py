@@ -22,7 +22,7 @@ from django.utils import timezone
 from activities.models import Activity, ActivityType, Lecturer
 from audit.models import AccessLog
 from audit.personal_data import ERASED
-from communities.models import CommitteeMember, PartyOrganization, Person
+from communities.models import CommitteeMember, Courtyard, Grid, PartyOrganization, Person
 from party.models import Absence, BranchMeeting, InServiceMember, Wish
 from tests.venues.conftest import make_venue
 from tests.volunteers.conftest import add_visit, make_recipient
@@ -103,9 +103,12 @@ def world(community, other_community):
     team = VolunteerTeam.objects.create(name="环西社区巾帼志愿服务队", community=community, leader=person)
     Membership.objects.create(team=team, person=person)
     Membership.objects.create(team=team, person=prefixed)
+    courtyard = Courtyard.objects.create(
+        grid=Grid.objects.create(community=community, name="一网格"), name="金谷园"
+    )
     as_recipient = CareRecipient.objects.create(
         person=person, community=community, assigned_team=team, since=datetime.date(2016, 1, 1),
-        health_notes="高血压",
+        health_notes="高血压", courtyard=courtyard, building="3", entrance="2", room="401",
     )  # fmt: skip
     as_recipient.categories.set(CareCategory.objects.filter(code="disabled"))
     own_visit = add_visit(as_recipient, team, [prefixed], timezone.localdate() - datetime.timedelta(days=5))
@@ -207,6 +210,7 @@ def world(community, other_community):
         "lecture": lecture,
         "earlier": earlier,
         "own_visit": own_visit,
+        "as_recipient": as_recipient,
         "own_booking": own,
         "elsewhere": elsewhere,
     }
@@ -408,6 +412,14 @@ def test_the_access_log_keeps_other_names(client, officer, world):
     erase(client, officer, world["person"])
     reprs = set(AccessLog.objects.exclude(fields="export").values_list("object_repr", flat=True))
     assert reprs == {ERASED, f"{PREFIXED} · 环西社区巾帼志愿服务队"}
+
+
+def test_her_home_address_is_erased_and_the_courtyard_stays(client, officer, world):
+    erase(client, officer, world["person"])
+    recipient = CareRecipient.objects.select_related("courtyard").get(pk=world["as_recipient"].pk)
+    assert (recipient.courtyard, recipient.building, recipient.entrance, recipient.room) == (None, "", "", "")
+    assert recipient.address == ""
+    assert Courtyard.objects.filter(name="金谷园").exists()
 
 
 def test_the_free_text_of_her_visits_and_bookings_is_erased(client, officer, world):

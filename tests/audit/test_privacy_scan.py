@@ -30,6 +30,8 @@ pytestmark = pytest.mark.django_db
 
 RECORDS_CHECKED_PER_MODEL = 3
 TEAM_LEADER_PAGES = ["/volunteers/due/", "/volunteers/service-records/"]
+# Pages that show the staff of the record's own community the full numbers they must call (logged).
+CALLERS_PAGES = {"/volunteers/due/"}
 
 
 def seed_hidden_values(home):
@@ -81,8 +83,9 @@ def sensitive_records(model, home):
 
 
 def secrets_of(obj) -> dict[str, set[str]]:
-    """{"everywhere": full phones and hidden texts, "own pages": hidden list labels} of ``obj``."""
-    found = {"everywhere": set(), "own pages": set()}
+    """{"everywhere": full phones and hidden texts, "own pages": hidden list labels, "phones": the full
+    phones among them} of ``obj``."""
+    found = {"everywhere": set(), "own pages": set(), "phones": set()}
     for name, field in declared(type(obj)).items():
         if field.shown not in (MASKED, HIDDEN):
             continue
@@ -90,6 +93,8 @@ def secrets_of(obj) -> dict[str, set[str]]:
             found["own pages"].update(str(item) for item in getattr(obj, name).all())
         elif getattr(obj, name):
             found["everywhere"].add(str(getattr(obj, name)))
+            if field.shown == MASKED:
+                found["phones"].add(str(getattr(obj, name)))
     return found
 
 
@@ -141,8 +146,10 @@ def walk(client, records_by_model):
         )
 
 
-def scan(client, home):
-    records_by_model, everywhere, own_pages = {}, set(), {}
+def scan(client, home, callers_see_phones=False):
+    """(every secret looked for, {secret: where it was shown}); with ``callers_see_phones`` the full phones
+    on the callers' pages (the due list of the staff's own community) are not counted as shown."""
+    records_by_model, everywhere, own_pages, phones = {}, set(), {}, set()
     for model in admin.site._registry:
         if is_scoped(model) and any(field.sensitive for field in declared(model).values()):
             records = sensitive_records(model, home)
@@ -151,10 +158,13 @@ def scan(client, home):
             for obj in records:
                 secrets = secrets_of(obj)
                 everywhere |= secrets["everywhere"]
+                phones |= secrets["phones"]
                 own_pages.setdefault(model, set()).update(secrets["own pages"])
     shown = {}
     for where, model, text in walk(client, records_by_model):
         for secret in everywhere | own_pages.get(model, set()):
+            if callers_see_phones and where in CALLERS_PAGES and secret in phones:
+                continue
             if secret in text:
                 shown.setdefault(secret, []).append(where)
     return everywhere | set().union(*own_pages.values()), shown
@@ -162,7 +172,7 @@ def scan(client, home):
 
 def test_staff_without_the_permission_see_no_full_phone_or_hidden_value_anywhere(client, home):
     client.force_login(make_staff("scan-huanxi", home, COMMUNITY_STAFF))
-    secrets, shown = scan(client, home)
+    secrets, shown = scan(client, home, callers_see_phones=True)
     assert len(secrets) >= 8
     assert not shown, "\n".join(f"{secret!r} shown on {where[:4]}" for secret, where in shown.items())
 

@@ -5,14 +5,16 @@ volunteer who went on a visit is one "volunteer person-time" (志愿者参与人
 """
 
 import datetime
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
-from communities.models import Community, PartyOrganization, Person
+from communities.models import Community, Courtyard, PartyOrganization, Person
 from registers.periods import month_bounds
 from registers.personal_data import HIDDEN, PersonalField
 from registers.scoping import ScopedQuerySet, community_scoped
@@ -349,12 +351,30 @@ class CareRecipient(models.Model):
     inactive_reason = models.CharField(
         _("reason no longer visited"), max_length=20, choices=InactiveReason.choices, blank=True
     )
+    # Where the volunteers go: the courtyard (楼院) of the recipient's community, then building, entrance
+    # (单元) and room as written on the door ("3" reads 3号楼, "东楼" as typed).
+    courtyard = models.ForeignKey(
+        Courtyard,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="care_recipients",
+        verbose_name=_("courtyard"),
+    )
+    building = models.CharField(pgettext_lazy("address", "building"), max_length=20, blank=True)
+    entrance = models.CharField(pgettext_lazy("address", "entrance"), max_length=20, blank=True)
+    room = models.CharField(pgettext_lazy("address", "room"), max_length=20, blank=True)
 
     scope_paths = community_scoped("community")
     personal_data = {
         "categories": PersonalField(HIDDEN),
         "health_notes": PersonalField(HIDDEN, erase=""),
         "inactive_reason": PersonalField(),
+        # The home address: shown to whoever may see the recipient (the visitors need it), erased with them.
+        "courtyard": PersonalField(erase=None),
+        "building": PersonalField(erase=""),
+        "entrance": PersonalField(erase=""),
+        "room": PersonalField(erase=""),
     }
     personal_data_about = "person"
     objects = CareRecipientQuerySet.as_manager()
@@ -392,6 +412,12 @@ class CareRecipient(models.Model):
     def __str__(self):
         return str(self.person)
 
+    # A recipient is picked as the person they are (registers.admin: pickers that tell people apart).
+    choice_label_related = ("person__community",)
+
+    def choice_label(self) -> str:
+        return self.person.choice_label()
+
     def clean_fields(self, exclude=None):
         # The record belongs to the person's community: derived before the fields are checked.
         if self.person_id:
@@ -400,6 +426,8 @@ class CareRecipient(models.Model):
 
     def clean(self):
         errors = {}
+        if self.courtyard_id and self.community_id and self.courtyard.grid.community_id != self.community_id:
+            errors["courtyard"] = _("This courtyard is not in the recipient's community.")
         if not self.active and not self.inactive_reason:
             errors["inactive_reason"] = _("Give the reason this person is no longer visited.")
         if self.active and self.inactive_reason:
@@ -412,6 +440,20 @@ class CareRecipient(models.Model):
             errors["frequency"] = _("Visit at least once a year: 12 months at most.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def address(self) -> str:
+        """金谷园 3号楼 2单元 401室: numbers get their word, anything else reads as typed."""
+        parts = [self.courtyard.name] if self.courtyard_id else []
+        for value, numbered in (
+            (self.building, pgettext("address", "building %(n)s")),
+            (self.entrance, pgettext("address", "entrance %(n)s")),
+            (self.room, pgettext("address", "room %(n)s")),
+        ):
+            value = unicodedata.normalize("NFKC", value).strip()
+            if value:
+                parts.append(numbered % {"n": value} if value.isdigit() else value)
+        return " ".join(parts)
 
     def frequency_display(self) -> str:
         if self.frequency_unit == self.FrequencyUnit.MONTHS:
