@@ -169,7 +169,7 @@ class Sheet:
         for col, header in enumerate(headers):
             worksheet.write_string(header_row, col, str(header), book.header)
         self.next_row = header_row + 1
-        _print_setup(worksheet, header_row, len(headers), sum(widths), key_columns)
+        print_setup(worksheet, header_row, len(headers), sum(widths), key_columns)
 
     def write(self, values) -> None:
         row = self.next_row
@@ -178,7 +178,10 @@ class Sheet:
         self.next_row += 1
 
 
-def _print_setup(worksheet, header_row: int, columns: int, width: int, key_columns: int) -> None:
+def print_setup(worksheet, header_row: int, columns: int, width: int, key_columns: int = 1) -> None:
+    """The print settings of every downloaded sheet, on an XlsxWriter worksheet: A4 landscape, one page wide,
+    rows 0..``header_row`` repeated on each page, the first ``key_columns`` too when the columns' ``width``
+    (characters, e.g. ``sum(column_widths(…))``) is more than a page holds."""
     worksheet.set_paper(A4)
     worksheet.set_landscape()
     worksheet.fit_to_pages(1, 0)  # one page wide, as many tall as needed
