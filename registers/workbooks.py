@@ -257,4 +257,5 @@ class Workbook:
         )
 
     def content(self) -> bytes:
-        return self.close().read()
+        with self.close() as file:
+            return file.read()
