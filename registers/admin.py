@@ -9,12 +9,13 @@ from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models
-from django.http import Http404, HttpRequest, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -30,7 +31,9 @@ from .sheets import ScopedModelResource
 from .sheets.formats import CSV
 from .sheets.forms import LimitedImportForm
 from .sheets.limits import declared_rows
+from .sheets.template import import_template
 from .units import unit_of
+from .workbooks import XLSX_CONTENT_TYPE
 
 logger = logging.getLogger(__name__)
 
@@ -257,6 +260,29 @@ class ScopedAdmin(SpreadsheetExportMixin, PersonalDataAdminMixin, ScopedAdminMix
         # An import adds and changes records: it needs both permissions (the library checks one).
         return self.has_add_permission(request) and self.has_change_permission(request)
 
+    def get_urls(self):
+        template = self.admin_site.admin_view(self.import_template_view)
+        return [path("import/template/", template, name=self._template_url_name()), *super().get_urls()]
+
+    def _template_url_name(self):
+        return f"{self.opts.app_label}_{self.opts.model_name}_import_template"
+
+    def import_template_view(self, request):
+        """The register's import template (registers.sheets.template), for accounts that may import."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource = self.get_import_resource_classes(request)[0](**self.get_import_resource_kwargs(request))
+        name, content = import_template(resource, title=str(self.opts.verbose_name_plural))
+        return HttpResponse(
+            content,
+            content_type=XLSX_CONTENT_TYPE,
+            headers={"Content-Disposition": content_disposition_header(True, name)},
+        )
+
+    def get_import_context_data(self, **kwargs):
+        template_url = reverse(f"admin:{self._template_url_name()}")
+        return {**super().get_import_context_data(**kwargs), "template_url": template_url}
+
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {
             **super().get_resource_kwargs(request, *args, **kwargs),
@@ -310,8 +336,8 @@ class ScopedAdmin(SpreadsheetExportMixin, PersonalDataAdminMixin, ScopedAdminMix
         form.add_error(
             "import_file",
             _(
-                "This file could not be read as a spreadsheet of the chosen format. Save it from your "
-                "spreadsheet program as XLSX or CSV and choose the matching format."
+                "This file could not be read as a spreadsheet. Save it from your spreadsheet program as "
+                "“Excel workbook (.xlsx)” or as CSV, then upload it again."
             ),
         )
 

@@ -41,6 +41,7 @@ from ..units import unit_of
 from .batches import BatchWrites
 from .cells import ImportFileError, cell_text, escape_formula, in_every_language, unescape_formula
 from .lookups import RecordLookups
+from .template import is_example_row
 from .widgets import (
     BooleanWidget,
     ChoiceWidget,
@@ -73,6 +74,8 @@ class ScopedResult(Result):
         self.notices = []  # what the preview should tell about the file as a whole (not errors)
 
     def append_row_result(self, row_result):
+        if getattr(row_result, "passed_over", False):
+            return  # (nothing to preview)
         if (
             self.kept_rows is None
             or len(self.rows) < self.kept_rows
@@ -81,6 +84,11 @@ class ScopedResult(Result):
         ):
             self.rows.append(row_result)
             self._kinds_kept.add(row_result.import_type)
+
+    def increment_row_result_total(self, row_result):
+        # A blank line or the template's example row is no record: not counted as "unchanged".
+        if not getattr(row_result, "passed_over", False):
+            super().increment_row_result_total(row_result)
 
     def append_invalid_row(self, number, row, validation_error):
         super().append_invalid_row(number + self.lines_above, row, validation_error)
@@ -415,10 +423,12 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
 
     def import_row(self, row, instance_loader, **kwargs):
         self._clean_cells(row)
-        if not any(cell_text(value) for value in row.values()):
-            # A blank line between records (spreadsheets keep them): nothing to import, nothing wrong.
+        if not any(cell_text(value) for value in row.values()) or is_example_row(row.values()):
+            # A blank line between records (spreadsheets keep them), or the template's example row: nothing to
+            # import, nothing wrong.
             row_result = self.get_row_result_class()()
             row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            row_result.passed_over = True
             row_result.diff = ["" for _header in self.get_diff_headers()]
             return row_result
         row_result = super().import_row(row, instance_loader, **kwargs)

@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -266,8 +267,18 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
     ("name", "content", "file_format", "message"),
     [
         ("photo.xlsx", PNG, XLSX, "This file is not an XLSX spreadsheet."),
-        ("noise.csv", bytes(range(256)) * 4, CSV, "This file is not a CSV text file."),
-        ("book.csv", xlsx_bytes([["community", "name"]]), CSV, "This file is not a CSV text file."),
+        (
+            "noise.csv",
+            bytes(range(256)) * 4,
+            CSV,
+            "This file is neither an XLSX workbook nor a CSV text file.",
+        ),
+        (
+            "book.csv",
+            xlsx_bytes([["community", "name"]]),
+            CSV,
+            "This file is neither an XLSX workbook nor a CSV text file.",
+        ),
         ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 200, XLSX, "This file is not an XLSX spreadsheet."),
         ("empty.csv", b"", CSV, "The submitted file is empty."),
     ],
@@ -282,6 +293,40 @@ def test_a_file_that_is_not_a_spreadsheet_gets_a_clear_message(
     assert not Grid.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("photo.xlsx", PNG, "This file is neither an XLSX workbook nor a CSV text file."),
+        ("noise.csv", bytes(range(256)) * 4, "This file is neither an XLSX workbook nor a CSV text file."),
+        ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 200, "This file is not an XLSX spreadsheet."),
+    ],
+)
+def test_without_a_chosen_format_the_file_is_recognised_and_bad_files_refused(
+    en, staff, community, name, content, message
+):
+    login(en, staff)
+    response = en.post(
+        admin_url(Grid, "import"), {"resource": "0", "import_file": SimpleUploadedFile(name, content)}
+    )
+    assert message in str(response.context["form"].errors["import_file"])
+    assert not Grid.objects.exists()
+
+
+GRID_ROWS = [["community", "name"], ["环西社区", "第九网格"]]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("grids.csv", "xlsx"), ("grids.xlsx", "csv"), ("grids", "xlsx"), ("grids.txt", "csv")]
+)
+def test_an_xlsx_or_csv_is_recognised_whatever_its_name(en, staff, community, name, kind):
+    login(en, staff)
+    content = xlsx_bytes(GRID_ROWS) if kind == "xlsx" else csv_bytes(GRID_ROWS)
+    response = en.post(
+        admin_url(Grid, "import"), {"resource": "0", "import_file": SimpleUploadedFile(name, content)}
+    )
+    assert response.context.get("confirm_form") is not None, page_errors(response)
+
+
 def test_a_zip_that_is_not_a_workbook_gets_a_clear_message(en, staff, community):
     buffer = io.BytesIO()
     import zipfile
@@ -291,7 +336,7 @@ def test_a_zip_that_is_not_a_workbook_gets_a_clear_message(en, staff, community)
     login(en, staff)
     response = upload(en, Grid, buffer.getvalue(), "archive.xlsx", XLSX)
     errors = str(response.context["form"].errors["import_file"])
-    assert "could not be read as a spreadsheet of the chosen format" in errors
+    assert "could not be read as a spreadsheet" in errors
     assert "KeyError" not in errors and "Error" not in errors.replace("errorlist", "")
 
 
