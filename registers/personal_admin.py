@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 
 from .personal_data import (
@@ -120,11 +121,13 @@ class PersonalDataAdminMixin:
         )
         return format_html(
             '<span class="reveal"><span class="reveal-value">{}</span> <button type="submit" form="{}" '
-            'formaction="{}" class="reveal-button" data-reveal>{}</button></span>',
+            'formaction="{}" class="reveal-button" data-reveal aria-label="{}" title="{}">{}</button></span>',
             masked,
             REVEAL_FORM,
             url,
             _("show the number"),
+            _("show the number"),
+            pgettext_lazy("phone number", "show"),
         )
 
     def get_urls(self):

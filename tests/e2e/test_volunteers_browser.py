@@ -194,3 +194,54 @@ def test_the_printed_due_list_keeps_17_recipients_one_per_line_on_one_page(
         ["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(artifacts / f"due-list-{who}-pdf")],
         check=True,
     )
+
+
+def test_from_the_due_list_a_visit_is_two_clicks_and_a_phone_one(
+    live_server, browser, community, arranged, artifacts
+):
+    Group.objects.get_or_create(name=COMMUNITY_STAFF)
+    make_staff("huanxi-due", community, COMMUNITY_STAFF)
+    recipient, team, volunteer = arranged
+    page = browser.new_context(viewport=WIDE, locale="zh-CN").new_page()
+    sign_in(page, live_server.url, "huanxi-due")
+
+    # The masked phone on the recipients' list, shown in place with one click (and logged).
+    page.goto(f"{live_server.url}/admin/volunteers/carerecipient/")
+    row = page.locator("tr", has_text="陈秀兰")
+    expect(row).to_contain_text("138****1234")
+    page.screenshot(path=str(artifacts / "recipients-phone-masked-1366.png"))
+    row.get_by_role("button", name="显示完整号码").click()
+    expect(row.get_by_role("link", name="13812341234")).to_have_attribute("href", "tel:13812341234")
+    assert page.url.endswith("/admin/volunteers/carerecipient/")  # no page change with JavaScript
+    page.screenshot(path=str(artifacts / "recipients-phone-shown-1366.png"), full_page=True)
+    from audit.models import AccessLog
+
+    assert AccessLog.objects.filter(object_id=str(recipient.pk), fields="phone").count() == 1
+
+    click = Clicks()
+    page.goto(
+        f"{live_server.url}/volunteers/due/?unit=community:{community.pk}&month={timezone.localdate():%Y-%m}"
+    )
+    click(page.locator("tr", has_text="陈秀兰").get_by_role("link", name="登记上门"))
+    expect(page.locator("#select2-id_team-container")).to_contain_text("环西社区党员志愿服务队")
+    expect(page.locator("#id_volunteers + .select2")).to_contain_text("王建军")
+    expect(page.locator("#id_minutes")).to_have_value("40")
+    click(page.locator("input[name=_save]"))
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    assert click.count == 2
+    assert HomeVisit.objects.filter(recipient=recipient, visited_on=timezone.localdate(), team=team).exists()
+
+
+def test_without_javascript_the_button_answers_the_number_on_a_page_of_its_own(
+    live_server, browser, community, arranged, artifacts
+):
+    Group.objects.get_or_create(name=COMMUNITY_STAFF)
+    make_staff("huanxi-nojs", community, COMMUNITY_STAFF)
+    page = browser.new_context(viewport=WIDE, locale="zh-CN", java_script_enabled=False).new_page()
+    sign_in(page, live_server.url, "huanxi-nojs")
+    page.goto(f"{live_server.url}/admin/volunteers/carerecipient/{arranged[0].pk}/change/")
+    page.get_by_role("button", name="显示完整号码").click()
+    expect(page.get_by_role("link", name="13812341234")).to_be_visible()
+    page.screenshot(path=str(artifacts / "phone-shown-without-js-1366.png"))
+    page.get_by_role("link", name="返回").click()
+    assert page.url.endswith(f"/admin/volunteers/carerecipient/{arranged[0].pk}/change/")

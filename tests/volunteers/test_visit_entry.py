@@ -159,3 +159,16 @@ def test_moving_a_visit_onto_a_day_already_recorded_asks(client, staff, recipien
     assert response.status_code == 200
     second.refresh_from_db()
     assert second.visited_on == datetime.date(2018, 3, 11) and first.visited_on == datetime.date(2018, 3, 10)
+
+
+def test_the_due_list_links_each_recipient_to_a_visit_form_for_those_who_enter_visits(
+    client, staff, supervisor, recipient, community
+):
+    add = admin_url(HomeVisit, "add") + f"?recipient={recipient.pk}"
+    params = {"unit": f"community:{community.pk}", "month": "2018-03"}
+    client.force_login(staff)
+    assert add in client.get(reverse("volunteers:due"), params).content.decode()
+    form = client.get(add).context["adminform"].form
+    assert form.initial["recipient"] == str(recipient.pk)
+    client.force_login(supervisor)
+    assert add not in client.get(reverse("volunteers:due"), params).content.decode()
