@@ -11,7 +11,7 @@ import datetime
 
 from django.db import transaction
 
-from communities.models import Community, District, PartyOrganization, Person, Subdistrict
+from communities.models import Community, Courtyard, District, PartyOrganization, Person, Subdistrict
 
 from .models import CareCategory, CareRecipient, HomeVisit, Membership, Service, VolunteerTeam
 from .services import sync_visit_records
@@ -208,6 +208,26 @@ def _load_xiguan(xiguan: Subdistrict, stdout) -> None:
             )
             recipient_team.append(t)
     recipient_people = _ensure_people(recipient_specs)
+    # Each recipient lives in a courtyard of their community (where the demo has courtyards there).
+    courtyards: dict[int, list[Courtyard]] = {}
+    for courtyard in (
+        Courtyard.objects.filter(grid__community_id__in={p.community_id for p in recipient_people})
+        .select_related("grid")
+        .order_by("grid__name", "name")
+    ):
+        courtyards.setdefault(courtyard.grid.community_id, []).append(courtyard)
+
+    def address(i, person):
+        choices = courtyards.get(person.community_id)
+        if not choices:
+            return {}
+        return {
+            "courtyard": choices[i % len(choices)],
+            "building": str(1 + i % 9),
+            "entrance": str(1 + i % 3),
+            "room": f"{1 + i % 6}0{1 + i % 2}",
+        }
+
     CareRecipient.objects.bulk_create(
         [
             CareRecipient(
@@ -216,6 +236,7 @@ def _load_xiguan(xiguan: Subdistrict, stdout) -> None:
                 assigned_team=teams[t],
                 since=FIRST_DAY,
                 usual_day=1 + (i * 3) % 28,
+                **address(i, person),
             )
             for i, (person, t) in enumerate(zip(recipient_people, recipient_team, strict=True))
         ],

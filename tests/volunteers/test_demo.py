@@ -108,6 +108,9 @@ def test_the_demo_runs_on_the_communities_demo_units(db):
         1880,
     )
     assert stats.volunteer_totals(District.objects.get(name="涧西区"), START, END)["teams"] == 365
+    # Recipients live in a courtyard of their own community, as the due list prints it.
+    recipients = CareRecipient.objects.filter(community__subdistrict=xiguan).select_related("courtyard__grid")
+    assert recipients and all(r.courtyard.grid.community_id == r.community_id and r.room for r in recipients)
 
 
 def test_without_the_units_the_demo_says_so(db):
