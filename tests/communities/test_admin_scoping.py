@@ -151,7 +151,7 @@ def test_autocomplete_offers_only_the_accounts_grids(client, outsider, grid, oth
 def test_autocomplete_offers_only_the_accounts_people(client, staff, person, other_person):
     login(client, staff)
     results = autocomplete(client, "committeemember", "person").json()["results"]
-    assert [r["text"] for r in results] == ["张秀英"]
+    assert [r["text"] for r in results] == ["张秀英（环西社区，尾号5678）"]
 
 
 def test_autocomplete_offers_only_the_accounts_community(client, staff, community, other_community):
