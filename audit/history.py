@@ -32,8 +32,8 @@ from .personal_data import ERASED, masked_fields, replace_name
 # The apps whose models are registers.
 REGISTER_APPS = ("communities", "volunteers", "activities", "venues")
 # Models that are not registers: not tracked. A certificate office's serial counter only counts up (each
-# certificate keeps its own number and history).
-NOT_TRACKED: set[str] = {"volunteers.certificateserial"}
+# certificate keeps its own number and history); an import's record of what it changed is its undo's data.
+NOT_TRACKED: set[str] = {"volunteers.certificateserial", "activities.importedchange"}
 # Staff accounts: who may do what (groups, permissions, superuser) and in which unit (the StaffProfile,
 # a register model above) is part of what an office must be able to trace. Never the password.
 ACCOUNT_FIELDS = ["username", "first_name", "last_name", "email", "is_active", "is_staff", "is_superuser"]

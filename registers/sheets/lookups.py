@@ -43,6 +43,8 @@ class RecordLookups:
         # Whether a row can name a record (by an id column or a natural key): if not, every row is a new
         # record, and the records written are not kept (a 100,000-row sheet would keep them all in memory).
         self._rows_name_records = True
+        self._row_keys = {}  # row number (as import_row counts) -> the natural key read in before_import
+        self.row_number = None  # the row being imported (set by ScopedModelResource.import_row)
 
     def _by_id_column(self):
         id_field = self.fields.get("id")
@@ -153,7 +155,7 @@ class RecordLookups:
             id_field = None  # (check_columns has put the headers in their canonical names)
         pks, keys = set(), set()
         # A file of new records only (no id column, no natural key: an activity sheet) names nothing to read.
-        for values in dataset if id_field is not None or indexable else ():
+        for number, values in enumerate(dataset if id_field is not None or indexable else (), start=1):
             row = self._clean_cells(dict(zip(dataset.headers, values, strict=False)))
             if not any(cell_text(value) for value in row.values()):
                 continue
@@ -166,6 +168,7 @@ class RecordLookups:
                 key = self._row_key(row, key_fields)
                 if key is not None:
                     keys.add(key)
+                    self._row_keys[number] = key  # (get_instance would compute the same key again)
         queryset = self.get_queryset()
         if self.select_related:  # the preview's before/after columns name them
             queryset = queryset.select_related(*self.select_related)
@@ -217,7 +220,7 @@ class RecordLookups:
         key_fields = self._key_fields()
         if key_fields is None:
             return None  # no id on this row and no natural key: a new record
-        key = self._row_key(row, key_fields)
+        key = self._row_keys.get(self.row_number) or self._row_key(row, key_fields)
         if key is None:
             return None  # import_instance() reports the bad value on this row
         if key not in self._by_key:  # not read beforehand (e.g. its unit is created by an earlier row)

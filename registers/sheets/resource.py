@@ -422,6 +422,7 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
         return row
 
     def import_row(self, row, instance_loader, **kwargs):
+        self.row_number = kwargs.get("row_number")
         self._clean_cells(row)
         if not any(cell_text(value) for value in row.values()) or is_example_row(row.values()):
             # A blank line between records (spreadsheets keep them), or the template's example row: nothing to
