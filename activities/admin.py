@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.models import Community
 from registers.admin import ReadOnlyAdminMixin, ScopedAdmin, ScopedAdminMixin, ScopedInline
 from registers.attachments import AttachmentInline
+from registers.date_range import DateRangeFilter
 from registers.units import COMMUNITY, level_of, unit_of
 
 from .imports import UndoRefused, undo_import
@@ -107,28 +108,6 @@ class KindFilter(admin.SimpleListFilter):
         if self.value() in ActivityType.Kind.values:
             return queryset.filter(type__kind=self.value())
         return queryset
-
-
-class MonthFilter(admin.SimpleListFilter):
-    """The twelve months of the year shown by the date hierarchy (or of this year): no query needed."""
-
-    title = _("month")
-    parameter_name = "month"
-
-    def lookups(self, request, model_admin):
-        year = request.GET.get("start__year", "")
-        year = int(year) if year.isdigit() else timezone.localdate().year
-        return [(f"{year}-{m:02d}", f"{year}-{m:02d}") for m in range(1, 13)]
-
-    def queryset(self, request, queryset):
-        try:
-            year, month = (int(part) for part in (self.value() or "").split("-"))
-            first = datetime.date(year, month, 1)
-        except ValueError:
-            return queryset
-        last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-        begin, stop = period_bounds(first, last)
-        return queryset.filter(start__gte=begin, start__lt=stop)
 
 
 class ImportFilter(admin.SimpleListFilter):
@@ -423,7 +402,14 @@ class ActivityAdmin(CommunityChoicesMixin, ScopedAdmin):
     inlines = [AttachmentInline]
     list_display = ["title", "start", "type", "community", "participants", "programme"]
     list_select_related = ["type", "community", "programme"]
-    list_filter = [KindFilter, TypeFilter, CommunityFilter, ProgrammeFilter, MonthFilter, ImportFilter]
+    list_filter = [
+        ("start", DateRangeFilter),
+        KindFilter,
+        TypeFilter,
+        CommunityFilter,
+        ProgrammeFilter,
+        ImportFilter,
+    ]
     date_hierarchy = "start"
     search_fields = ["title"]
     autocomplete_fields = ["programme", "lecturers"]
@@ -484,9 +470,9 @@ class ImportLogAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     ]
     list_select_related = ["user"]
     search_fields = ["file_name", "user__username"]
-    list_filter = []
     autocomplete_fields = []
     date_hierarchy = "imported_at"
+    list_filter = [("imported_at", DateRangeFilter)]
     fields = [
         "imported_at", "user", "file_name", "rows", "created", "updated", "unchanged", "finished_at",
         "undone_at", "undone_by",

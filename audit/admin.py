@@ -12,6 +12,7 @@ from import_export.formats import base_formats
 
 from communities.admin import UserAdmin as CommunitiesUserAdmin
 from registers.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from registers.date_range import DateRangeFilter
 from registers.export_admin import SpreadsheetExportMixin
 from registers.personal_data import record_export
 from registers.roles import AUDIT_ADMINISTRATORS
@@ -25,7 +26,7 @@ from .two_factor import has_confirmed_device, remove_two_factor
 class AccessLogAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["at", "user", "object_repr", "content_type", "fields", "community"]
     list_select_related = ["user", "community", "content_type"]
-    list_filter = ["content_type"]
+    list_filter = [("at", DateRangeFilter), "content_type"]
     search_fields = ["object_repr", "user__username"]
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AccessLog._meta.fields]
@@ -64,7 +65,7 @@ class SecurityEventAdmin(ReadOnlyAdminMixin, SpreadsheetExportMixin, ExportMixin
     resource_classes = [SecurityEventResource]
     formats = [base_formats.XLSX, base_formats.CSV]
     list_display = ["at", "username", "address", "kind", "succeeded", "target", "detail"]
-    list_filter = ["kind", "succeeded"]
+    list_filter = [("at", DateRangeFilter), "kind", "succeeded"]
     search_fields = ["username", "target", "address"]
     date_hierarchy = "at"
     readonly_fields = [f.name for f in SecurityEvent._meta.fields]

@@ -82,7 +82,11 @@ def register_registers() -> None:
             m2m_fields=m2m,
             mask_fields=masked_fields(model),
             mask_callable="audit.history.mask_value",
-            exclude_fields=NOT_TRACKED_FIELDS.get(model._meta.label_lower, []),
+            # A name's sort keys (registers.sorting) are computed from it: no history of their own.
+            exclude_fields=[
+                *NOT_TRACKED_FIELDS.get(model._meta.label_lower, []),
+                *getattr(model, "sort_keys", {}),
+            ],
         )
 
 

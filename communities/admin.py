@@ -58,9 +58,10 @@ class GridAdmin(ScopedAdmin):
     resource_classes = [resources.GridResource]
     list_display = ("name", "community")
     list_select_related = ("community",)
-    # By the unique (community, name) index: the first page of a million grids is read from the index
-    # instead of sorting the whole table by community name (bench/communities_admin.py).
-    ordering = ("community_id", "name")
+    # By the (community, sort_key, name) index, in their numbers' order (第二网格 before 第十二网格): the first
+    # page of a million grids is read from the index instead of sorting the whole table by community name
+    # (bench/communities_admin.py).
+    ordering = ("community_id", "sort_key", "name")
     search_fields = ("name", "community__name")
     list_filter = ("community__subdistrict", "community")
     autocomplete_fields = ("community",)
@@ -71,7 +72,7 @@ class CourtyardAdmin(ScopedAdmin):
     resource_classes = [resources.CourtyardResource]
     list_display = ("name", "grid", "address", "households")
     list_select_related = ("grid__community",)
-    ordering = ("grid_id", "name")  # the unique (grid, name) index, as for grids
+    ordering = ("grid_id", "sort_key", "name")  # the (grid, sort_key, name) index, as for grids
     search_fields = ("name", "address", "grid__name")
     list_filter = ("grid__community", "grid")
     autocomplete_fields = ("grid",)

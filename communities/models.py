@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from registers.personal_data import ERASED, MASKED, PersonalField, erasure_values
 from registers.phones import validate_phone
 from registers.scoping import ScopedQuerySet, community_scoped, district_scoped, subdistrict_scoped
+from registers.sorting import ScopedSortKeyQuerySet, SortKeyed, natural_key, pinyin_key
 from registers.validators import validate_not_future, validate_volunteer_number
 
 
@@ -106,20 +107,24 @@ class Community(models.Model):
         return self.name
 
 
-class Grid(models.Model):
+class Grid(SortKeyed):
     community = models.ForeignKey(
         Community, models.PROTECT, related_name="grids", verbose_name=_("community")
     )
     name = models.CharField(_("name"), max_length=100)
+    sort_key = models.CharField(_("natural order"), max_length=255, editable=False, default="")
 
     scope_paths = community_scoped("community")
     not_personal_data = ("name",)  # names no person
-    objects = ScopedQuerySet.as_manager()
+    # 第二网格 before 第十二网格 (registers.sorting).
+    sort_keys = {"sort_key": ("name", natural_key)}
+    objects = ScopedSortKeyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("grid")
         verbose_name_plural = _("grids")
-        ordering = ["community__name", "name"]
+        ordering = ["community__name", "sort_key", "name"]
+        indexes = [models.Index(fields=["community", "sort_key", "name"], name="grid_natural_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["community", "name"],
@@ -132,20 +137,24 @@ class Grid(models.Model):
         return f"{self.community} · {self.name}"
 
 
-class Courtyard(models.Model):
+class Courtyard(SortKeyed):
     grid = models.ForeignKey(Grid, models.PROTECT, related_name="courtyards", verbose_name=_("grid"))
     name = models.CharField(_("name"), max_length=100)
+    sort_key = models.CharField(_("natural order"), max_length=255, editable=False, default="")
     address = models.CharField(_("address"), max_length=200, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
 
     scope_paths = community_scoped("grid__community")
     not_personal_data = ("name", "address")  # names no person
-    objects = ScopedQuerySet.as_manager()
+    # 2号楼 before 12号楼 (registers.sorting).
+    sort_keys = {"sort_key": ("name", natural_key)}
+    objects = ScopedSortKeyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("courtyard")
         verbose_name_plural = _("courtyards")
-        ordering = ["grid__name", "name"]
+        ordering = ["grid__sort_key", "sort_key", "name"]
+        indexes = [models.Index(fields=["grid", "sort_key", "name"], name="courtyard_natural_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["grid", "name"],
@@ -252,7 +261,7 @@ class PartyOrganization(models.Model):
 
 # Erasure on request: the person's own fields and the values they become. Community, Party membership
 # and the links to teams, visits and roles stay, so every count stays the same.
-class Person(models.Model):
+class Person(SortKeyed):
     class Gender(models.TextChoices):
         FEMALE = "F", _("female")
         MALE = "M", _("male")
@@ -291,6 +300,9 @@ class Person(models.Model):
     COLLEGE_OR_ABOVE = (Education.JUNIOR_COLLEGE, Education.BACHELOR, Education.POSTGRADUATE)
 
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    # The name's pinyin (丁桂珍 → ding gui zhen), for lists in pinyin order: as personal as the name, erased
+    # with it, never shown.
+    name_sort = models.CharField(_("name in pinyin order"), max_length=255, editable=False, default="")
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True, validators=[validate_not_future])
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
@@ -316,6 +328,7 @@ class Person(models.Model):
     scope_paths = community_scoped("community")
     personal_data = {
         "name": PersonalField(erase=ERASED),
+        "name_sort": PersonalField(erase=""),
         "gender": PersonalField(erase=""),
         "birth_date": PersonalField(erase=None),
         "phone": PersonalField(MASKED, erase=""),
@@ -323,14 +336,18 @@ class Person(models.Model):
         "volunteer_number": PersonalField(erase=""),
     }
     choice_spellings = {"education": EDUCATION_SPELLINGS}
-    objects = ScopedQuerySet.as_manager()
+    sort_keys = {"name_sort": ("name", pinyin_key)}
+    objects = ScopedSortKeyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        ordering = ["name"]
+        ordering = ["name_sort", "name"]
         permissions = [("view_sensitive_personal_data", _("Can view sensitive personal data"))]
-        indexes = [models.Index(fields=["phone"], name="person_phone_idx")]
+        indexes = [
+            models.Index(fields=["phone"], name="person_phone_idx"),
+            models.Index(fields=["community", "name_sort"], name="person_pinyin_order"),
+        ]
 
     def __str__(self):
         return self.name

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registers.admin import ScopedAdmin, ScopedInline
 from registers.attachments import AttachmentInline
+from registers.date_range import DateRangeFilter
 
 from .models import (
     BRANCH_KINDS,
@@ -63,7 +64,7 @@ class BranchMeetingAdmin(ScopedAdmin):
     form = BranchMeetingForm
     list_display = ["held_on", "branch", "kind", "topic", "attendee_count"]
     list_select_related = ["branch"]
-    list_filter = ["kind", ("held_on", admin.DateFieldListFilter)]
+    list_filter = ["kind", ("held_on", DateRangeFilter)]
     search_fields = ["topic", "branch__name"]
     autocomplete_fields = ["branch", "attendees"]
     inlines = [AbsenceInline, AttachmentInline]
@@ -166,7 +167,7 @@ class JointMeetingAdmin(ScopedAdmin):
     list_display = ["held_on", "title", "subdistrict", "community", "partner_count", "open_tasks"]
     list_select_related = ["subdistrict", "community"]
     search_fields = ["title"]
-    list_filter = [("held_on", admin.DateFieldListFilter)]
+    list_filter = [("held_on", DateRangeFilter)]
     autocomplete_fields = ["partners"]
     inlines = [AgendaItemInline, FollowUpTaskInline, AttachmentInline]
 

@@ -43,7 +43,7 @@ def _day(value: str) -> datetime.date | None:
 
 def filtered_period(params) -> tuple[datetime.date, datetime.date] | None:
     """The period the list's date filters select (the date hierarchy's year/month/day, a date filter's
-    ``__gte``/``__lt``), or None."""
+    ``__gte`` with ``__lt`` or ``__lte``), or None."""
     for key, value in params.items():
         if key.endswith("__year") and value.isdigit():
             field = key.removesuffix("__year")
@@ -63,8 +63,10 @@ def filtered_period(params) -> tuple[datetime.date, datetime.date] | None:
         if key.endswith("__gte"):
             field = key.removesuffix("__gte")
             start = _day(value)
-            until = params.get(f"{field}__lt")
+            until, last = params.get(f"{field}__lt"), params.get(f"{field}__lte")
             end = _day(until) - datetime.timedelta(days=1) if until and _day(until) else None
+            if end is None and last:  # the date range filter's last day (registers.date_range)
+                end = _day(last)
             if start and end and start <= end:
                 return start, end
     return None

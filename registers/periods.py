@@ -23,3 +23,38 @@ def months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
         found.append(month)
         month = (month + datetime.timedelta(days=32)).replace(day=1)
     return found
+
+
+def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def previous_month(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of the month before ``day``'s."""
+    return month_bounds(day.replace(day=1) - datetime.timedelta(days=1))
+
+
+def quarter_of(day: datetime.date) -> tuple[int, int]:
+    """(year, quarter 1–4) of ``day``."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def previous_quarter(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of the quarter before ``day``'s (Q4 of last year from January to March)."""
+    year, quarter = quarter_of(day)
+    return quarter_bounds(year - 1, 4) if quarter == 1 else quarter_bounds(year, quarter - 1)
+
+
+# The periods a list's date filter offers, relative to today (local date): key, and the period's days.
+PRESETS = ("this_month", "last_month", "this_quarter", "last_quarter", "this_year", "last_year")
+
+
+def preset_bounds(key: str, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    return {
+        "this_month": lambda: month_bounds(today),
+        "last_month": lambda: previous_month(today),
+        "this_quarter": lambda: quarter_bounds(*quarter_of(today)),
+        "last_quarter": lambda: previous_quarter(today),
+        "this_year": lambda: year_bounds(today.year),
+        "last_year": lambda: year_bounds(today.year - 1),
+    }[key]()

@@ -22,6 +22,7 @@ from registers.admin import (
     ScopedAdminMixin,
     ScopedInline,
 )
+from registers.date_range import DateRangeFilter
 
 from . import services
 from .calendar import week_calendar
@@ -272,7 +273,13 @@ class BookingAdmin(ScopedAdmin):
     resource_classes = [BookingResource]
     list_display = ["reference", "venue", "starts_at", "visitor", "size", "status", "docent", "contact_phone"]
     list_select_related = ["venue", "slot", "docent__person"]
-    list_filter = ["status", ScopedVenueFilter, DayFilter, "visitor_kind"]
+    list_filter = [
+        "status",
+        ScopedVenueFilter,
+        DayFilter,
+        ("slot__starts_at", DateRangeFilter),
+        "visitor_kind",
+    ]
     search_fields = ["reference", "organisation", "contact_name"]
     autocomplete_fields = ["docent"]
     date_hierarchy = "slot__starts_at"
@@ -567,7 +574,7 @@ class VisitRecordAdmin(ScopedAdmin):
     resource_classes = [VisitRecordResource]
     list_display = ["visited_on", "venue", "visitors", "organisation", "source", "docent"]
     list_select_related = ["venue", "booking", "docent__person"]
-    list_filter = [ScopedVenueFilter]
+    list_filter = [("visited_on", DateRangeFilter), ScopedVenueFilter]
     search_fields = ["organisation", "note", "booking__reference"]
     autocomplete_fields = ["venue", "docent"]
     date_hierarchy = "visited_on"

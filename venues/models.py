@@ -8,15 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from communities.models import Community
 from registers.personal_data import ERASED, MASKED, PersonalField
 from registers.scoping import ScopedQuerySet, community_scoped
+from registers.sorting import SortKeyed, SortKeyQuerySet, natural_key
 from registers.validators import validate_not_future
 
 
-class VenueQuerySet(ScopedQuerySet):
+class VenueQuerySet(SortKeyQuerySet, ScopedQuerySet):
     def open_to_public(self):
         return self.filter(public_bookable=True)
 
 
-class Venue(models.Model):
+class Venue(SortKeyed):
     class Kind(models.TextChoices):
         FAMILY_VALUES_HALL = "family_values_hall", _("family-values hall")
         LECTURE_HALL = "lecture_hall", _("lecture hall")
@@ -34,6 +35,7 @@ class Venue(models.Model):
         Community, models.PROTECT, related_name="venues", verbose_name=_("community")
     )
     name = models.CharField(_("name"), max_length=120)
+    sort_key = models.CharField(_("natural order"), max_length=255, editable=False, default="")
     slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("Used in the public address."))
     address = models.CharField(_("address"), max_length=200, blank=True)
     floor = models.CharField(_("floor"), max_length=20, blank=True)
@@ -81,12 +83,14 @@ class Venue(models.Model):
     scope_paths = community_scoped("community")
     # Name no person: the phone is the venue's desk, the notes say "lift at the back door".
     not_personal_data = ("name", "address", "phone", "accessibility_notes")
+    # 第2活动室 before 第12活动室 (registers.sorting).
+    sort_keys = {"sort_key": ("name", natural_key)}
     objects = VenueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("venue")
         verbose_name_plural = _("venues")
-        ordering = ["name"]
+        ordering = ["sort_key", "name"]
         constraints = [
             models.CheckConstraint(condition=Q(capacity__gte=1), name="venue_capacity_positive"),
             models.CheckConstraint(condition=Q(slot_minutes__gte=15), name="venue_slot_minutes_min"),
@@ -252,7 +256,7 @@ class Docent(models.Model):
     class Meta:
         verbose_name = _("docent")
         verbose_name_plural = _("docents")
-        ordering = ["person__name"]
+        ordering = ["person__name_sort", "person__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["community", "person"],

@@ -18,6 +18,7 @@ from communities.models import Community, Courtyard, PartyOrganization, Person
 from registers.periods import month_bounds
 from registers.personal_data import HIDDEN, PersonalField
 from registers.scoping import ScopedQuerySet, community_scoped
+from registers.sorting import ScopedSortKeyQuerySet, SortKeyed, natural_key
 from registers.validators import validate_not_future
 
 
@@ -137,7 +138,7 @@ class Service(CodedChoice):
         verbose_name_plural = _("services")
 
 
-class VolunteerTeam(models.Model):
+class VolunteerTeam(SortKeyed):
     class ServiceArea(models.TextChoices):
         HOME_VISITS = "home_visits", _("home visits")
         ENVIRONMENT = "environment", _("environment")
@@ -149,6 +150,7 @@ class VolunteerTeam(models.Model):
         OTHER = "other", _("other")
 
     name = models.CharField(_("name"), max_length=100)
+    sort_key = models.CharField(_("natural order"), max_length=255, editable=False, default="")
     service_area = models.CharField(
         _("service area"), max_length=20, choices=ServiceArea.choices, default=ServiceArea.HOME_VISITS
     )
@@ -176,12 +178,14 @@ class VolunteerTeam(models.Model):
 
     scope_paths = community_scoped("community")
     not_personal_data = ("name",)  # names no person
-    objects = ScopedQuerySet.as_manager()
+    # 二队 before 十二队 (registers.sorting).
+    sort_keys = {"sort_key": ("name", natural_key)}
+    objects = ScopedSortKeyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("volunteer team")
         verbose_name_plural = _("volunteer teams")
-        ordering = ["community__name", "name"]
+        ordering = ["community__name", "sort_key", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["community", "name"],
@@ -234,7 +238,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        ordering = ["team", "role", "person__name"]
+        ordering = ["team", "role", "person__name_sort", "person__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["team", "person"],
@@ -382,7 +386,7 @@ class CareRecipient(models.Model):
     class Meta:
         verbose_name = _("care recipient")
         verbose_name_plural = _("care recipients")
-        ordering = ["community__name", "person__name"]
+        ordering = ["community__name", "person__name_sort", "person__name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(frequency__gte=1) & Q(frequency__lte=366),
