@@ -32,6 +32,7 @@ from .sheets.formats import CSV
 from .sheets.forms import LimitedImportForm
 from .sheets.limits import declared_rows
 from .sheets.template import import_template
+from .unit_filter import with_unit_filter
 from .units import unit_of
 from .workbooks import XLSX_CONTENT_TYPE
 
@@ -203,7 +204,7 @@ class ScopedAdminMixin:
         return obj
 
     def get_list_filter(self, request):
-        return _scoped_list_filter(self.model, super().get_list_filter(request))
+        return with_unit_filter(self.model, _scoped_list_filter(self.model, super().get_list_filter(request)))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

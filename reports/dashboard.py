@@ -46,10 +46,9 @@ def breakdown_table(d: Data) -> Table:
     figures = [f for f in FIGURES if f.per_sub]
     rows = []
     for sub in d.subunits:
-        ids = d.sub_ids(sub)
         row = {"_key": f"{next_level(d.level)}:{sub.pk}", "unit": str(sub)}
         row.update({figure.key: figure.per_sub(d, sub.pk) for figure in figures})
-        row["_links"] = {figure.key: figure.link(d, ids) for figure in figures if figure.link_per_sub}
+        row["_links"] = {figure.key: figure.link(d, sub) for figure in figures if figure.link_per_sub}
         rows.append(row)
     columns = [Column("unit", LEVEL_NAMES[next_level(d.level)], TEXT)]
     columns += [Column(f.key, f.label, f.kind) for f in figures if d.level in f.breakdown_levels]

@@ -30,7 +30,7 @@ class Figure:
     key: str
     label: str
     total: Callable  # (data) -> the unit's value; None leaves the figure out
-    link: Callable | None = None  # (data, community ids or None for the whole unit) -> admin URL
+    link: Callable | None = None  # (data, a sub-unit or None for the whole unit) -> admin URL
     per_sub: Callable | None = None  # (data, sub-unit id) -> value: a column of the breakdown
     link_per_sub: bool = False  # the breakdown's cells link too
     per_month: Callable | None = None  # (data, first day of the month) -> value: a column by month
@@ -51,16 +51,16 @@ def _total(attribute: str, key: str):
     return lambda d: _sum(getattr(d, attribute).values(), key)
 
 
-def _committee_link(d, ids=None, **extra):
+def _committee_link(d, sub=None, **extra):
     if not d.term:
         return None
-    return d.links.url(CommitteeMember, **d.links.communities(), term__exact=d.term, **extra)
+    return d.links.url(CommitteeMember, **d.links.of_unit(), term__exact=d.term, **extra)
 
 
-def _communities_link(d, ids=None):
+def _communities_link(d, sub=None):
     if d.level == COMMUNITY:
         return None
-    return d.links.url(Community, id__in=",".join(map(str, d.community_ids)) or "0")
+    return d.links.url(Community, **d.links.of_unit(sub))
 
 
 LECTURE, VOLUNTEER_SERVICE = ActivityType.Kind.LECTURE, ActivityType.Kind.VOLUNTEER_SERVICE
@@ -100,7 +100,7 @@ FIGURES = [
         "grids",
         pgettext_lazy("report", "grids"),
         _total("profile_by_sub", "grids"),
-        link=lambda d, ids: d.links.url(Grid, **d.links.communities()),
+        link=lambda d, sub: d.links.url(Grid, **d.links.of_unit()),
         per_sub=_of("profile_by_sub", "grids"),
     ),
     Figure(
@@ -113,14 +113,14 @@ FIGURES = [
         "party_organizations",
         pgettext_lazy("report", "Party organisations"),
         lambda d: sum(kind["all"] for kind in d.party_by_kind.values()),
-        link=lambda d, ids: d.links.url(PartyOrganization, **d.links.subdistricts()),
+        link=lambda d, sub: d.links.url(PartyOrganization, **d.links.of_unit()),
         per_sub=lambda d, pk: d.party_by_sub.get(pk, 0),
     ),
     Figure(
         "partners",
         pgettext_lazy("report", "partner organisations"),
         _total("partners_by_kind", "partners"),
-        link=lambda d, ids: d.links.url(Partnership, **d.links.communities()),
+        link=lambda d, sub: d.links.url(Partnership, **d.links.of_unit()),
         per_sub=_of("partners_by_sub", "partners"),
     ),
     Figure(
@@ -147,7 +147,7 @@ FIGURES = [
         "teams",
         pgettext_lazy("report", "volunteer teams"),
         lambda d: d.volunteers["teams"],
-        link=lambda d, ids: d.links.teams(ids),
+        link=lambda d, sub: d.links.teams(sub),
         per_sub=_of("volunteers_by_sub", "teams"),
         link_per_sub=True,
     ),
@@ -155,7 +155,7 @@ FIGURES = [
         "party_member_teams",
         pgettext_lazy("report", "Party-member volunteer teams"),
         lambda d: d.volunteers["party_member_teams"],
-        link=lambda d, ids: d.links.teams(is_party_member_team__exact=1),
+        link=lambda d, sub: d.links.teams(is_party_member_team__exact=1),
         per_sub=_of("volunteers_by_sub", "party_member_teams"),
     ),
     Figure(
@@ -173,7 +173,7 @@ FIGURES = [
         "visits",
         pgettext_lazy("report", "home visits (person-times served)"),
         lambda d: d.volunteers["visits"],
-        link=lambda d, ids: d.links.visits(ids),
+        link=lambda d, sub: d.links.visits(sub),
         per_sub=_of("volunteers_by_sub", "visits"),
         link_per_sub=True,
         per_month=_of("volunteers_by_month", "visits"),
@@ -243,7 +243,7 @@ FIGURES = [
         "activities",
         pgettext_lazy("report", "activities"),
         lambda d: d.activities["activities"],
-        link=lambda d, ids: d.links.activities(ids),
+        link=lambda d, sub: d.links.activities(sub),
         per_sub=_of("extras_by_sub", "activity_count"),
         link_per_sub=True,
         per_month=_of("extras_by_month", "activity_count"),
@@ -252,7 +252,7 @@ FIGURES = [
         "participants",
         pgettext_lazy("report", "participants (person-times)"),
         lambda d: d.activities["participants"],
-        link=lambda d, ids: d.links.activities(ids),
+        link=lambda d, sub: d.links.activities(sub),
         per_sub=_of("extras_by_sub", "participant_sum"),
         link_per_sub=True,
         per_month=_of("extras_by_month", "participant_sum"),
@@ -261,7 +261,7 @@ FIGURES = [
         "volunteer_service_activities",
         pgettext_lazy("report", "volunteer service activities"),
         _total("extras_by_sub", "volunteer_service"),
-        link=lambda d, ids: d.links.activities(kind=VOLUNTEER_SERVICE),
+        link=lambda d, sub: d.links.activities(kind=VOLUNTEER_SERVICE),
     ),
     Figure(
         "partner_activities",
@@ -272,7 +272,7 @@ FIGURES = [
         "lecture_sessions",
         pgettext_lazy("report", "lecture sessions"),
         lambda d: d.lectures["sessions"],
-        link=lambda d, ids: d.links.activities(ids, kind=LECTURE),
+        link=lambda d, sub: d.links.activities(sub, kind=LECTURE),
         per_sub=_of("extras_by_sub", "lectures"),
         link_per_sub=True,
         per_month=_of("extras_by_month", "lectures"),
@@ -281,7 +281,7 @@ FIGURES = [
         "lecture_participants",
         pgettext_lazy("report", "lecture participants (person-times)"),
         lambda d: d.lectures["participants"],
-        link=lambda d, ids: d.links.activities(kind=LECTURE),
+        link=lambda d, sub: d.links.activities(kind=LECTURE),
         per_month=_of("extras_by_month", "lecture_participants"),
     ),
     Figure(
@@ -293,7 +293,7 @@ FIGURES = [
         "lecturers",
         pgettext_lazy("report", "lecturers in the pool"),
         _total("pool_by_sub", "lecturers"),
-        link=lambda d, ids: d.links.url(Lecturer, **d.links.communities(), active__exact=1),
+        link=lambda d, sub: d.links.url(Lecturer, **d.links.of_unit(), active__exact=1),
         per_sub=_of("pool_by_sub", "lecturers"),
     ),
     Figure(
@@ -305,13 +305,13 @@ FIGURES = [
         "lecture_halls",
         pgettext_lazy("report", "lecture halls"),
         lambda d: d.venue_kinds.get(Venue.Kind.LECTURE_HALL, 0),
-        link=lambda d, ids: d.links.venues(kind__exact=Venue.Kind.LECTURE_HALL),
+        link=lambda d, sub: d.links.venues(kind__exact=Venue.Kind.LECTURE_HALL),
     ),
     Figure(
         "venues",
         pgettext_lazy("report", "venues"),
         lambda d: sum(d.venue_kinds.values()),
-        link=lambda d, ids: d.links.venues(ids),
+        link=lambda d, sub: d.links.venues(sub),
         per_sub=lambda d, pk: d.venues_per_sub.get(pk, 0),
         link_per_sub=True,
     ),
@@ -319,7 +319,7 @@ FIGURES = [
         "receptions",
         pgettext_lazy("report", "venue receptions"),
         lambda d: d.receptions["receptions"],
-        link=lambda d, ids: d.links.receptions(ids),
+        link=lambda d, sub: d.links.receptions(sub),
         per_sub=_of("receptions_per_sub", "receptions"),
         link_per_sub=True,
         per_month=_of("receptions_by_month", "receptions"),
@@ -328,7 +328,7 @@ FIGURES = [
         "visitors",
         pgettext_lazy("report", "venue visitors"),
         lambda d: d.receptions["visitors"],
-        link=lambda d, ids: d.links.receptions(ids),
+        link=lambda d, sub: d.links.receptions(sub),
         per_sub=_of("receptions_per_sub", "visitors"),
         link_per_sub=True,
         per_month=_of("receptions_by_month", "visitors"),
@@ -337,7 +337,7 @@ FIGURES = [
         "docents",
         pgettext_lazy("report", "docents"),
         lambda d: d.docents["docents"],
-        link=lambda d, ids: d.links.url(Docent, **d.links.communities(), active__exact=1),
+        link=lambda d, sub: d.links.url(Docent, **d.links.of_unit(), active__exact=1),
     ),
     Figure(
         "volunteer_docents",

@@ -11,10 +11,9 @@ from django.db.models import Count
 
 from activities import stats as activity_stats
 from activities.models import Programme
-from communities.models import Community
 from party import stats as party_stats
 from registers.scoping import subunit_group
-from registers.units import COMMUNITY, DISTRICT, SUBDISTRICT, level_of, subunits
+from registers.units import COMMUNITY, level_of, subunits
 from venues import stats as venue_stats
 from venues.models import Venue
 from volunteers import stats as volunteer_stats
@@ -30,8 +29,6 @@ class Data:
     end: datetime.date
     level: str
     subunits: list
-    community_ids: list
-    communities_of_sub: dict  # subdistrict id -> its community ids
     links: Links
     profile_by_sub: dict
     area: dict
@@ -70,29 +67,12 @@ class Data:
     wishes: dict
     in_service: dict
 
-    def sub_ids(self, sub) -> list:
-        """Community ids of a sub-unit, for its links."""
-        return self.communities_of_sub.get(sub.pk, []) if self.level == DISTRICT else [sub.pk]
-
     def communities_by_kind(self) -> dict:
         kinds: dict = {}
         for entry in self.profile_by_sub.values():
             for kind, n in entry.get("kinds", {}).items():
                 kinds[kind] = kinds.get(kind, 0) + n
         return kinds
-
-
-def _links(unit, start, end, level, subs):
-    pairs = list(Community.objects.for_unit(unit).values_list("pk", "subdistrict_id").order_by("pk"))
-    communities_of_sub: dict = {}
-    for pk, sub_id in pairs:
-        communities_of_sub.setdefault(sub_id, []).append(pk)
-    if level == DISTRICT:
-        subdistrict_ids = [s.pk for s in subs]
-    else:
-        subdistrict_ids = [unit.pk if level == SUBDISTRICT else unit.subdistrict_id]
-    links = Links(unit, start, end, [pk for pk, _sub in pairs], subdistrict_ids)
-    return links, communities_of_sub
 
 
 def _sub_programmes(programmes) -> dict:
@@ -112,7 +92,6 @@ def _venues_per_sub(unit) -> dict:
 def gather(unit, start: datetime.date, end: datetime.date) -> Data:
     level = level_of(unit)
     subs = subunits(unit)
-    links, communities_of_sub = _links(unit, start, end, level, subs)
     profile_by_sub, area = aggregates.profile(unit)
     party_by_kind, party_by_sub = aggregates.party_organizations(unit, end)
     partners_by_kind, partners_by_sub = aggregates.partners(unit, end)
@@ -132,9 +111,7 @@ def gather(unit, start: datetime.date, end: datetime.date) -> Data:
         end=end,
         level=level,
         subunits=subs,
-        community_ids=links.community_ids,
-        communities_of_sub=communities_of_sub,
-        links=links,
+        links=Links(unit, start, end),
         profile_by_sub=profile_by_sub,
         area=area,
         party_by_kind=party_by_kind,

@@ -6,19 +6,21 @@ from django.contrib import admin
 from django.urls import reverse
 
 from activities.models import Activity
-from registers.units import COMMUNITY, level_of
+from registers.unit_filter import UNIT_PARAMETER
+from registers.units import unit_key
 from venues.models import Venue, VisitRecord
 from volunteers.models import HomeVisit, VolunteerTeam
 
 
 class Links:
-    """Admin changelist URLs filtered like a figure (only querystring lookups the admins allow: fields of the
-    model itself, e.g. ``community__id__in`` and ``start__date__gte``, and their list filters' parameters).
-    ``ids`` are the community ids of a sub-unit; without them, the whole unit's."""
+    """Admin changelist URLs filtered like a figure: the unit by its key (``unit=subdistrict:3``, resolved on
+    the list to the account's own scope by registers.unit_filter), never a list of ids — a link's length
+    does not grow with the communities under the unit. Other parameters are lookups the admins allow (fields
+    of the model itself, e.g. ``start__date__gte``, and their list filters' parameters). ``sub`` is a
+    sub-unit of the dashboard's unit; without it, the whole unit."""
 
-    def __init__(self, unit, start, end, community_ids, subdistrict_ids):
+    def __init__(self, unit, start, end):
         self.unit, self.start, self.end = unit, start, end
-        self.community_ids, self.subdistrict_ids = community_ids, subdistrict_ids
 
     @staticmethod
     def url(model, **params) -> str | None:
@@ -28,34 +30,23 @@ class Links:
         base = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         return base + "?" + urlencode(params) if params else base
 
-    def communities(self, ids=None) -> dict:
-        ids = self.community_ids if ids is None else ids
-        if len(ids) == 1:
-            return {"community__id__exact": ids[0]}
-        return {"community__id__in": ",".join(str(pk) for pk in ids) or "0"}
-
-    def subdistricts(self, ids=None) -> dict:
-        ids = self.subdistrict_ids if ids is None else ids
-        if level_of(self.unit) == COMMUNITY:
-            return {"community__id__exact": self.unit.pk}
-        if len(ids) == 1:
-            return {"subdistrict__id__exact": ids[0]}
-        return {"subdistrict__id__in": ",".join(str(pk) for pk in ids) or "0"}
+    def of_unit(self, sub=None) -> dict:
+        return {UNIT_PARAMETER: unit_key(sub if sub is not None else self.unit)}
 
     def days(self, field: str) -> dict:
         return {f"{field}__gte": self.start.isoformat(), f"{field}__lte": self.end.isoformat()}
 
-    def activities(self, ids=None, **extra):
-        return self.url(Activity, **self.communities(ids), **self.days("start__date"), **extra)
+    def activities(self, sub=None, **extra):
+        return self.url(Activity, **self.of_unit(sub), **self.days("start__date"), **extra)
 
-    def visits(self, ids=None):
-        return self.url(HomeVisit, **self.communities(ids), **self.days("visited_on"))
+    def visits(self, sub=None):
+        return self.url(HomeVisit, **self.of_unit(sub), **self.days("visited_on"))
 
-    def receptions(self, ids=None, **extra):
-        return self.url(VisitRecord, **self.communities(ids), **self.days("visited_on"), **extra)
+    def receptions(self, sub=None, **extra):
+        return self.url(VisitRecord, **self.of_unit(sub), **self.days("visited_on"), **extra)
 
-    def teams(self, ids=None, **extra):
-        return self.url(VolunteerTeam, **self.communities(ids), **extra)
+    def teams(self, sub=None, **extra):
+        return self.url(VolunteerTeam, **self.of_unit(sub), **extra)
 
-    def venues(self, ids=None, **extra):
-        return self.url(Venue, **self.communities(ids), **extra)
+    def venues(self, sub=None, **extra):
+        return self.url(Venue, **self.of_unit(sub), **extra)

@@ -125,7 +125,7 @@ def party_organizations(d) -> Table:
             "organisations": d.party_by_kind.get(kind, {}).get("all", 0),
             "in_communities": d.party_by_kind.get(kind, {}).get("in_community", 0),
             "_links": {
-                "organisations": d.links.url(PartyOrganization, **d.links.subdistricts(), kind__exact=kind)
+                "organisations": d.links.url(PartyOrganization, **d.links.of_unit(), kind__exact=kind)
             },
         }
         for kind, label in PartyOrganization.Kind.choices
@@ -167,7 +167,7 @@ def committee(d) -> Table:
     for role, label in CommitteeMember.Role.choices:
         link = None
         if d.term:
-            link = d.links.url(CommitteeMember, **d.links.communities(), term__exact=d.term, role__exact=role)
+            link = d.links.url(CommitteeMember, **d.links.of_unit(), term__exact=d.term, role__exact=role)
         rows.append(
             {"_key": role, "role": label, "members": d.roles.get(role, 0), "_links": {"members": link}}
         )
