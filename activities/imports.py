@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registers.history import record_links_changed, record_updated
+from registers.models import Attachment
 
 from .models import Activity, ImportedChange, ImportLog
 
@@ -56,6 +57,29 @@ def changed_since(log: ImportLog) -> list[Activity]:
     return list(Activity.objects.filter(pk__in=changed).order_by("start")[: LISTED + 1])
 
 
+def depended_on(log: ImportLog) -> list[Activity]:
+    """Activities the import added that records entered since hang on: volunteers' hours, a call for
+    volunteers, photos or documents. Removing the activity would take them with it."""
+    attached = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Activity))
+    return list(
+        Activity.objects.filter(import_log=log)
+        .filter(
+            Q(service_records__isnull=False)
+            | Q(recruitment__isnull=False)
+            | Q(pk__in=attached.values("object_id"))
+        )
+        .distinct()
+        .order_by("start")[: LISTED + 1]
+    )
+
+
+def _named(activities) -> str:
+    names = "、".join(
+        f"{a.title}（{timezone.localtime(a.start):%Y-%m-%d %H:%M}）" for a in activities[:LISTED]
+    )
+    return names + (_("and others") if len(activities) > LISTED else "")
+
+
 @transaction.atomic
 def undo_import(*, log: ImportLog, by) -> dict:
     """Remove what ``log`` added and restore what it changed; returns the counts. Raises UndoRefused."""
@@ -68,13 +92,18 @@ def undo_import(*, log: ImportLog, by) -> dict:
         raise UndoRefused(_("This import has already been undone."))
     edited = changed_since(log)
     if edited:
-        names = "、".join(
-            f"{a.title}（{timezone.localtime(a.start):%Y-%m-%d %H:%M}）" for a in edited[:LISTED]
-        )
-        more = _("and others") if len(edited) > LISTED else ""
         raise UndoRefused(
-            _("These activities were changed after the import, so it cannot be undone: %(names)s%(more)s.")
-            % {"names": names, "more": more}
+            _("These activities were changed after the import, so it cannot be undone: %(names)s.")
+            % {"names": _named(edited)}
+        )
+    needed = depended_on(log)
+    if needed:
+        raise UndoRefused(
+            _(
+                "Volunteers' hours, a call for volunteers, photos or documents were entered since for these "
+                "activities, so the import cannot be undone: %(names)s."
+            )
+            % {"names": _named(needed)}
         )
     added = Activity.objects.filter(import_log=log)
     try:

@@ -261,7 +261,9 @@ def test_an_activity_sheet_as_an_office_writes_it_imports_without_edits(client, 
         {**base, "标题": "夏季消防演练", "开始时间": "２０１８／６／２０　９:００", "结束时间": "2018年6月20日 11:00", "参与人次": "1,200人次"},
     ]  # fmt: skip
     response = upload_office_file(client, office_csv(rows), "六月.csv")
-    assert response.context.get("confirm_form") is not None, re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))[-1800:]
+    assert response.context.get("confirm_form") is not None, re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())
+    )[-1800:]
     assert confirm(client, response).status_code == 302
     found = {a.title: a for a in Activity.objects.all()}
     local = timezone.localtime
@@ -306,3 +308,17 @@ def test_near_misses_are_refused_with_the_row_and_the_reason(
     assert invalid.number == 4, "the title line and the header come first"
     assert message in " ".join(invalid.field_specific_errors[column])
     assert not Activity.objects.exists()
+
+
+def test_undo_is_refused_when_volunteers_were_called_for_an_imported_activity(importer, community):
+    from volunteers.models import Recruitment
+
+    log = import_sheet(importer, csv_file([good_row(1), good_row(2)]))
+    activity = Activity.objects.get(title="三新大讲堂第1讲")
+    Recruitment.objects.create(
+        activity=activity, community=community, needed=5, tasks="引导", risks="无",
+        signup_deadline=activity.start,
+    )  # fmt: skip
+    messages, _response = undo(importer, log)
+    assert any("三新大讲堂第1讲" in m and "call for volunteers" in m for m in messages), messages
+    assert Activity.objects.count() == 2 and Recruitment.objects.count() == 1
