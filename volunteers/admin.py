@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -18,6 +18,7 @@ from registers.attachments import AttachmentInline
 from registers.date_range import DateRangeFilter
 from registers.periods import month_bounds
 from registers.personal_data import can_see_sensitive
+from registers.units import COMMUNITY, level_of, unit_of
 
 from . import certificate_pdf
 from .forms import (
@@ -229,6 +230,8 @@ class HomeVisitAdmin(ScopedAdmin):
     class Media:
         # Choosing the recipient fills in their team, volunteers and usual services (双上门、五确定).
         js = ["volunteers/home_visit.js"]
+        # The list at 1366 px: names on one line, lists of names wrapping between names only.
+        css = {"all": ["volunteers/lists.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("volunteers", "services")
@@ -279,14 +282,26 @@ class HomeVisitAdmin(ScopedAdmin):
 
     @admin.display(description=_("volunteers"))
     def volunteer_names(self, visit):
-        return "、".join(person.name for person in visit.volunteers.all())
+        return format_html_join(
+            "、", '<span class="name">{}</span>', ((p.name,) for p in visit.volunteers.all())
+        )
 
     @admin.display(description=_("services"))
     def service_list(self, visit):
-        listed = [str(service) for service in visit.services.all()]
-        if visit.other_services:
-            listed.append(visit.other_services)
-        return "、".join(listed)
+        listed = format_html_join(
+            "、", '<span class="name">{}</span>', ((str(s),) for s in visit.services.all())
+        )
+        if visit.other_services:  # free text: wraps where it must
+            return format_html("{}、{}", listed, visit.other_services) if listed else visit.other_services
+        return listed
+
+    def get_list_display(self, request):
+        # A community's staff see their own community only: its column would only narrow the others.
+        columns = super().get_list_display(request)
+        unit = unit_of(request.user)
+        if unit is not None and level_of(unit) == COMMUNITY:
+            columns = [c for c in columns if c != "community"]
+        return columns
 
 
 class ConfirmedFilter(admin.SimpleListFilter):
