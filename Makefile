@@ -23,7 +23,7 @@ demo: venv
 	  echo "端口 $(PORT) 已被占用：请换一个端口，例如 PORT=$$(( $(PORT) + 1 )) make demo"; exit 1; fi
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
-	DEBUG=1 $(PY) manage.py create_demo_staff
+	DEBUG=1 $(PY) manage.py create_demo_staff --port $(PORT)
 	@# The web server and, beside it, the background jobs' worker with the schedule; Ctrl-C stops both.
 	DEBUG=1 $(PY) manage.py serve_demo 127.0.0.1:$(PORT)
 

@@ -60,6 +60,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Create them even with DEBUG off (never on a real server)."
         )
+        parser.add_argument(
+            "--port", default="8000", help="The port the demo serves on (for the sign-in address)."
+        )
 
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
@@ -77,9 +80,8 @@ class Command(BaseCommand):
             for username, password, _what, _lookup, group_names in ACCOUNTS:
                 self._account(username, password, units[username], [groups[name] for name in group_names])
 
-        self.stdout.write(
-            self.style.SUCCESS("Demo staff accounts (sign in at http://127.0.0.1:8000/admin/):")
-        )
+        address = f"http://127.0.0.1:{options['port']}/admin/"
+        self.stdout.write(self.style.SUCCESS(f"Demo staff accounts (sign in at {address}):"))
         width = max(len(username) for username, *_ in ACCOUNTS)
         users = get_user_model().objects.in_bulk(
             [username for username, *_ in ACCOUNTS], field_name="username"
