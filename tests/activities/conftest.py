@@ -120,3 +120,9 @@ def other_activity(other_community, service_type, other_branch):
         end=at(2018, 3, 5, 11),
         participants=30,
     )
+
+
+@pytest.fixture
+def sheet_world(client, community, branch, venue, lecturer, programme):
+    """Everything a good activity row names: 环西社区, its branch, hall, lecturer and programme; pages in English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -63,12 +63,6 @@ def xlsx_file(rows, header=HEADER, name="activities-2018-06.xlsx"):
     return SimpleUploadedFile(name, out.getvalue())
 
 
-@pytest.fixture
-def sheet_world(client, community, branch, venue, lecturer, programme):
-    """Everything a good row names: 环西社区, its branch, hall, lecturer and programme; pages in English."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
 def column(name):
     """The header the English pages use for a resource field (errors are keyed by it)."""
     from activities.resources import ActivityResource

@@ -3,8 +3,8 @@ from its log page (added activities removed, changed ones put back) unless someo
 
 import csv
 import datetime
-import re
 import io
+import re
 import threading
 
 import pytest
@@ -18,7 +18,7 @@ from activities.imports import UndoRefused, undo_import
 from activities.models import Activity, ImportLog
 from reports.dashboard import build
 
-from .test_import_export import XLSX_FORMAT, confirm, csv_file, good_row, preview, sheet_world, xlsx_file  # noqa: F401 (a fixture)
+from .test_import_export import XLSX_FORMAT, confirm, csv_file, good_row, preview, xlsx_file
 
 YEAR = (datetime.date(2018, 1, 1), datetime.date(2018, 12, 31))
 

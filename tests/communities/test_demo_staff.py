@@ -118,7 +118,6 @@ def test_readme_gives_the_login_and_password_the_demo_really_has(printed):
     assert dict(README_LOGIN.findall(README.read_text())) == logins(printed)
 
 
-
 def test_the_sign_in_address_names_the_demos_port(loaded):
     out = StringIO()
     call_command("create_demo_staff", force=True, port="8011", stdout=out)

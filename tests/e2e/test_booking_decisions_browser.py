@@ -28,8 +28,8 @@ def test_the_admin_home_panel_and_approving_from_the_bookings_page(
     live_server,
     browser,
     community,
-    slot_start,
-    artifacts,  # noqa: F811
+    slot_start,  # noqa: F811 (the fixture imported above)
+    artifacts,
 ):
     staff = make_staff("huanxi-browser", community, COMMUNITY_STAFF)
     booking = make_booking(make_venue(community), slot_start, organisation="西关小学")

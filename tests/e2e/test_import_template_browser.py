@@ -2,8 +2,6 @@
 uploaded unchanged, is accepted and adds nothing; filled in with a row as an office writes it (a date alone,
 20人), it imports that row."""
 
-import io
-
 import openpyxl
 import pytest
 from playwright.sync_api import expect
@@ -21,9 +19,14 @@ def test_the_template_downloads_re_imports_unchanged_and_imports_once_filled(
 ):
     make_staff("huanxi-template", community, COMMUNITY_STAFF)
     PartyOrganization.objects.create(
-        name="环西社区党总支", kind=PartyOrganization.Kind.GENERAL_BRANCH, subdistrict=subdistrict, community=community
+        name="环西社区党总支",
+        kind=PartyOrganization.Kind.GENERAL_BRANCH,
+        subdistrict=subdistrict,
+        community=community,
     )
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True, locale="zh-CN")
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 900}, accept_downloads=True, locale="zh-CN"
+    )
     page = context.new_page()
     page.goto(f"{live_server.url}/admin/")
     page.locator("#id_username").fill("huanxi-template")

@@ -23,7 +23,11 @@ def template_url(model):
 
 def importable_models():
     return sorted(
-        (model for model, model_admin in admin.site._registry.items() if isinstance(model_admin, ScopedAdmin)),
+        (
+            model
+            for model, model_admin in admin.site._registry.items()
+            if isinstance(model_admin, ScopedAdmin)
+        ),
         key=lambda model: model._meta.label,
     )
 
@@ -39,7 +43,10 @@ def activity_world(community, subdistrict):
     from communities.models import PartyOrganization
 
     PartyOrganization.objects.create(
-        name="环西社区党总支", kind=PartyOrganization.Kind.GENERAL_BRANCH, subdistrict=subdistrict, community=community
+        name="环西社区党总支",
+        kind=PartyOrganization.Kind.GENERAL_BRANCH,
+        subdistrict=subdistrict,
+        community=community,
     )
 
 
@@ -53,14 +60,16 @@ def test_every_importable_register_offers_a_template_that_opens(client, superuse
         return
     response, book = download(client, model)
     disposition = unquote(response["Content-Disposition"])
-    assert "导入模板" in disposition and disposition.endswith('.xlsx') and "Tablib" not in disposition
+    assert "导入模板" in disposition and disposition.endswith(".xlsx") and "Tablib" not in disposition
     assert book.sheetnames[:2] == [book.sheetnames[0], "填写说明"]
     headers = [cell.value for cell in book.worksheets[0][1]]
     assert headers and all(headers) and not any("_" in h for h in headers), headers
     assert all(cell.comment is not None for cell in book.worksheets[0][1])
 
 
-def test_the_activity_template_has_notes_lists_formats_and_an_example(client, staff, activity_world, far_community):
+def test_the_activity_template_has_notes_lists_formats_and_an_example(
+    client, staff, activity_world, far_community
+):
     client.force_login(staff)
     response, book = download(client, Activity)
     assert "活动_导入模板.xlsx" in unquote(response["Content-Disposition"])
@@ -85,7 +94,9 @@ def test_the_template_uploaded_unchanged_imports_nothing_and_refuses_nothing(cli
     client.force_login(staff)
     response, _book = download(client, Activity)
     upload = SimpleUploadedFile("模板.xlsx", response.content)
-    preview = client.post(reverse("admin:activities_activity_import"), {"import_file": upload, "resource": "0"})
+    preview = client.post(
+        reverse("admin:activities_activity_import"), {"import_file": upload, "resource": "0"}
+    )
     assert preview.context.get("confirm_form") is not None
     result = preview.context["result"]
     assert (result.totals["new"], result.totals["update"], len(result.invalid_rows)) == (0, 0, 0)
