@@ -6,13 +6,24 @@ Each clause appears only when its figure is not zero; the wording of each is a t
 the English page gets an English paragraph and the Chinese page the articles' phrasing.
 """
 
+from decimal import Decimal
+
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 
-def _clauses(t: dict) -> list[str]:
+def _number(value):
+    """As the articles write a count: 1583 小时, never 1583.0; a fraction kept to one place (12.5)."""
+    if isinstance(value, float | Decimal):
+        rounded = round(Decimal(str(value)), 1)
+        return int(rounded) if rounded == rounded.to_integral_value() else rounded
+    return value
+
+
+def _clauses(totals: dict) -> list[str]:
+    t = {key: _number(value) for key, value in totals.items()}
     clauses = []
     if t.get("party_member_teams") and t["party_member_teams"] == t.get("teams"):
         clauses.append(_("has formed %(n)s Party-member volunteer teams") % {"n": t["party_member_teams"]})
@@ -35,7 +46,12 @@ def _clauses(t: dict) -> list[str]:
         clauses.append(_("giving %(hours)s volunteer hours") % {"hours": t["volunteer_hours"]})
     if t.get("wishes_claimed"):
         clauses.append(_("%(n)s small wishes claimed") % {"n": t["wishes_claimed"]})
-    if t.get("activities"):
+    # Where every activity was a lecture, one clause says so (not the same two figures twice in a row).
+    all_lectures = (t.get("lecture_sessions"), t.get("lecture_participants")) == (
+        t.get("activities"),
+        t.get("participants"),
+    )
+    if t.get("activities") and not all_lectures:
         clauses.append(
             _("held %(n)s activities of all kinds with %(people)s participant person-times")
             % {"n": t["activities"], "people": t["participants"]}
