@@ -4,6 +4,15 @@
   "use strict";
 
   var charts = [];
+  // One colour per measure, the same in every chart.
+  var COLOURS = { activities: "#5470c6", participants: "#fac858", visits: "#91cc75" };
+
+  function series(measure, name, type, values, axis) {
+    return {
+      name: name, type: type, data: values, yAxisIndex: axis || 0,
+      itemStyle: { color: COLOURS[measure] }, lineStyle: { color: COLOURS[measure] }
+    };
+  }
 
   function chartData() {
     var node = document.getElementById("report-chart-data");
@@ -32,10 +41,11 @@
       { type: "value", name: data.labels.activities, minInterval: 1 },
       { type: "value", name: data.labels.participants, minInterval: 1 }
     ];
+    // Over time: lines may join the months.
     option.series = [
-      { name: data.labels.activities, type: "bar", data: data.activities },
-      { name: data.labels.participants, type: "line", yAxisIndex: 1, data: data.participants },
-      { name: data.labels.visits, type: "line", yAxisIndex: 1, data: data.visits }
+      series("activities", data.labels.activities, "bar", data.activities),
+      series("participants", data.labels.participants, "line", data.participants, 1),
+      series("visits", data.labels.visits, "line", data.visits, 1)
     ];
     chart.setOption(option);
     charts.push(chart);
@@ -52,10 +62,11 @@
       { type: "value", name: data.labels.activities, minInterval: 1 },
       { type: "value", name: data.labels.participants, minInterval: 1 }
     ];
+    // Sub-units side by side are no sequence: bars only, never a line joining them.
     option.series = [
-      { name: data.labels.activities, type: "bar", data: data.sub_activities },
-      { name: data.labels.visits, type: "bar", data: data.sub_visits },
-      { name: data.labels.participants, type: "line", yAxisIndex: 1, data: data.sub_participants }
+      series("activities", data.labels.activities, "bar", data.sub_activities),
+      series("visits", data.labels.visits, "bar", data.sub_visits, 1),
+      series("participants", data.labels.participants, "bar", data.sub_participants, 1)
     ];
     chart.setOption(option);
     charts.push(chart);

@@ -54,6 +54,19 @@ def test_dashboard_charts_bulletin_and_print(live_server, browser, office, artif
     expect(page.locator("#chart-subunits svg")).to_be_visible()
     expect(page.locator("#chart-months")).to_contain_text("活动（场次）")
     expect(page.locator("#chart-subunits")).to_contain_text("环西社区")
+    # Charts that fit their data: sub-units as bars only (no line joining unrelated units), lines only over
+    # the months, and each measure in the same colour in both charts.
+    drawn = page.evaluate(
+        """() => ["chart-months", "chart-subunits"].map(id =>
+             echarts.getInstanceByDom(document.getElementById(id)).getOption().series
+               .map(s => [s.name, s.type, s.itemStyle.color]))"""
+    )
+    months, subunits = ({name: (kind, colour) for name, kind, colour in chart} for chart in drawn)
+    assert {kind for kind, _colour in subunits.values()} == {"bar"}
+    assert {name: colour for name, (_kind, colour) in subunits.items()} == {
+        name: colour for name, (_kind, colour) in months.items()
+    }
+    assert len({colour for _kind, colour in months.values()}) == len(months)
     expect(page.locator('table[data-table="totals"] tr[data-row="activities"] td.num')).to_have_text("19")
 
     page.locator("#copy-bulletin").click()
