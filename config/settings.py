@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "messaging",
     "party",
     "reports",
+    "api",
     # Security and personal data (audit app, docs/privacy.md): login throttling, two-factor sign-in,
     # change history of every register, access log, retention.
     "axes",

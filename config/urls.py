@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from api.views import api as data_interface
 from audit.views import PasswordReset, PasswordResetComplete, PasswordResetConfirm, PasswordResetSent
 from registers.admin import labelled_autocomplete, view_on_site
 from registers.attachments import attachment_view
@@ -45,6 +46,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("security/", include("audit.urls")),  # two-factor sign-in, personal-data requests (audit app)
     path("reports/", include("reports.urls")),
+    path("api/v1/", data_interface.urls),
     path("volunteers/", include("volunteers.urls")),
     path("volunteer/", include("volunteers.public_urls")),  # the volunteers' own pages, without an account
     path("certificates/<str:number>/", volunteer_views.certificate_verify, name="certificate_verify"),

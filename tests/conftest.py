@@ -44,6 +44,7 @@ DATA_MIGRATIONS = (
     "party.migrations.0004_wish_groups",
     "party.migrations.0006_joint_meeting_groups",
     "registers.migrations.0004_attachment_groups",
+    "api.migrations.0002_grant_supervisors",
 )
 
 
