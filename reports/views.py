@@ -3,22 +3,29 @@
 from urllib.parse import urlencode
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
 from registers import exports as background
+from registers.fonts import FontMissing
 from registers.periods import month_bounds, quarter_bounds
 from registers.personal_data import record_export
 from registers.units import home_unit, unit_choices, unit_key
 
-from . import exports
+from . import documents, exports
 from .bulletin import bulletin
 from .dashboard import build
 from .forms import ReportFilterForm
 
-FORMATS = ("html", "xlsx", "csv")
+FORMATS = ("html", "xlsx", "csv", "pdf", "docx")
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 def _refuse(request, message, status):
@@ -79,6 +86,22 @@ def dashboard(request):
             % {"table": table_name, "names": ", ".join([*names, exports.ROWS_TABLE])},
         )
         return render(request, "reports/dashboard.html", {"form": form, "home": home}, status=400)
+    if output in DOCUMENT_TYPES:
+        record_export(request.user, None, sum(len(t.rows) for t in report.tables), _("work report"))
+        text = bulletin(unit, start, end, report.totals)
+        try:
+            content = (
+                documents.report_pdf(report, text) if output == "pdf" else documents.report_docx(report, text)
+            )
+        except FontMissing:
+            return _refuse(
+                request, _("The Chinese fonts are not installed on the server (fonts-noto-cjk)."), 503
+            )
+        response = HttpResponse(content, content_type=DOCUMENT_TYPES[output])
+        response["Content-Disposition"] = content_disposition_header(
+            True, documents.document_name(report, output)
+        )
+        return response
     if output == "xlsx":
         tables = [report.table(table_name)] if table_name else report.tables
         record_export(request.user, None, sum(len(t.rows) for t in tables), _("work report"))
@@ -109,6 +132,8 @@ def dashboard(request):
         "xlsx_all": "?" + urlencode({**query, "format": "xlsx"}),
         "rows_xlsx": "?" + urlencode({**query, "format": "xlsx", "table": exports.ROWS_TABLE}),
         "rows_csv": "?" + urlencode({**query, "format": "csv", "table": exports.ROWS_TABLE}),
+        "pdf": "?" + urlencode({**query, "format": "pdf"}),
+        "docx": "?" + urlencode({**query, "format": "docx"}),
         "form": form,
         "home": home,
         "report": report,

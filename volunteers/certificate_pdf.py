@@ -8,8 +8,6 @@ the system's Noto CJK (settings.CERTIFICATE_FONT, a .ttc collection or a .ttf/.o
 """
 
 import datetime
-from functools import cache
-from pathlib import Path
 
 import qrcode
 from django.conf import settings
@@ -17,31 +15,10 @@ from django.utils import timezone
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from registers.fonts import add_pdf_font
+
 RED = (190, 30, 30)
 GREY = (110, 110, 110)
-
-
-class FontMissing(Exception):
-    pass
-
-
-@cache
-def _collection_index(path: str) -> int:
-    """The Simplified Chinese face of a font collection (Noto CJK puts JP first)."""
-    if not path.lower().endswith(".ttc"):
-        return 0
-    from fontTools.ttLib import TTCollection
-
-    for index, font in enumerate(TTCollection(path, lazy=True).fonts):
-        if font["name"].getDebugName(1).endswith(" SC"):
-            return index
-    return 0
-
-
-def _add_font(pdf: FPDF, family: str, path: str, style: str = "") -> None:
-    if not Path(path).is_file():
-        raise FontMissing(path)
-    pdf.add_font(family, style, path, collection_font_number=_collection_index(path))
 
 
 def _qr_image(url: str):
@@ -57,8 +34,8 @@ def render(data: dict) -> bytes:
     pdf.set_author(data["issuer"])
     pdf.set_creator("社区服务")
     pdf.set_auto_page_break(auto=False)
-    _add_font(pdf, "cjk", settings.CERTIFICATE_FONT)
-    _add_font(pdf, "cjk", settings.CERTIFICATE_FONT_BOLD, "B")
+    add_pdf_font(pdf, "cjk", settings.CERTIFICATE_FONT)
+    add_pdf_font(pdf, "cjk", settings.CERTIFICATE_FONT_BOLD, "B")
     pdf.add_page()
     pdf.set_margins(22, 20, 22)
     width = pdf.w - 44
