@@ -58,3 +58,27 @@ def preset_bounds(key: str, today: datetime.date) -> tuple[datetime.date, dateti
         "this_year": lambda: year_bounds(today.year),
         "last_year": lambda: year_bounds(today.year - 1),
     }[key]()
+
+
+def same_period_last_year(start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The same days a year earlier (29 February read as the 28th): what 同比 compares with."""
+
+    def back(day):
+        return day.replace(
+            year=day.year - 1, day=min(day.day, calendar.monthrange(day.year - 1, day.month)[1])
+        )
+
+    return back(start), back(end)
+
+
+def previous_period(start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The period of the same length just before (环比): whole months before whole months (a quarter before a
+    quarter, a month before a month), else the same number of days."""
+    if start.day == 1 and end == month_bounds(end)[1]:
+        count = (end.year - start.year) * 12 + end.month - start.month + 1
+        first = start
+        for _month in range(count):
+            first = (first - datetime.timedelta(days=1)).replace(day=1)
+        return first, start - datetime.timedelta(days=1)
+    length = end - start
+    return start - length - datetime.timedelta(days=1), start - datetime.timedelta(days=1)

@@ -128,6 +128,10 @@ def report_pdf(report: Dashboard, bulletin_text: str) -> bytes:
             pdf.set_font("cjk", "B", 13)
             heading = str(table.title) if number == 1 else f"{table.title}（{number}）"
             pdf.cell(0, 9, heading, new_x="LMARGIN", new_y="NEXT")
+            if table.note and number == 1:
+                pdf.set_font("cjk", "", 9)
+                pdf.multi_cell(0, 5, table.note, new_x="LMARGIN", new_y="NEXT")
+                pdf.ln(1)
             pdf.set_font("cjk", "", 9)
             with pdf.table(repeat_headings=1, line_height=6, first_row_as_headings=True) as printed:
                 printed.row(headers)
@@ -162,6 +166,8 @@ def report_docx(report: Dashboard, bulletin_text: str) -> bytes:
     for table in _printed_tables(report):
         for number, (headers, rows) in enumerate(_parts(table), start=1):
             document.add_heading(str(table.title) if number == 1 else f"{table.title}（{number}）", level=1)
+            if table.note and number == 1:
+                document.add_paragraph(table.note)
             grid = document.add_table(rows=1, cols=len(headers))
             grid.style = "Table Grid"
             for cell, header in zip(grid.rows[0].cells, headers, strict=True):

@@ -35,6 +35,7 @@ class Table:
     title: str
     columns: list[Column]
     rows: list[dict] = field(default_factory=list)
+    note: str = ""  # how the table is made, printed under its title (the ranking's rules)
 
     @property
     def display_rows(self) -> list[dict]:

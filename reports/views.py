@@ -20,6 +20,7 @@ from . import documents, exports
 from .bulletin import bulletin
 from .dashboard import build
 from .forms import ReportFilterForm
+from .ranking import ranking_table
 
 FORMATS = ("html", "xlsx", "csv", "pdf", "docx")
 DOCUMENT_TYPES = {
@@ -78,6 +79,9 @@ def dashboard(request):
         return exports.activity_rows_csv(unit, start, end)
 
     report = build(unit, start, end)
+    ranking = ranking_table(unit, start, end)
+    if ranking is not None:
+        report.tables.append(ranking)
     names = [t.name for t in report.tables]
     if output in ("xlsx", "csv") and table_name and table_name not in names:
         form.add_error(

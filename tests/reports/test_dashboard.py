@@ -82,7 +82,7 @@ def test_outsider_unit_id_gets_a_clear_refusal(client, subdistrict_staff, record
         {"month": "2017-13"},
         {"since": "yesterday"},
         {"start": "1900-01-01"},
-        {"format": "pdf"},
+        {"format": "odt"},
     ],
 )
 def test_bad_filters_give_a_message_not_a_500(client, subdistrict_staff, records, params):

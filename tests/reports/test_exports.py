@@ -36,7 +36,7 @@ def test_xlsx_has_one_sheet_per_table_with_title_and_headers(client, subdistrict
     assert "attachment" in response["Content-Disposition"]
     book = workbook(body)
     assert book.sheetnames[:3] == ["总数", "按下级单位", "按月"]
-    assert len(book.sheetnames) == 11
+    assert len(book.sheetnames) == 12 and "下级单位排名" in book.sheetnames
     assert "活动（按党建品牌和项目）" in book.sheetnames
     rows = sheet_rows(book, "总数")
     assert rows[0][0] == "西关办事处 · 2017-01-01 – 2017-12-31 · 总数"
