@@ -13,7 +13,7 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from registers.units import contains, level, level_of, split_unit_key, subunits, unit_key, with_ancestors
+from registers.units import contains, level_of, subunits, unit_by_key, unit_key
 from reports.dashboard import build
 from reports.figures import FIGURES
 
@@ -22,7 +22,6 @@ from .models import ApiToken, digest
 # The longest period one request may ask for (the figures of ten years are ten requests).
 LONGEST_PERIOD = datetime.timedelta(days=3660)
 EARLIEST, LATEST = datetime.date(1949, 10, 1), datetime.date(2100, 12, 31)
-BIGGEST_ID = 2**63 - 1
 # last_used_at is written at most this often per token.
 USE_RECORDED_EVERY = datetime.timedelta(minutes=5)
 
@@ -91,18 +90,7 @@ def _unit_out(unit) -> UnitOut:
 
 
 def _token_unit(token):
-    return _resolve(token.unit)
-
-
-def _resolve(value: str):
-    key = split_unit_key(value)
-    if key is None or key[1] > BIGGEST_ID:
-        return None
-    try:
-        model = level(key[0]).model
-    except LookupError:
-        return None
-    return with_ancestors(model._default_manager.filter(pk=key[1])).first()
+    return unit_by_key(token.unit)
 
 
 def _only(request, *names: str) -> None:
@@ -119,7 +107,7 @@ def _unit_for(request, value: str | None):
         raise HttpError(404, _("This token's unit no longer exists."))
     if not value:
         return own
-    unit = _resolve(value)
+    unit = unit_by_key(value)
     if unit is None or not contains(own, unit):
         raise HttpError(404, _("There is no such unit in this token's unit."))
     return unit

@@ -162,6 +162,14 @@ def split_unit_key(value: str) -> tuple[str, int] | None:
     return (name, int(pk)) if name in level_names() and pk.isdigit() else None
 
 
+def unit_by_key(value: str):
+    """The unit ``value`` names (``district:3``) with its ancestors loaded, or None: no scope is checked."""
+    key = split_unit_key(value)
+    if key is None or key[1] > 2**63 - 1:
+        return None
+    return with_ancestors(level(key[0]).model._default_manager.filter(pk=key[1])).first()
+
+
 def visible_unit(user, level_name: str, pk: int):
     """The unit at ``level_name`` with ``pk`` if the account may see it (its own unit or inside it), else None:
     a unit outside the account's unit and one that does not exist look the same."""
