@@ -16,6 +16,7 @@ from registers.units import COMMUNITY, level_of, next_level, subunits
 from volunteers.models import HomeVisit
 
 from .figures import FIGURES
+from .models import Target
 from .tables import DEC, INT, PCT, TEXT, Column, Table
 
 RANKED = ("activities", "participants", "visits")  # figures of reports.figures, named as there
@@ -85,6 +86,17 @@ def ranking_table(unit, start, end) -> Table | None:
             row[f"{key}_mom"] = _change(now, own.get(f"{key}_before", 0))
             row[f"{key}_rate"] = round(now * PER_RESIDENTS / population, 2) if population else None
         rows.append(row)
+    targets = {
+        (target.unit, target.figure): target.value
+        for target in Target.objects.filter(
+            unit__in=[row["_key"] for row in rows], year=end.year, figure__in=RANKED
+        )
+    }
+    for row in rows:
+        for key in RANKED:
+            target = targets.get((row["_key"], key))
+            row[f"{key}_target"] = target
+            row[f"{key}_progress"] = round(row[key] * 100 / target, 1) if target else None
     for key in RANKED:
         measure = [row[f"{key}_rate"] if row[f"{key}_rate"] is not None else row[key] for row in rows]
         best = max(measure, default=0) or 1
@@ -103,8 +115,17 @@ def ranking_table(unit, start, end) -> Table | None:
     labels = {figure.key: figure.label for figure in FIGURES}
     for key in RANKED:
         label = labels[key]
+        targeted = any((row["_key"], key) in targets for row in rows)
         columns += [
             Column(key, str(label), INT),
+            *(
+                [
+                    Column(f"{key}_target", pgettext("report", "%(figure)s, target for %(year)s") % {"figure": label, "year": end.year}, DEC),
+                    Column(f"{key}_progress", pgettext("report", "%(figure)s, share of the target (%%)") % {"figure": label}, PCT),
+                ]
+                if targeted
+                else []
+            ),
             Column(f"{key}_rate", pgettext("report", "%(figure)s per 1,000 residents") % {"figure": label}, DEC),
             Column(f"{key}_yoy", pgettext("report", "%(figure)s, change on last year (%%)") % {"figure": label}, PCT),
             Column(f"{key}_mom", pgettext("report", "%(figure)s, change on the period before (%%)") % {"figure": label}, PCT),

@@ -45,6 +45,7 @@ DATA_MIGRATIONS = (
     "party.migrations.0006_joint_meeting_groups",
     "registers.migrations.0004_attachment_groups",
     "api.migrations.0002_grant_supervisors",
+    "reports.migrations.0002_target_groups",
 )
 
 

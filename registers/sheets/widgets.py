@@ -174,9 +174,9 @@ class ChoiceWidget(widgets.CharWidget):
             self._codes = {}
             for code, label in self.choices:
                 for spelling in {str(code), *in_every_language(label)}:
-                    self._codes.setdefault(spelling.casefold(), code)
+                    self._codes.setdefault(typed_text(spelling).casefold(), code)
             for spelling, code in self.aliases.items():
-                self._codes.setdefault(spelling.casefold(), code)
+                self._codes.setdefault(typed_text(spelling).casefold(), code)
         code = self._codes.get(typed_text(text).casefold())
         if code is not None:
             return code
