@@ -80,3 +80,17 @@ def test_the_ranking_shows_each_sub_unit_against_its_target(subdistrict, communi
     assert rows["金业路社区"]["activities_target"] is None
     assert "activities_target" in {column.key for column in table.columns}
     assert "visits_target" not in {column.key for column in table.columns}, "no empty columns"
+
+
+def test_another_districts_target_is_not_found(client, supervisor, far_community):
+    target = Target.objects.create(
+        unit=f"community:{far_community.pk}", year=2018, figure="activities", value=5
+    )
+    client.force_login(supervisor)
+    assert client.get(reverse("admin:reports_target_change", args=[target.pk])).status_code == 404
+    assert client.post(
+        reverse("admin:reports_target_delete", args=[target.pk]), {"post": "yes"}
+    ).status_code in (302, 404)
+    assert Target.objects.filter(pk=target.pk).exists()
+    listed = client.get(reverse("admin:reports_target_changelist"))
+    assert list(listed.context["cl"].result_list) == []
