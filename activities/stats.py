@@ -28,8 +28,8 @@ import datetime
 from django.db.models import Count, F, FilteredRelation, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
-from communities.models import Community, Subdistrict
-from registers.units import DISTRICT, level_of
+from communities.models import Community
+from registers.units import COMMUNITY, level, level_names, level_of, next_level
 
 from .models import Activity, ActivityType, Lecturer, period_bounds
 
@@ -76,10 +76,19 @@ def activities_by_community(unit, start: Date, end: Date) -> list[dict]:
 
 
 def activities_by_subunit(unit, start: Date, end: Date) -> list[dict]:
-    """The next level down: subdistricts of a district, communities of a subdistrict (or the community)."""
-    if level_of(unit) == DISTRICT:
-        return _by_units(Subdistrict.objects.for_unit(unit), "communities__activities", unit, start, end)
-    return activities_by_community(unit, start, end)
+    """The next level down: districts of a city, subdistricts of a district, communities of a subdistrict (or
+    the community)."""
+    below = next_level(level_of(unit))
+    if below == COMMUNITY or below == level_of(unit):
+        return activities_by_community(unit, start, end)
+    names = level_names()
+    down = [
+        level(name).model._meta.get_field(level(name).parent_field).related_query_name()
+        for name in names[names.index(below) + 1 :]
+    ]
+    return _by_units(
+        level(below).model.objects.for_unit(unit), "__".join([*down, "activities"]), unit, start, end
+    )
 
 
 def activities_by_month(unit, start: Date, end: Date) -> list[dict]:

@@ -60,8 +60,8 @@ def build(connection):
     n_communities = DISTRICTS * SUBDISTRICTS * COMMUNITIES
     with connection.cursor() as c:
         c.execute(
-            "INSERT INTO communities_district (name, kind, city) "
-            "SELECT '区' || d, 'urban', '洛阳市' FROM generate_series(1, %s) d",
+            "INSERT INTO communities_district (name, kind) "
+            "SELECT '区' || d, 'urban' FROM generate_series(1, %s) d",
             [DISTRICTS],
         )
         c.execute(

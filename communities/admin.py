@@ -10,6 +10,7 @@ from registers.personal_data import can_see_sensitive, is_erased
 from . import resources
 from .models import (
     PERSON_ERASURE,
+    City,
     CommitteeMember,
     Community,
     Courtyard,
@@ -25,12 +26,19 @@ from .models import (
 )
 
 
+@admin.register(City)
+class CityAdmin(ScopedAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)
+
+
 @admin.register(District)
 class DistrictAdmin(ScopedAdmin):
     list_display = ("name", "kind", "city")
-    list_select_related = ()
+    list_select_related = ("city",)
     search_fields = ("name",)
-    list_filter = ("kind",)
+    list_filter = ("city", "kind")
+    autocomplete_fields = ("city",)
 
 
 @admin.register(Subdistrict)
@@ -218,7 +226,7 @@ class StaffProfileInline(admin.StackedInline):
     can_delete = True
     max_num = 1
     extra = 0
-    autocomplete_fields = ("district", "subdistrict", "community")
+    autocomplete_fields = ("city", "district", "subdistrict", "community")
     verbose_name_plural = _("staff unit")
 
 
@@ -230,6 +238,7 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [StaffProfileInline]
     list_display = ("username", "first_name", "last_name", "is_staff", "staff_unit")
     list_select_related = (
+        "staff_profile__city",
         "staff_profile__district",
         "staff_profile__subdistrict",
         "staff_profile__community",

@@ -63,6 +63,7 @@ import random
 from decimal import Decimal
 
 from .models import (
+    City,
     CommitteeMember,
     Community,
     Courtyard,
@@ -221,7 +222,8 @@ def _ensure(model, rows, keys, existing_qs):
 
 
 def _district(name, kind):
-    obj, _ = District.objects.update_or_create(name=name, defaults={"kind": kind, "city": CITY})
+    city, _ = City.objects.get_or_create(name=CITY)
+    obj, _ = District.objects.update_or_create(name=name, defaults={"kind": kind, "city": city})
     return obj
 
 
@@ -873,6 +875,10 @@ def community(name: str, subdistrict_name: str | None = None) -> Community:
     if subdistrict_name:
         qs = qs.filter(subdistrict__name=subdistrict_name)
     return qs.get()
+
+
+def luoyang() -> City:
+    return City.objects.get(name=CITY)
 
 
 def laocheng() -> District:

@@ -7,9 +7,29 @@ from django.utils.translation import gettext_lazy as _
 
 from registers.personal_data import ERASED, MASKED, PersonalField, erasure_values
 from registers.phones import validate_phone
-from registers.scoping import ScopedQuerySet, community_scoped, district_scoped, subdistrict_scoped
+from registers.scoping import ScopedQuerySet, community_scoped, district_scoped, scoped_to, subdistrict_scoped
 from registers.sorting import ScopedSortKeyQuerySet, SortKeyed, natural_key, pinyin_key
+from registers.units import CITY, level_names
 from registers.validators import validate_not_future, validate_volunteer_number
+
+
+class City(models.Model):
+    """The top of the unit tree (a province above it would be one more model whose cities point to it)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    unit_parent = None  # the top of the unit tree (registers.units)
+    scope_paths = scoped_to(CITY, "")
+    not_personal_data = ("name",)  # names no person
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
 
 
 class District(models.Model):
@@ -19,9 +39,12 @@ class District(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.URBAN)
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    # Empty for a deployment that starts at the district: the district is then a top of the tree.
+    city = models.ForeignKey(
+        City, models.PROTECT, null=True, blank=True, related_name="districts", verbose_name=_("city")
+    )
 
-    unit_parent = None  # the top of the unit tree (registers.units)
+    unit_parent = "city"
     scope_paths = district_scoped("")
     not_personal_data = ("name",)  # names no person
     objects = ScopedQuerySet.as_manager()
@@ -578,11 +601,12 @@ class Honour(models.Model):
 
 
 class StaffProfile(models.Model):
-    """The one unit a staff account works for: a district, a subdistrict or a community."""
+    """The one unit a staff account works for: a city, a district, a subdistrict or a community."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff_profile", verbose_name=_("user")
     )
+    city = models.ForeignKey(City, models.CASCADE, null=True, blank=True, verbose_name=_("city"))
     district = models.ForeignKey(District, models.CASCADE, null=True, blank=True, verbose_name=_("district"))
     subdistrict = models.ForeignKey(
         Subdistrict, models.CASCADE, null=True, blank=True, verbose_name=_("subdistrict")
@@ -597,13 +621,34 @@ class StaffProfile(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(district__isnull=False, subdistrict__isnull=True, community__isnull=True)
-                    | Q(district__isnull=True, subdistrict__isnull=False, community__isnull=True)
-                    | Q(district__isnull=True, subdistrict__isnull=True, community__isnull=False)
+                    Q(
+                        city__isnull=False,
+                        district__isnull=True,
+                        subdistrict__isnull=True,
+                        community__isnull=True,
+                    )
+                    | Q(
+                        city__isnull=True,
+                        district__isnull=False,
+                        subdistrict__isnull=True,
+                        community__isnull=True,
+                    )
+                    | Q(
+                        city__isnull=True,
+                        district__isnull=True,
+                        subdistrict__isnull=False,
+                        community__isnull=True,
+                    )
+                    | Q(
+                        city__isnull=True,
+                        district__isnull=True,
+                        subdistrict__isnull=True,
+                        community__isnull=False,
+                    )
                 ),
                 name="staff_profile_exactly_one_unit",
                 violation_error_message=_(
-                    "Choose exactly one unit: a district, a subdistrict or a community."
+                    "Choose exactly one unit: a city, a district, a subdistrict or a community."
                 ),
             ),
         ]
@@ -613,4 +658,8 @@ class StaffProfile(models.Model):
 
     @property
     def unit(self):
-        return self.community or self.subdistrict or self.district
+        # The finest level set; one foreign key per level of the tree (registers.units), named as the level.
+        return next(
+            (unit for name in reversed(level_names()) if (unit := getattr(self, name, None)) is not None),
+            None,
+        )

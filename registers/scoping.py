@@ -99,6 +99,8 @@ def scope_q(model, unit, via: str = "") -> Q:
     """The filter that keeps ``model``'s records inside ``unit`` (or above it, for coarser records);
     ``via`` is the lookup from the queried model to ``model`` (``"homevisit"`` from the visits' volunteers)."""
     path, target = _target(model, unit)
+    if target is None:  # a record kept above the unit, which has no parent there (a district without a city)
+        return Q(**{f"{_join(via, 'pk')}__in": []})
     # By primary key: a path of "pk" (the unit's own model) does not accept a model instance.
     return Q(**{_join(via, path): target.pk})
 
@@ -144,6 +146,8 @@ def in_scope(instance, user) -> bool:
     if unit is None:
         return False
     path, target = _target(type(instance), unit)
+    if target is None:
+        return False
     value = _follow(instance, path)
     return value is not None and getattr(value, "pk", value) == target.pk
 

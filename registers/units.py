@@ -1,9 +1,11 @@
-"""The unit tree (district → subdistrict → community): its levels, a unit's ancestors and sub-units, the
-units an account may choose, and how a unit is named in a URL (``district:3``).
+"""The unit tree (city → district → subdistrict → community): its levels, a unit's ancestors and sub-units,
+the units an account may choose, and how a unit is named in a URL (``district:3``).
 
 A model is a level of the tree when it declares ``unit_parent``: the name of its foreign key to the level
 above, or None at the top. The levels are found from the installed models, so a level added above the
-district (a city) needs its model and nothing here.
+district (a city) needs its model and nothing here. A nullable foreign key to the level above lets a unit
+stand at the top without a parent (a district of a deployment that has no city): such units are ``tops()``
+with those of the top level.
 """
 
 from dataclasses import dataclass
@@ -83,8 +85,9 @@ def path_up(from_level: str, to_level: str) -> str:
 
 
 def ancestor(unit, level_name: str):
-    """``unit`` itself or its ancestor at ``level_name`` (through loaded or cached parents)."""
-    while level_of(unit) != level_name:
+    """``unit`` itself or its ancestor at ``level_name`` (through loaded or cached parents); None when the
+    unit has no parent up to that level."""
+    while unit is not None and level_of(unit) != level_name:
         unit = getattr(unit, level(level_of(unit)).parent_field)
     return unit
 
@@ -94,6 +97,8 @@ def ancestors(unit) -> list:
     found = []
     while (parent_field := level(level_of(unit)).parent_field) is not None:
         unit = getattr(unit, parent_field)
+        if unit is None:
+            break
         found.append(unit)
     return found
 
@@ -102,7 +107,19 @@ def contains(outer, inner) -> bool:
     """Whether ``inner`` is ``outer`` or lies inside it."""
     if is_above(level_of(inner), level_of(outer)):
         return False
-    return ancestor(inner, level_of(outer)).pk == outer.pk
+    found = ancestor(inner, level_of(outer))
+    return found is not None and found.pk == outer.pk
+
+
+def tops() -> list:
+    """The units with nothing above them, by name: every unit of the top level, and the units of a lower
+    level whose parent is left empty (one query per level whose parent may be empty)."""
+    found = list(levels()[0].model._default_manager.order_by("name"))
+    for candidate in levels()[1:]:
+        if candidate.model._meta.get_field(candidate.parent_field).null:
+            manager = candidate.model._default_manager
+            found += list(manager.filter(**{f"{candidate.parent_field}__isnull": True}).order_by("name"))
+    return found
 
 
 def with_ancestors(queryset):
@@ -144,7 +161,7 @@ def home_unit(user):
     """The unit a page opens on: the account's own, or for a superuser without one the first top unit."""
     unit = unit_of(user)
     if unit is None and user.is_superuser:
-        unit = levels()[0].model._default_manager.order_by("name").first()
+        unit = next(iter(tops()), None)
     return unit
 
 
@@ -236,15 +253,15 @@ def can_see_unit(value: str, user) -> bool:
 def unit_choices(user) -> list[tuple[str, str]]:
     """(key, label) of the units an account may choose: its own unit and every unit inside it, each under
     its parent and indented by its depth ("— 西关街道", "—— 环西社区"); for a superuser without a unit, the
-    whole tree. One query per level below the account's unit."""
+    whole tree from its tops(). One query per level below the account's unit."""
     own = unit_of(user)
     if own is None and not user.is_superuser:
         return []
-    tops = [own] if own is not None else list(levels()[0].model._default_manager.order_by("name"))
-    top_depth = depth(level_of(tops[0])) if tops else 0
+    roots = [own] if own is not None else tops()
+    top_depth = min((depth(level_of(unit)) for unit in roots), default=0)
     children: dict[tuple[str, int], list] = {}
     names = level_names()
-    start = names.index(level_of(tops[0])) + 1 if tops else len(names)
+    start = top_depth + 1 if roots else len(names)
     for name in names[start:]:
         model = level(name).model
         queryset = model._default_manager.order_by("name")
@@ -257,14 +274,13 @@ def unit_choices(user) -> list[tuple[str, str]]:
 
     choices = []
 
-    def add(unit):
-        indent = depth(level_of(unit)) - top_depth
+    def add(unit, indent):
         choices.append((unit_key(unit), f"{'—' * indent} {unit}".strip()))
         for child in children.get((level_of(unit), unit.pk), []):
-            add(child)
+            add(child, indent + 1)
 
-    for top in tops:
-        add(top)
+    for root in roots:
+        add(root, 0)
     return choices
 
 

@@ -5,7 +5,7 @@ Party organisations, partners, the committee's make-up, and a few activity and v
 import datetime
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Max, Q, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
 
 from activities.models import Activity, ActivityType, Lecturer
@@ -21,7 +21,7 @@ from communities.models import (
     Subdistrict,
 )
 from registers.scoping import subunit_group
-from registers.units import DISTRICT, SUBDISTRICT, level_of
+from registers.units import SUBDISTRICT, is_above, level_of, next_level
 from venues.models import Docent, Venue, VisitRecord
 from volunteers.models import VolunteerTeam
 
@@ -32,7 +32,8 @@ SOCIAL_KINDS = (PartnerOrganization.Kind.SOCIAL_ORGANIZATION, PartnerOrganizatio
 
 
 def profile(unit):
-    """Area, population, communities by kind, grids and courtyards, for the unit and by sub-unit (4 queries)."""
+    """Area, population, communities by kind, grids and courtyards, for the unit and by sub-unit (4 queries;
+    a city's one more, its districts' subdistricts)."""
     level = level_of(unit)
     sub = subunit_group(Community, unit)
     per_sub: dict = {}
@@ -42,9 +43,13 @@ def profile(unit):
         group = subunit_group(model, unit)
         for row in model.objects.for_unit(unit).values(group).annotate(n=Count("pk")).order_by():
             per_sub.setdefault(row[group], {})[key] = row["n"]
-    if level == DISTRICT:
-        area = Subdistrict.objects.filter(district=unit).aggregate(
-            area=Sum("area_km2"), population=Sum("population")
+    if is_above(next_level(level), SUBDISTRICT):  # a city: its districts' subdistricts
+        group = subunit_group(Subdistrict, unit)
+        for row in Subdistrict.objects.for_unit(unit).values(group).annotate(n=Count("pk")).order_by():
+            per_sub.setdefault(row[group], {})["subdistricts"] = row["n"]
+    if is_above(level, SUBDISTRICT):
+        area = Subdistrict.objects.for_unit(unit).aggregate(
+            area=Sum("area_km2"), population=Sum("population"), subdistricts=Count("pk")
         )
     elif level == SUBDISTRICT:
         area = {"area": unit.area_km2, "population": unit.population}
@@ -117,7 +122,7 @@ def age_on(date_field: str, birth_field: str):
 
 
 def committee(unit, start, end):
-    """The two committees of the latest term elected in the period (4 queries).
+    """The two committees of the latest term elected in the period (4 queries; a city's 5).
 
     Members are people (someone holding two roles, 交叉任职, counts once); the role breakdown counts roles.
     Ages are whole years on the election date, averaged over the people.
@@ -152,6 +157,19 @@ def committee(unit, start, end):
         age_total=Sum("person_age"),
         college=Sum("person_college"),
     )
+    if is_above(next_level(level_of(unit)), SUBDISTRICT):
+        # A city's breakdown shows each district's average age: one row per person of the term (1 query).
+        member_group = subunit_group(CommitteeMember, unit)
+        ages = (
+            members.values("person", member_group)
+            .annotate(person_age=Max(age_on("elected_on", "person__birth_date")))
+            .order_by()
+        )
+        for row in ages:
+            if row["person_age"] is not None:
+                sub = by_sub.setdefault(row[member_group], {})
+                sub["age_total"] = sub.get("age_total", 0) + row["person_age"]
+                sub["with_age"] = sub.get("with_age", 0) + 1
     return term, roles, totals, by_sub
 
 
@@ -206,6 +224,7 @@ def venue_list(unit, start, end):
         Venue.objects.for_unit(unit)
         .annotate(section_count=Count("sections"))
         .values("pk", "name", "kind", "community__name", "floor", "area_m2", "opened_on", "section_count")
+        .annotate(sub=F(subunit_group(Venue, unit)))
         .order_by("community__name", "name")
     )
     receptions = {
@@ -244,11 +263,19 @@ def lecturers(unit):
         )
         .order_by()
     }
-    docents = (
-        Docent.objects.for_unit(unit)
+    docent_figures = {"docents": Count("pk"), "volunteer_docents": Count("pk", filter=Q(is_volunteer=True))}
+    docent_group = subunit_group(Docent, unit)
+    docents_by_sub = {
+        row[docent_group]: row
+        for row in Docent.objects.for_unit(unit)
         .filter(active=True)
-        .aggregate(docents=Count("pk"), volunteer_docents=Count("pk", filter=Q(is_volunteer=True)))
-    )
+        .values(docent_group)
+        .annotate(**docent_figures)
+        .order_by()
+    }
+    docents = {key: sum(row[key] for row in docents_by_sub.values()) for key in docent_figures}
+    for pk, row in docents_by_sub.items():
+        pool.setdefault(pk, {}).update(docents=row["docents"], volunteer_docents=row["volunteer_docents"])
     return pool, docents
 
 

@@ -12,17 +12,15 @@ from django.utils.translation import pgettext_lazy
 
 from activities.models import ActivityType, Lecturer
 from communities.models import CommitteeMember, Community, Grid, Partnership, PartyOrganization
-from registers.units import COMMUNITY, DISTRICT, SUBDISTRICT
+from registers.units import COMMUNITY, LEVEL_LABELS, SUBDISTRICT, is_above, level_names, next_level
 from venues.models import Docent, Venue
 
 from . import aggregates
 from .tables import DEC, INT, PCT
 
-LEVEL_NAMES = {
-    DISTRICT: pgettext_lazy("report", "district"),
-    SUBDISTRICT: pgettext_lazy("report", "subdistrict"),
-    COMMUNITY: pgettext_lazy("report", "community"),
-}
+LEVEL_NAMES = LEVEL_LABELS
+ABOVE_SUBDISTRICT = tuple(name for name in level_names() if is_above(name, SUBDISTRICT))  # city, district
+ABOVE_DISTRICT = tuple(name for name in ABOVE_SUBDISTRICT if is_above(next_level(name), SUBDISTRICT))  # city
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,7 @@ class Figure:
     link_per_sub: bool = False  # the breakdown's cells link too
     per_month: Callable | None = None  # (data, first day of the month) -> value: a column by month
     kind: str = INT
-    breakdown_levels: tuple = (DISTRICT, SUBDISTRICT, COMMUNITY)  # units whose breakdown shows it
+    breakdown_levels: tuple = level_names()  # units whose breakdown shows it
 
 
 def _sum(rows, key):
@@ -45,6 +43,16 @@ def _sum(rows, key):
 def _of(attribute: str, key: str):
     """(data, sub-unit id or month) -> ``data.<attribute>[id][key]``, 0 where there is none."""
     return lambda d, pk: getattr(d, attribute).get(pk, {}).get(key, 0)
+
+
+def _kind_of_sub(kind):
+    """(data, sub-unit id) -> its communities of ``kind``."""
+    return lambda d, pk: d.profile_by_sub.get(pk, {}).get("kinds", {}).get(kind, 0)
+
+
+def _venues_of_sub(kind):
+    """(data, sub-unit id) -> its venues of ``kind``."""
+    return lambda d, pk: sum(1 for venue in d.venues if venue["sub"] == pk and venue["kind"] == kind)
 
 
 def _total(attribute: str, key: str):
@@ -71,7 +79,9 @@ FIGURES = [
     Figure(
         "subdistricts",
         pgettext_lazy("report", "subdistricts"),
-        lambda d: len(d.subunits) if d.level == DISTRICT else None,
+        lambda d: d.area.get("subdistricts"),
+        per_sub=lambda d, pk: d.profile_by_sub.get(pk, {}).get("subdistricts", 0),
+        breakdown_levels=ABOVE_DISTRICT,
     ),
     Figure(
         "communities",
@@ -79,22 +89,28 @@ FIGURES = [
         lambda d: sum(d.communities_by_kind().values()),
         link=_communities_link,
         per_sub=lambda d, pk: sum(d.profile_by_sub.get(pk, {}).get("kinds", {}).values()),
-        breakdown_levels=(DISTRICT,),
+        breakdown_levels=ABOVE_SUBDISTRICT,
     ),
     Figure(
         "urban_communities",
         pgettext_lazy("report", "urban communities"),
         lambda d: d.communities_by_kind().get(Community.Kind.URBAN, 0),
+        per_sub=_kind_of_sub(Community.Kind.URBAN),
+        breakdown_levels=ABOVE_DISTRICT,
     ),
     Figure(
         "village_converted_communities",
         pgettext_lazy("report", "village-converted communities"),
         lambda d: d.communities_by_kind().get(Community.Kind.VILLAGE_CONVERTED, 0),
+        per_sub=_kind_of_sub(Community.Kind.VILLAGE_CONVERTED),
+        breakdown_levels=ABOVE_DISTRICT,
     ),
     Figure(
         "villages",
         pgettext_lazy("report", "administrative villages"),
         lambda d: d.communities_by_kind().get(Community.Kind.VILLAGE, 0),
+        per_sub=_kind_of_sub(Community.Kind.VILLAGE),
+        breakdown_levels=ABOVE_DISTRICT,
     ),
     Figure(
         "grids",
@@ -127,21 +143,29 @@ FIGURES = [
         "co_building",
         pgettext_lazy("report", "co-building Party organisations"),
         _total("partners_by_kind", "co_building"),
+        per_sub=_of("partners_by_sub", "co_building"),
+        breakdown_levels=ABOVE_DISTRICT,
     ),
     Figure(
         "social_organizations",
         pgettext_lazy("report", "social organisations"),
         _total("partners_by_kind", "social"),
+        per_sub=_of("partners_by_sub", "social"),
+        breakdown_levels=ABOVE_DISTRICT,
     ),
     Figure(
         "social_in_centres",
         pgettext_lazy("report", "social organisations in service centres"),
         _total("partners_by_kind", "social_in_centres"),
+        per_sub=_of("partners_by_sub", "social_in_centres"),
+        breakdown_levels=ABOVE_DISTRICT,
     ),
     Figure(
         "social_workers",
         pgettext_lazy("report", "social workers placed"),
         _total("partners_by_kind", "social_workers"),
+        per_sub=_of("partners_by_sub", "social_workers"),
+        breakdown_levels=ABOVE_DISTRICT,
     ),
     Figure(
         "teams",
@@ -262,6 +286,8 @@ FIGURES = [
         pgettext_lazy("report", "volunteer service activities"),
         _total("extras_by_sub", "volunteer_service"),
         link=lambda d, sub: d.links.activities(kind=VOLUNTEER_SERVICE),
+        per_sub=_of("extras_by_sub", "volunteer_service"),
+        breakdown_levels=ABOVE_DISTRICT,
     ),
     Figure(
         "partner_activities",
@@ -283,6 +309,8 @@ FIGURES = [
         lambda d: d.lectures["participants"],
         link=lambda d, sub: d.links.activities(kind=LECTURE),
         per_month=_of("extras_by_month", "lecture_participants"),
+        per_sub=_of("extras_by_sub", "lecture_participants"),
+        breakdown_levels=ABOVE_DISTRICT,
     ),
     Figure(
         "lecturers_taught",
@@ -300,12 +328,16 @@ FIGURES = [
         "volunteer_lecturers",
         pgettext_lazy("report", "volunteer lecturers"),
         _total("pool_by_sub", "volunteer_lecturers"),
+        per_sub=_of("pool_by_sub", "volunteer_lecturers"),
+        breakdown_levels=ABOVE_DISTRICT,
     ),
     Figure(
         "lecture_halls",
         pgettext_lazy("report", "lecture halls"),
         lambda d: d.venue_kinds.get(Venue.Kind.LECTURE_HALL, 0),
         link=lambda d, sub: d.links.venues(kind__exact=Venue.Kind.LECTURE_HALL),
+        per_sub=_venues_of_sub(Venue.Kind.LECTURE_HALL),
+        breakdown_levels=ABOVE_DISTRICT,
     ),
     Figure(
         "venues",
@@ -343,6 +375,8 @@ FIGURES = [
         "volunteer_docents",
         pgettext_lazy("report", "volunteer docents"),
         lambda d: d.docents["volunteer_docents"],
+        per_sub=_of("pool_by_sub", "volunteer_docents"),
+        breakdown_levels=ABOVE_DISTRICT,
     ),
     Figure("committee_term", pgettext_lazy("report", "committee term (year elected)"), lambda d: d.term),
     Figure(
@@ -362,11 +396,17 @@ FIGURES = [
         "committee_average_age",
         pgettext_lazy("report", "average age on the election date"),
         lambda d: aggregates.average(d.committee["age_total"], d.committee["with_age"]),
+        per_sub=lambda d, pk: aggregates.average(
+            d.committee_by_sub.get(pk, {}).get("age_total"), d.committee_by_sub.get(pk, {}).get("with_age")
+        ),
+        breakdown_levels=ABOVE_DISTRICT,
     ),
     Figure(
         "committee_college",
         pgettext_lazy("report", "committee members with junior college or above"),
         lambda d: d.committee["college"] or 0,
+        per_sub=_of("committee_by_sub", "college"),
+        breakdown_levels=ABOVE_DISTRICT,
     ),
     Figure(
         "committee_college_share",

@@ -9,7 +9,7 @@ import importlib
 import pytest
 from django.contrib.auth.models import Group, User
 
-from communities.models import Community, District, StaffProfile, Subdistrict
+from communities.models import City, Community, District, StaffProfile, Subdistrict
 from registers.roles import COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS, SUBDISTRICT_STAFF, SUPERVISORS
 
 # job_worker: a real Celery worker for the background-job tests; sms_provider, smtp_server: where it sends.
@@ -29,6 +29,7 @@ def pytest_collection_modifyitems(config, items):
 # The data migrations: staff groups and their permissions, the fixed lists (activity types, care categories).
 DATA_MIGRATIONS = (
     "communities.migrations.0002_staff_groups",
+    "communities.migrations.0006_city",
     "volunteers.migrations.0002_defaults_and_staff_groups",
     "volunteers.migrations.0007_service_records_data",
     "volunteers.migrations.0009_certificate_groups",
@@ -66,7 +67,8 @@ def _migration_data_after_a_flush(request):
 
 @pytest.fixture
 def district(db):
-    return District.objects.create(name="老城区", kind=District.Kind.URBAN, city="洛阳市")
+    city = City.objects.get_or_create(name="洛阳市")[0]
+    return District.objects.create(name="老城区", kind=District.Kind.URBAN, city=city)
 
 
 @pytest.fixture

@@ -56,7 +56,9 @@ def community_counts(**filters):
 
 
 def test_xiguan_has_the_articles_area_population_communities_grids_and_courtyards(loaded):
-    xiguan = Subdistrict.objects.get(name="西关办事处", district__name="老城区", district__city="洛阳市")
+    xiguan = Subdistrict.objects.get(
+        name="西关办事处", district__name="老城区", district__city__name="洛阳市"
+    )
     assert (xiguan.area_km2, xiguan.population) == (demo.XIGUAN_AREA_KM2, 38000)
     assert set(xiguan.communities.values_list("name", flat=True)) == {
         "环西社区", "金业路社区", "唐宫东路社区", "环城西路社区", "龙城嘉园社区", demo.DINGDINGLU,

@@ -41,7 +41,8 @@ def logins(output):
 def test_create_demo_staff_prints_a_login_and_password_for_each_role(printed):
     assert "http://127.0.0.1:8000/admin/" in printed
     assert set(logins(printed)) == {
-        "admin", "huanxi", "xiguan", "jianxi-supervisor", "laocheng-supervisor", "huanxi-privacy", "xiguan-audit",
+        "admin", "huanxi", "xiguan", "luoyang-supervisor", "jianxi-supervisor", "laocheng-supervisor",
+        "huanxi-privacy", "xiguan-audit",
     }  # fmt: skip
 
 
@@ -53,6 +54,7 @@ def test_demo_accounts_have_their_units_and_groups(printed):
     assert account("admin") == (None, set(), True)
     assert account("huanxi") == (demo.huanxi(), {COMMUNITY_STAFF}, False)
     assert account("xiguan") == (demo.xiguan(), {SUBDISTRICT_STAFF}, False)
+    assert account("luoyang-supervisor") == (demo.luoyang(), {SUPERVISORS}, False)
     assert account("jianxi-supervisor") == (demo.jianxi(), {SUPERVISORS}, False)
     assert account("laocheng-supervisor") == (demo.laocheng(), {SUPERVISORS}, False)
     assert account("huanxi-privacy") == (demo.huanxi(), {COMMUNITY_STAFF, PERSONAL_DATA_OFFICERS}, False)
@@ -92,7 +94,7 @@ def test_running_create_demo_staff_again_keeps_one_account_each_and_resets_the_p
     user.set_password("changed")
     user.save()
     call_command("create_demo_staff", force=True, stdout=StringIO())
-    assert User.objects.filter(username__in=logins(printed)).count() == 7
+    assert User.objects.filter(username__in=logins(printed)).count() == 8
     response = client.post("/admin/login/", {"username": "huanxi", "password": logins(printed)["huanxi"]})
     assert response.status_code == 302
 
@@ -107,7 +109,7 @@ def test_create_demo_staff_refuses_when_debug_is_off_without_force(loaded, setti
 def test_create_demo_staff_runs_without_force_when_debug_is_on(loaded, settings):
     settings.DEBUG = True
     call_command("create_demo_staff", stdout=StringIO())
-    assert User.objects.count() == 7
+    assert User.objects.count() == 8
 
 
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -7,7 +7,7 @@ import pytest
 from django.db.models import Count
 
 from communities import demo as communities_demo
-from communities.models import Community, District, Subdistrict
+from communities.models import City, Community, District, Subdistrict
 from volunteers import demo, stats
 from volunteers.models import CareCategory, CareRecipient, HomeVisit, Membership, VolunteerTeam
 
@@ -27,11 +27,12 @@ def counts():
 @pytest.fixture
 def units(db):
     """The article's units as communities.demo names them (its own test covers the full tree)."""
-    laocheng = District.objects.create(name="老城区", city="洛阳市")
+    luoyang = City.objects.create(name="洛阳市")
+    laocheng = District.objects.create(name="老城区", city=luoyang)
     xiguan = Subdistrict.objects.create(district=laocheng, name="西关办事处")
     for name in ("环西社区", "金业路社区", "唐宫东路社区", "环城西路社区", "龙城嘉园社区", "定鼎路社区"):
         Community.objects.create(subdistrict=xiguan, name=name)
-    jianxi = District.objects.create(name="涧西区", city="洛阳市")
+    jianxi = District.objects.create(name="涧西区", city=luoyang)
     for s in range(3):
         sub = Subdistrict.objects.create(district=jianxi, name=f"第{s + 1}办事处")
         for c in range(5):

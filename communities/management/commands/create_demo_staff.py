@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from communities import demo
-from communities.models import Community, District, StaffProfile, Subdistrict
+from communities.models import City, Community, District, StaffProfile, Subdistrict
 from registers.roles import (
     AUDIT_ADMINISTRATORS,
     COMMUNITY_STAFF,
@@ -20,12 +20,14 @@ from registers.roles import (
     SUPERVISORS,
     requires_two_factor,
 )
+from registers.units import level_names, level_of
 
 # (username, password, what the account is, unit lookup, groups); the unit is None for the superuser.
 ACCOUNTS = (
     ("admin", "admin-demo-2018", "superuser (all units)", None, ()),
     ("huanxi", "huanxi-demo-2018", f"community staff, {demo.HUANXI}", demo.huanxi, (COMMUNITY_STAFF,)),
     ("xiguan", "xiguan-demo-2018", f"subdistrict staff, {demo.XIGUAN}", demo.xiguan, (SUBDISTRICT_STAFF,)),
+    ("luoyang-supervisor", "luoyang-demo-2018", f"supervisor, {demo.CITY}", demo.luoyang, (SUPERVISORS,)),
     ("jianxi-supervisor", "jianxi-demo-2018", f"supervisor, {demo.JIANXI}", demo.jianxi, (SUPERVISORS,)),
     (
         "laocheng-supervisor",
@@ -73,7 +75,12 @@ class Command(BaseCommand):
             )
         try:
             units = {username: lookup() if lookup else None for username, _p, _w, lookup, _g in ACCOUNTS}
-        except (District.DoesNotExist, Subdistrict.DoesNotExist, Community.DoesNotExist) as error:
+        except (
+            City.DoesNotExist,
+            District.DoesNotExist,
+            Subdistrict.DoesNotExist,
+            Community.DoesNotExist,
+        ) as error:
             raise CommandError("The demo units are missing: run `manage.py load_demo` first.") from error
         groups = {group.name: group for group in Group.objects.all()}
         with transaction.atomic():
@@ -104,5 +111,5 @@ class Command(BaseCommand):
         if unit is None:
             StaffProfile.objects.filter(user=user).delete()
             return
-        fields = {"district": None, "subdistrict": None, "community": None, unit._meta.model_name: unit}
+        fields = {name: None for name in level_names()} | {level_of(unit): unit}
         StaffProfile.objects.update_or_create(user=user, defaults=fields)

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from activities.models import Activity, ActivityType, Lecturer, Programme
 from communities.models import (
+    City,
     CommitteeMember,
     Community,
     Courtyard,
@@ -210,7 +211,7 @@ class Command(BaseCommand):
             VisitRecord, Booking, Slot, Activity.lecturers.through, Activity, Lecturer, Programme,
             ServiceRecord, HomeVisit.volunteers.through, HomeVisit, CareRecipient, Membership, VolunteerTeam, Venue,
             CommitteeMember, Partnership, PartnerOrganization, Courtyard, Grid, PartyOrganization, Person,
-            Community, Subdistrict, District,
+            Community, Subdistrict, District, City,
         ]  # fmt: skip
         tables = ", ".join(m._meta.db_table for m in models)
         # CASCADE also empties what hangs on these tables (sections, menus, staff units …) and the activity
@@ -230,8 +231,9 @@ class Command(BaseCommand):
     def _units(self, communities):
         subdistricts = math.ceil(communities / 10)
         districts = math.ceil(subdistricts / 20)
+        city = City.objects.get_or_create(name=f"{PREFIX}市")[0]
         District.objects.bulk_create(
-            [District(name=f"{PREFIX}{d + 1:02d}区", city=f"{PREFIX}市") for d in range(districts)]
+            [District(name=f"{PREFIX}{d + 1:02d}区", city=city) for d in range(districts)]
         )
         district_ids = list(
             District.objects.filter(name__startswith=PREFIX).order_by("name").values_list("pk", flat=True)
