@@ -3,6 +3,7 @@ districts as the rows of the breakdown, and every article figure of a district t
 in that district's own row, on the page and in the XLSX; a district's supervisor cannot open the city."""
 
 import io
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -93,3 +94,14 @@ def test_a_district_supervisor_cannot_open_the_city(db, client, city):
     assert page.status_code == 400
     assert "您所在单位（涧西区）内没有编号为" in page.content.decode()
     assert 'data-table="breakdown"' not in page.content.decode()
+
+
+def test_the_city_ranks_its_districts_and_files_its_report(db, client, city):
+    content, _book = _city_page(client, city, ("2018-01-01", "2018-12-31"))
+    _position, _headers, rows = _page_table(content, "ranking")
+    assert sorted(cells[1] for _index, cells in rows.values()) == sorted(DISTRICTS)
+    params = {"unit": unit_key(units.luoyang()), "start": "2018-01-01", "end": "2018-12-31"}
+    for kind in ("pdf", "docx"):
+        response = client.get(URL, {**params, "format": kind})
+        assert response.status_code == 200, kind
+        assert f"洛阳市_2018年_工作报表.{kind}" in unquote(response["Content-Disposition"])
