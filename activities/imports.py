@@ -107,13 +107,14 @@ def undo_import(*, log: ImportLog, by) -> dict:
         )
     added = Activity.objects.filter(import_log=log)
     try:
-        removed, _by_model = added.delete()  # one history entry per activity (auditlog's signals)
+        _rows, by_model = added.delete()  # one history entry per activity (auditlog's signals)
     except ProtectedError as error:
         blocking = sorted({str(obj) for obj in error.protected_objects})[:LISTED]
         raise UndoRefused(
             _("Records entered since depend on activities of this import: %(records)s.")
             % {"records": "、".join(blocking)}
         ) from None
+    removed = by_model.get(Activity._meta.label, 0)  # (an activity deleted since is not counted)
     restored = _restore(log, by)
     # The undo's own writes end here: a later undo of an earlier import reads them as this import's.
     ImportLog.objects.filter(pk=log.pk).update(undone_at=timezone.now())
@@ -122,10 +123,10 @@ def undo_import(*, log: ImportLog, by) -> dict:
         queryset=[log],
         action_flag=CHANGE,
         change_message=_("Undone: %(removed)s activities removed, %(restored)s put back as they were.")
-        % {"removed": log.created, "restored": restored},
+        % {"removed": removed, "restored": restored},
         single_object=True,
     )
-    return {"removed": log.created, "restored": restored, "deleted_rows": removed}
+    return {"removed": removed, "restored": restored}
 
 
 def _restore(log: ImportLog, by) -> int:
