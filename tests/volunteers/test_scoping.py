@@ -123,8 +123,9 @@ def test_the_supervisor_reads_but_cannot_add(client, supervisor, visit):
     assert client.get(admin_url(HomeVisit, "add")).status_code == 403
 
 
-def test_a_superuser_without_a_unit_starts_from_a_district(client, superuser, district, visit):
+def test_a_superuser_without_a_unit_starts_from_the_top_of_the_tree(client, superuser, district, visit):
     sign_in(client, superuser)
     response = client.get(reverse("volunteers:due"), {"month": "2018-03"})
     assert response.status_code == 200
-    assert response.context["unit"] == district
+    assert response.context["unit"] == district.city  # the city above the district
+    assert "陈秀兰" in response.content.decode()
