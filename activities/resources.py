@@ -287,6 +287,8 @@ class ActivityResource(ScopedModelResource):
     # month's sheet overlapping the last one, finds the activities already recorded instead of adding them
     # twice (unchanged rows are skipped, changed ones updated and kept for the import's undo).
     natural_key = ("community", "title", "start")
+    # The template's example row names one organiser (an activity has exactly one).
+    template_example_fields = ("party_organization",)
 
     class Meta:
         model = Activity

@@ -120,11 +120,11 @@ def _example(kind, header, options, first_text, inner):
 def import_template(resource, *, title: str) -> tuple[str, bytes]:
     """(file name, XLSX) of the template of ``resource`` (bound to the importing account)."""
     required = set(resource.required_columns())
-    fields = [
-        field
+    fields = {
+        name: field
         for name, field in resource.fields.items()
         if field.attribute and not field.readonly and name != "id" and name not in resource.hidden_fields
-    ]
+    }
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
     header_format = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
@@ -150,11 +150,13 @@ def import_template(resource, *, title: str) -> tuple[str, bytes]:
     rule_rows, list_column = [], 0
     # The example row is marked in its first text column (a required one if any); without a text column the
     # template has no example row, which could not be told from a record.
-    text_columns = [f for f in fields if _kind(f.widget) == TEXT and not isinstance(f.widget, PhoneWidget)]
+    text_columns = [
+        f for f in fields.values() if _kind(f.widget) == TEXT and not isinstance(f.widget, PhoneWidget)
+    ]
     marked = next((f for f in text_columns if str(f.column_name) in required), None) or next(
         iter(text_columns), None
     )
-    for col, field in enumerate(fields):
+    for col, (name, field) in enumerate(fields.items()):
         header = str(field.column_name)
         widget = field.widget
         inner = widget.inner if isinstance(widget, MaskedWidget) else widget
@@ -176,7 +178,16 @@ def import_template(resource, *, title: str) -> tuple[str, bytes]:
         data.write_comment(0, col, note, {"x_scale": 2, "y_scale": 1.5})
         width = max(10, min(40, max([text_width(header), *(text_width(o) for o in options[:50])]) + 2))
         data.set_column(col, col, width, formats.get(kind))
-        value = _example(kind, header, options, field is marked, inner) if marked is not None else ""
+        # The example row fills the required columns and those the register names (an activity's one
+        # organiser), so that it reads as a row that would import.
+        exemplified = (
+            is_required or field is marked or name in getattr(resource, "template_example_fields", ())
+        )
+        value = (
+            _example(kind, header, options, field is marked, inner)
+            if marked is not None and exemplified
+            else ""
+        )
         if isinstance(value, datetime.datetime | datetime.date):
             data.write_datetime(1, col, value, example_formats[kind])
         elif isinstance(value, int):

@@ -79,6 +79,10 @@ def test_the_activity_template_has_notes_lists_formats_and_an_example(
     start = headers.index("开始时间") + 1
     assert "必填" in sheet.cell(1, start).comment.text and "全天" in sheet.cell(1, start).comment.text
     assert sheet.cell(2, 1).value.startswith("（示例）")
+    example = dict(zip(headers, (cell.value for cell in sheet[2]), strict=False))
+    assert example["党组织"] == "环西社区党总支" and not example["志愿服务队"] and not example["共建单位"], (
+        "the example names exactly one organiser, as an activity must"
+    )
     assert sheet.cell(2, start).number_format == "yyyy-mm-dd hh:mm" and sheet.cell(2, start).is_date
     lists = book["选项"]
     assert lists.sheet_state == "hidden"
