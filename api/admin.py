@@ -1,10 +1,9 @@
-from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from registers.units import UNIT_HELP, unit_choices
+from registers.forms import unit_field
 
 from .models import ApiToken
 
@@ -34,9 +33,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "unit":
-            return forms.ChoiceField(
-                label=db_field.verbose_name, choices=unit_choices(request.user), help_text=UNIT_HELP
-            )
+            return unit_field(request.user, db_field.verbose_name)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

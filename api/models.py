@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registers.units import UnitError, parse_unit
+from registers.units import unit_names
 
 TOKEN_PREFIX = "cs_"
 LONGEST_VALIDITY = timedelta(days=366)
@@ -31,18 +31,10 @@ class ApiTokenQuerySet(models.QuerySet):
         """Tokens of the account's own unit or of units inside it (a superuser: all)."""
         if user.is_superuser:
             return self
-        return self.filter(pk__in=[t.pk for t in self.only("pk", "unit") if _visible(t.unit, user)])
+        return self.filter(unit__in=list(unit_names(user)))
 
     def usable(self):
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
-
-
-def _visible(unit_key: str, user) -> bool:
-    try:
-        parse_unit(unit_key, user)
-    except UnitError:
-        return False
-    return True
 
 
 class ApiToken(models.Model):

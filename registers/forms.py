@@ -5,7 +5,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .units import UnitError, home_unit, parse_unit, unit_choices, unit_key
+from .units import UNIT_HELP, UnitError, home_unit, parse_unit, unit_choices, unit_key
+
+
+def unit_field(user, label) -> forms.ChoiceField:
+    """A unit an account may choose, stored by its key (district:3): for records that name a unit."""
+    return forms.ChoiceField(label=label, choices=unit_choices(user), help_text=UNIT_HELP)
 
 
 class MonthField(forms.DateField):

@@ -284,4 +284,9 @@ def unit_choices(user) -> list[tuple[str, str]]:
     return choices
 
 
+def unit_names(user) -> dict[str, str]:
+    """{key: name} of the units an account may choose (unit_choices without the indentation)."""
+    return {key: label.lstrip("— ").strip() for key, label in unit_choices(user)}
+
+
 UNIT_HELP = _("Choose a unit from the list.")

@@ -1,9 +1,9 @@
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from registers.admin import ScopedAdmin
-from registers.units import UNIT_HELP, unit_choices
+from registers.forms import unit_field
+from registers.units import unit_names
 
 from .models import Target
 from .resources import TargetResource
@@ -19,7 +19,7 @@ class TargetAdmin(ScopedAdmin):
 
     def changelist_view(self, request, extra_context=None):
         # The units' names for the list, read once (a few queries), not once per row.
-        self._unit_names = {key: label.lstrip("— ").strip() for key, label in unit_choices(request.user)}
+        self._unit_names = unit_names(request.user)
         return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("unit"), ordering="unit")
@@ -28,9 +28,7 @@ class TargetAdmin(ScopedAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "unit":
-            return forms.ChoiceField(
-                label=db_field.verbose_name, choices=unit_choices(request.user), help_text=UNIT_HELP
-            )
+            return unit_field(request.user, db_field.verbose_name)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from registers.units import unit_choices
+from registers.units import unit_names
 
 # The figures a target can be set for: those the ranking shows (reports.ranking.RANKED).
 TARGETED = (
@@ -22,7 +22,7 @@ class TargetQuerySet(models.QuerySet):
         """Targets of the account's own unit and of the units inside it."""
         if user.is_superuser:
             return self
-        return self.filter(unit__in=[key for key, _label in unit_choices(user)])
+        return self.filter(unit__in=list(unit_names(user)))
 
 
 class Target(models.Model):

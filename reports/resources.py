@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 
 from registers.sheets import DecimalWidget, IntegerWidget, ScopedModelResource, cell_text
-from registers.units import split_unit_key, unit_choices
+from registers.units import split_unit_key, unit_names
 
 from .models import Target
 
@@ -21,11 +21,9 @@ class UnitWidget(widgets.Widget):
 
     def _keys_by_name(self):
         if self._index is None:  # the account's units, read once per import or export (a few queries)
-            self._index, self._names = {}, {}
-            for key, label in unit_choices(self.user):
-                name = label.lstrip("— ").strip()
+            self._names, self._index = unit_names(self.user), {}
+            for key, name in self._names.items():
                 self._index.setdefault(name, []).append(key)
-                self._names[key] = name
         return self._index
 
     def clean(self, value, row=None, **kwargs):
