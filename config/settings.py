@@ -434,4 +434,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registers.purge_expired_exports",
         "schedule": crontab(minute=5),
     },
+    # The reports' summary tables: what changed since the last minute (a dashboard also refreshes its own).
+    "refresh-summaries": {
+        "task": "reports.refresh_summaries",
+        "schedule": crontab(minute="*"),
+    },
 }

@@ -218,16 +218,20 @@ def activity_extras(unit, start, end):
     return by_sub, by_month, by_venue
 
 
-def venue_list(unit, start, end):
-    """The unit's venues with their sections and receptions in the period (2 queries)."""
-    venues = list(
+def venue_list(unit):
+    """The unit's venues with their sections (1 query)."""
+    return list(
         Venue.objects.for_unit(unit)
         .annotate(section_count=Count("sections"))
         .values("pk", "name", "kind", "community__name", "floor", "area_m2", "opened_on", "section_count")
         .annotate(sub=F(subunit_group(Venue, unit)))
         .order_by("community__name", "name")
     )
-    receptions = {
+
+
+def receptions_by_venue(unit, start, end):
+    """Receptions and visitors in the period per venue (1 query)."""
+    return {
         row["venue"]: row
         for row in VisitRecord.objects.for_unit(unit)
         .filter(visited_on__gte=start, visited_on__lte=end)
@@ -235,7 +239,6 @@ def venue_list(unit, start, end):
         .annotate(receptions=Count("pk"), visitors=Coalesce(Sum("visitors"), 0))
         .order_by()
     }
-    return venues, receptions
 
 
 def receptions_by_kind(unit, start, end):

@@ -67,8 +67,8 @@ def months_table(d: Data) -> Table:
     return Table("months", pgettext_lazy("report", "by month"), columns, rows)
 
 
-def build(unit, start: datetime.date, end: datetime.date) -> Dashboard:
-    d = gather(unit, start, end)
+def build(unit, start: datetime.date, end: datetime.date, *, live: bool = False) -> Dashboard:
+    d = gather(unit, start, end, live=live)
     totals = {figure.key: figure.total(d) for figure in FIGURES}
     breakdown, months = breakdown_table(d), months_table(d)
     tables = [totals_table(d, totals), breakdown, months, *(listing(d) for listing in LISTINGS)]

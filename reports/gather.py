@@ -11,6 +11,7 @@ from django.db.models import Count
 
 from activities import stats as activity_stats
 from activities.models import Programme
+from communities.models import Community
 from party import stats as party_stats
 from registers.scoping import subunit_group
 from registers.units import COMMUNITY, level_of, subunits
@@ -18,7 +19,7 @@ from venues import stats as venue_stats
 from venues.models import Venue
 from volunteers import stats as volunteer_stats
 
-from . import aggregates
+from . import aggregates, summaries
 from .links import Links
 
 
@@ -89,22 +90,65 @@ def _venues_per_sub(unit) -> dict:
     return {row[group]: row["n"] for row in rows}
 
 
-def gather(unit, start: datetime.date, end: datetime.date) -> Data:
+def _live_flows(unit, start: datetime.date, end: datetime.date) -> dict:
+    """The flow figures counted from the live records (about 16 queries): for periods that are not whole
+    months, and the benchmark's comparison."""
+    level = level_of(unit)
+    extras_by_sub, extras_by_month, activities_by_venue = aggregates.activity_extras(unit, start, end)
+    receptions = venue_stats.totals(unit, start, end)
+    if level == COMMUNITY:
+        receptions_per_sub = {unit.pk: receptions}
+    else:
+        receptions_per_sub = {row["id"]: row for row in venue_stats.by_subunit(unit, start, end)}
+    return {
+        "volunteers": volunteer_stats.volunteer_totals(unit, start, end),
+        "volunteers_by_sub": {
+            row["id"]: row for row in volunteer_stats.volunteer_totals_by_subunit(unit, start, end)
+        },
+        "volunteers_by_month": {
+            row["month"]: row for row in volunteer_stats.volunteer_totals_by_month(unit, start, end)
+        },
+        "activities": activity_stats.activity_totals(unit, start, end),
+        "activities_by_kind": activity_stats.activities_by_kind(unit, start, end),
+        "programmes": activity_stats.activities_by_programme(unit, start, end),
+        "lectures": activity_stats.lecture_totals(unit, start, end),
+        "extras_by_sub": extras_by_sub,
+        "extras_by_month": extras_by_month,
+        "activities_by_venue": activities_by_venue,
+        "receptions": receptions,
+        "receptions_per_sub": receptions_per_sub,
+        "receptions_by_month": {row["month"]: row for row in venue_stats.by_month(unit, start, end)},
+        "receptions_by_kind": aggregates.receptions_by_kind(unit, start, end),
+        "receptions_by_venue": aggregates.receptions_by_venue(unit, start, end),
+    }
+
+
+def _summary_flows(unit, start: datetime.date, end: datetime.date) -> dict:
+    """The flow figures from the summary tables, after bringing the unit's marked months up to date; the
+    standing part of the volunteer figures (teams, members) is counted live."""
+    summaries.refresh(Community.objects.for_unit(unit).values("pk"))
+    flows = summaries.flows(unit, start, end)
+    flows["volunteers"].update(volunteer_stats.standing_totals(unit, end))
+    by_sub = flows["volunteers_by_sub"]
+    for pk, row in volunteer_stats.standing_by_subunit(unit, end).items():
+        by_sub.setdefault(pk, {}).update(row)
+    return flows
+
+
+def gather(unit, start: datetime.date, end: datetime.date, *, live: bool = False) -> Data:
+    """Every count of the dashboard. The flows come from the summary tables for whole months (``live``
+    counts them from the records instead, as for any other period)."""
     level = level_of(unit)
     subs = subunits(unit)
     profile_by_sub, area = aggregates.profile(unit)
     party_by_kind, party_by_sub = aggregates.party_organizations(unit, end)
     partners_by_kind, partners_by_sub = aggregates.partners(unit, end)
     term, roles, committee, committee_by_sub = aggregates.committee(unit, start, end)
-    extras_by_sub, extras_by_month, activities_by_venue = aggregates.activity_extras(unit, start, end)
-    venues, receptions_by_venue = aggregates.venue_list(unit, start, end)
     pool_by_sub, docents = aggregates.lecturers(unit)
-    programmes = activity_stats.activities_by_programme(unit, start, end)
-    receptions = venue_stats.totals(unit, start, end)
-    if level == COMMUNITY:
-        receptions_per_sub = {unit.pk: receptions}
+    if summaries.covers(start, end) and not live:
+        flows = _summary_flows(unit, start, end)
     else:
-        receptions_per_sub = {row["id"]: row for row in venue_stats.by_subunit(unit, start, end)}
+        flows = _live_flows(unit, start, end)
     return Data(
         unit=unit,
         start=start,
@@ -122,29 +166,10 @@ def gather(unit, start: datetime.date, end: datetime.date) -> Data:
         roles=roles,
         committee=committee,
         committee_by_sub=committee_by_sub,
-        volunteers=volunteer_stats.volunteer_totals(unit, start, end),
-        volunteers_by_sub={
-            row["id"]: row for row in volunteer_stats.volunteer_totals_by_subunit(unit, start, end)
-        },
-        volunteers_by_month={
-            row["month"]: row for row in volunteer_stats.volunteer_totals_by_month(unit, start, end)
-        },
-        activities=activity_stats.activity_totals(unit, start, end),
-        activities_by_kind=activity_stats.activities_by_kind(unit, start, end),
-        programmes=programmes,
-        sub_programmes=_sub_programmes(programmes),
-        lectures=activity_stats.lecture_totals(unit, start, end),
-        extras_by_sub=extras_by_sub,
-        extras_by_month=extras_by_month,
-        activities_by_venue=activities_by_venue,
-        receptions=receptions,
-        receptions_per_sub=receptions_per_sub,
-        receptions_by_month={row["month"]: row for row in venue_stats.by_month(unit, start, end)},
-        receptions_by_kind=aggregates.receptions_by_kind(unit, start, end),
+        sub_programmes=_sub_programmes(flows["programmes"]),
         venue_kinds=venue_stats.venues_by_kind(unit),
-        venues=venues,
+        venues=aggregates.venue_list(unit),
         venues_per_sub=_venues_per_sub(unit),
-        receptions_by_venue=receptions_by_venue,
         pool_by_sub=pool_by_sub,
         docents=docents,
         teams=aggregates.teams(unit, end),
@@ -152,4 +177,5 @@ def gather(unit, start: datetime.date, end: datetime.date) -> Data:
         meetings_by_sub={row["id"]: row for row in party_stats.meeting_totals_by_subunit(unit, start, end)},
         wishes=party_stats.wish_totals(unit, start, end),
         in_service=party_stats.in_service_by_subunit(unit, end),
+        **flows,
     )

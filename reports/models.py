@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from registers.scoping import ScopedQuerySet, community_scoped
 from registers.units import unit_names
 
 # The figures a target can be set for: those the ranking shows (reports.ranking.RANKED).
@@ -59,3 +60,128 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.year} {self.get_figure_display()}"
+
+
+# --- Summary tables (reports.summaries): the dashboard's flow figures per community and month ------------
+#
+# Each table holds what one grouped query of the live records gives for a community and a calendar month
+# (local time); ``reports.summaries`` keeps them equal to the live records and reads them. The foreign keys
+# carry no database constraint and do nothing on delete: a summary row is rewritten from the live records,
+# never cascaded, so deleting a community or a venue is not slowed by its summaries.
+
+
+def _summary_key(to, name: str):
+    return models.ForeignKey(to, models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=name)
+
+
+class VisitMonth(models.Model):
+    """Home visits (by the recipient's community) and confirmed service records (by the recording
+    community) of a community in a month."""
+
+    community = _summary_key("communities.Community", _("community"))
+    month = models.DateField(_("month"))
+    visits = models.PositiveIntegerField(default=0)
+    visit_minutes = models.PositiveBigIntegerField(default=0)
+    person_times = models.PositiveIntegerField(default=0)
+    volunteer_minutes = models.PositiveBigIntegerField(default=0)
+    backfilled_minutes = models.PositiveBigIntegerField(default=0)
+
+    scope_paths = community_scoped("community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "month"], name="visitmonth_once")]
+
+    def __str__(self):
+        return f"{self.community_id} {self.month:%Y-%m}"
+
+
+class ActivityMonth(models.Model):
+    """Activities of a community in a month, by type, programme and venue (one row per combination found)."""
+
+    community = _summary_key("communities.Community", _("community"))
+    month = models.DateField(_("month"))
+    type = _summary_key("activities.ActivityType", _("type"))
+    programme = models.ForeignKey(
+        "activities.Programme", models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    venue = models.ForeignKey(
+        "venues.Venue", models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    activities = models.PositiveIntegerField(default=0)
+    participants = models.PositiveBigIntegerField(default=0)
+    partner_activities = models.PositiveIntegerField(default=0)
+
+    scope_paths = community_scoped("community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "month"], name="activitymonth_cell")]
+
+    def __str__(self):
+        return f"{self.community_id} {self.month:%Y-%m} {self.type_id}"
+
+
+class ReceptionMonth(models.Model):
+    """The visit register of a community's venues in a month, per venue."""
+
+    community = _summary_key("communities.Community", _("community"))
+    month = models.DateField(_("month"))
+    venue = _summary_key("venues.Venue", _("venue"))
+    receptions = models.PositiveIntegerField(default=0)
+    visitors = models.PositiveBigIntegerField(default=0)
+
+    scope_paths = community_scoped("community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "month", "venue"], name="receptionmonth_once")
+        ]
+
+    def __str__(self):
+        return f"{self.community_id} {self.month:%Y-%m} {self.venue_id}"
+
+
+class PeopleYear(models.Model):
+    """Who took part in a community's work in a year, for the figures that count people once whatever
+    their number of services: ``months`` has bit m-1 set for each month m they took part in."""
+
+    class Role(models.TextChoices):
+        VOLUNTEER = "volunteer"  # a confirmed service record (person id)
+        VISIT_VOLUNTEER = "visit_volunteer"  # a confirmed home-visit service record (person id)
+        RECIPIENT = "recipient"  # visited at home (care recipient id)
+        LECTURER = "lecturer"  # gave a lecture session (lecturer id)
+
+    community = _summary_key("communities.Community", _("community"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    role = models.CharField(max_length=20, choices=Role.choices)
+    who = models.IntegerField()
+    months = models.IntegerField()
+
+    scope_paths = community_scoped("community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "year", "role", "who"], name="peopleyear_once")
+        ]
+
+    def __str__(self):
+        return f"{self.community_id} {self.year} {self.role} {self.who}"
+
+
+class SummaryMark(models.Model):
+    """A community and month whose live records changed since their summaries were written: database
+    triggers on the live tables insert one per written row (reports.summaries.triggers), and the refresh
+    rewrites the marked summaries and deletes the marks it read (by id, so a mark written meanwhile stays)."""
+
+    community_id = models.IntegerField()
+    month = models.DateField()
+    marked_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["community_id"], name="summarymark_community")]
+
+    def __str__(self):
+        return f"{self.community_id} {self.month:%Y-%m}"

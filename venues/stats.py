@@ -18,7 +18,8 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from registers.units import COMMUNITY, SUBDISTRICT, level_of
+from registers.scoping import subunit_group
+from registers.units import COMMUNITY, level_of
 
 from .models import Booking, Venue, VisitRecord
 from .services import local_tz
@@ -79,13 +80,11 @@ def by_subunit(unit, start: date | None = None, end: date | None = None) -> list
     """Receptions and visitors per subdistrict of a district, community of a subdistrict, venue of a community.
 
     One query; sub-units without any record are left out."""
-    level = level_of(unit)
-    if level == COMMUNITY:
+    if level_of(unit) == COMMUNITY:
         id_path, name_path = "venue_id", "venue__name"
-    elif level == SUBDISTRICT:
-        id_path, name_path = "community_id", "community__name"
     else:
-        id_path, name_path = "community__subdistrict_id", "community__subdistrict__name"
+        id_path = subunit_group(VisitRecord, unit)
+        name_path = f"{id_path}__name"
     rows = (
         _records(unit, start, end)
         .order_by()

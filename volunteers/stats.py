@@ -43,10 +43,6 @@ HOURS_KEYS = ("visit_hours", "volunteer_hours", "backfilled_hours")
 TOTAL_KEYS = TEAM_KEYS + MEMBER_KEYS + VISIT_KEYS + PARTICIPATION_KEYS
 
 
-def _hours(minutes) -> float:
-    return round((minutes or 0) / 60, 1)
-
-
 def _teams(unit, end):
     return VolunteerTeam.objects.for_unit(unit).filter(Q(founded_on__isnull=True) | Q(founded_on__lte=end))
 
@@ -97,8 +93,35 @@ def _finish(row: dict) -> dict:
     """Zero-fill and turn minutes into hours (one decimal)."""
     result = {key: row.get(key) or 0 for key in TOTAL_KEYS if key not in HOURS_KEYS}
     for key in HOURS_KEYS:
-        result[key] = _hours(row.get(key.replace("_hours", "_minutes")))
+        result[key] = hours(row.get(key.replace("_hours", "_minutes")))
     return result
+
+
+def standing_totals(unit, end: datetime.date) -> dict:
+    """Teams and their members at ``end`` (2 queries): the standing part of volunteer_totals, for the reports
+    that read the period's flows from their summary tables."""
+    row = {}
+    row.update(_teams(unit, end).aggregate(**_TEAM_AGGREGATES))
+    row.update(_memberships(unit, end).aggregate(**_MEMBER_AGGREGATES))
+    return {key: row.get(key) or 0 for key in TEAM_KEYS + MEMBER_KEYS}
+
+
+def standing_by_subunit(unit, end: datetime.date) -> dict:
+    """{sub-unit id: teams and members at ``end``} (2 queries; sub-units without teams left out)."""
+    below = next_level(level_of(unit))
+    rows: dict[int, dict] = {}
+    for queryset, key, aggregates in (
+        (_teams(unit, end), scope_path(VolunteerTeam, below), _TEAM_AGGREGATES),
+        (_memberships(unit, end), scope_path(Membership, below), _MEMBER_AGGREGATES),
+    ):
+        for row in queryset.values(key).annotate(**aggregates).order_by():
+            rows.setdefault(row[key], {}).update({k: row[k] for k in aggregates})
+    return rows
+
+
+def hours(minutes) -> float:
+    """Minutes as the reports show hours: one decimal."""
+    return round((minutes or 0) / 60, 1)
 
 
 def volunteer_totals(unit, start: datetime.date, end: datetime.date) -> dict:
@@ -234,11 +257,11 @@ def service_records_by_team(unit, start: datetime.date, end: datetime.date) -> l
             "name": row.get("name", ""),
             "community": row.get("community", ""),
             "visits": row.get("visits") or 0,
-            "visit_hours": _hours(row.get("visit_minutes")),
+            "visit_hours": hours(row.get("visit_minutes")),
             "volunteer_person_times": row.get("volunteer_person_times") or 0,
             "volunteers": row.get("volunteers") or 0,
-            "volunteer_hours": _hours(row.get("volunteer_minutes")),
-            "backfilled_hours": _hours(row.get("backfilled_minutes")),
+            "volunteer_hours": hours(row.get("volunteer_minutes")),
+            "backfilled_hours": hours(row.get("backfilled_minutes")),
         }
         for team, row in rows.items()
     ]

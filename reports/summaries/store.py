@@ -1,0 +1,141 @@
+"""Writing the summaries: the refresh of marked cells, the rebuild of everything, and the check.
+
+Only one refresh runs at a time (a transaction-level advisory lock on PostgreSQL; SQLite has one writer).
+A refresh reads the marks, recomputes the smallest rectangle of communities × months that holds them from
+the live records (after reading the marks, so it sees at least what they mark), replaces those summary rows
+and deletes the marks it read, by id: a mark written meanwhile stays for the next refresh.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from ..models import ActivityMonth, PeopleYear, ReceptionMonth, SummaryMark, VisitMonth
+from . import compute
+from .compute import Cells
+
+LOCK_KEY = 1_770_017  # the advisory lock of the summaries' writers (PostgreSQL)
+BATCH = 5000
+
+# table -> (how its rows are computed, the fields of its natural key, the fields of its figures)
+TABLES = {
+    VisitMonth: (
+        compute.visit_months,
+        ("community_id", "month"),
+        ("visits", "visit_minutes", "person_times", "volunteer_minutes", "backfilled_minutes"),
+    ),
+    ActivityMonth: (
+        compute.activity_months,
+        ("community_id", "month", "type_id", "programme_id", "venue_id"),
+        ("activities", "participants", "partner_activities"),
+    ),
+    ReceptionMonth: (
+        compute.reception_months,
+        ("community_id", "month", "venue_id"),
+        ("receptions", "visitors"),
+    ),
+    PeopleYear: (compute.people_years, ("community_id", "year", "role", "who"), ("months",)),
+}
+
+
+def _lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
+def _stored(model, cells: Cells):
+    rows = model.objects.all()
+    if cells.communities is not None:
+        rows = rows.filter(community_id__in=cells.communities)
+    if model is PeopleYear:
+        if cells.first:
+            rows = rows.filter(year__gte=cells.first.year)
+        if cells.last:
+            rows = rows.filter(year__lte=cells.last.year)
+    else:
+        if cells.first:
+            rows = rows.filter(month__gte=cells.first)
+        if cells.last:
+            rows = rows.filter(month__lte=cells.last)
+    return rows
+
+
+def _write(cells: Cells) -> int:
+    written = 0
+    for model, (rows_of, key_fields, figure_fields) in TABLES.items():
+        rows = rows_of(cells)
+        _stored(model, cells).delete()
+        objects = (
+            model(**dict(zip(key_fields, key, strict=True)), **_figures(figure_fields, values))
+            for key, values in rows.items()
+        )
+        model.objects.bulk_create(objects, batch_size=BATCH)
+        written += len(rows)
+    return written
+
+
+def _figures(fields, values) -> dict:
+    return values if isinstance(values, dict) else {fields[0]: values}
+
+
+def _delete_marks(ids: list[int]) -> None:
+    for i in range(0, len(ids), BATCH):
+        SummaryMark.objects.filter(id__in=ids[i : i + BATCH]).delete()
+
+
+def refresh(communities: Iterable | None = None) -> int:
+    """Rewrite the summaries marked stale (of ``communities`` only — ids or a queryset of them — when given).
+    Returns how many marks it cleared."""
+    with transaction.atomic():
+        _lock()
+        marks = SummaryMark.objects.order_by()
+        if communities is not None:
+            marks = marks.filter(community_id__in=communities)
+        seen = list(marks.values_list("id", "community_id", "month"))
+        if not seen:
+            return 0
+        month_list = [month for _id, _community, month in seen]
+        _write(Cells(frozenset(c for _id, c, _month in seen), min(month_list), max(month_list)))
+        _delete_marks([pk for pk, _community, _month in seen])
+    return len(seen)
+
+
+def pending(communities=None) -> datetime.datetime | None:
+    """When the oldest change not yet in the summaries was written (of ``communities``), or None."""
+    marks = SummaryMark.objects.all()
+    if communities is not None:
+        marks = marks.filter(community_id__in=communities)
+    return marks.order_by("marked_at").values_list("marked_at", flat=True).first()
+
+
+def rebuild() -> int:
+    """Every summary again from the live records (after a load that ran without the triggers). Returns the
+    number of summary rows written."""
+    with transaction.atomic():
+        _lock()
+        seen = list(SummaryMark.objects.values_list("id", flat=True))
+        written = _write(Cells())
+        _delete_marks(seen)
+    return written
+
+
+def differences(limit: int = 50) -> tuple[int, list[str]]:
+    """Compare every stored summary row with the live records (after refreshing the marked ones, as a
+    reader would). Returns the number of differing rows and a description of the first ``limit``."""
+    refresh()
+    count, described = 0, []
+    for model, (rows_of, key_fields, figure_fields) in TABLES.items():
+        live = {key: _figures(figure_fields, values) for key, values in rows_of(Cells()).items()}
+        stored = {}
+        for row in model.objects.values(*key_fields, *figure_fields).iterator(chunk_size=BATCH):
+            stored[tuple(row[f] for f in key_fields)] = {f: row[f] for f in figure_fields}
+        for key in live.keys() | stored.keys():
+            if live.get(key) != stored.get(key):
+                count += 1
+                if len(described) < limit:
+                    described.append(f"{model.__name__} {key}: 汇总 {stored.get(key)}，实时 {live.get(key)}")
+    return count, described

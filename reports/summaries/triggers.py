@@ -1,0 +1,173 @@
+"""The database triggers that mark which summaries a write makes stale (reports.models.SummaryMark).
+
+Triggers rather than Django signals because the live tables are written by many routes that send no
+signal: bulk imports (bulk_create / bulk_update), QuerySet.update() (confirming service records), the
+service records' INSERT … SELECT, data migrations and raw SQL. Each written row inserts a mark for its old
+and new community and month (an insert with no conflict to wait on, so concurrent writers never block each
+other). An activity's month is its local month, which the database does not know: the marks cover the
+UTC month of its start 14 hours either side (every time zone), a superset the refresh reads no harm from.
+
+Installed by the migration reports 0004 on SQLite and PostgreSQL alike; ``manage.py generate_load`` runs
+with triggers off (session_replication_role) and rebuilds the summaries at its end.
+"""
+
+from activities.models import Activity, ActivityType
+from venues.models import VisitRecord
+from volunteers.models import HomeVisit, ServiceRecord
+
+from ..models import SummaryMark
+
+MARKS = SummaryMark._meta.db_table
+
+# (model, its date column, is it a moment (timestamp) rather than a day, the columns a summary reads)
+SOURCES = (
+    (HomeVisit, "visited_on", False, ("community_id", "visited_on", "minutes", "recipient_id")),
+    (
+        ServiceRecord,
+        "served_on",
+        False,
+        ("community_id", "served_on", "minutes", "recorded", "confirmed_at", "kind", "volunteer_id"),
+    ),
+    (VisitRecord, "visited_on", False, ("community_id", "visited_on", "venue_id", "visitors")),
+    (
+        Activity,
+        "start",
+        True,
+        ("community_id", "start", "type_id", "programme_id", "venue_id", "participants", "partner_id"),
+    ),
+)
+ACTIVITIES = Activity._meta.db_table
+LECTURERS = Activity.lecturers.through._meta.db_table
+TYPES = ActivityType._meta.db_table
+
+
+def _months_sqlite(row: str, column: str, moment: bool) -> list[str]:
+    if moment:
+        return [f"date({row}.{column}, '{shift} hours', 'start of month')" for shift in ("-14", "+14")]
+    return [f"date({row}.{column}, 'start of month')"]
+
+
+def _months_postgresql(row: str, column: str, moment: bool) -> list[str]:
+    if moment:
+        return [
+            f"date_trunc('month', ({row}.{column} AT TIME ZONE 'UTC') {shift} interval '14 hours')::date"
+            for shift in ("-", "+")
+        ]
+    return [f"date_trunc('month', {row}.{column})::date"]
+
+
+def _sqlite() -> list[str]:
+    statements = []
+    for model, column, moment, watched in SOURCES:
+        table = model._meta.db_table
+        for event, rows in (
+            ("INSERT", ("NEW",)),
+            ("DELETE", ("OLD",)),
+            (f"UPDATE OF {', '.join(watched)}", ("OLD", "NEW")),
+        ):
+            inserts = " ".join(
+                f"INSERT INTO {MARKS} (community_id, month, marked_at) "
+                f"VALUES ({row}.community_id, {month}, CURRENT_TIMESTAMP);"
+                for row in rows
+                for month in _months_sqlite(row, column, moment)
+            )
+            name = f"summary_mark_{table}_{event.split()[0].lower()}"
+            statements.append(f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {inserts} END")
+    for event, row in (("INSERT", "NEW"), ("DELETE", "OLD")):
+        selects = " UNION ".join(
+            f"SELECT community_id, {month}, CURRENT_TIMESTAMP FROM {ACTIVITIES} a WHERE a.id = {row}.activity_id"
+            for month in _months_sqlite("a", "start", True)
+        )
+        statements.append(
+            f"CREATE TRIGGER summary_mark_{LECTURERS}_{event.lower()} AFTER {event} ON {LECTURERS} "
+            f"BEGIN INSERT INTO {MARKS} (community_id, month, marked_at) {selects}; END"
+        )
+    selects = " UNION ".join(
+        f"SELECT community_id, {month}, CURRENT_TIMESTAMP FROM {ACTIVITIES} a WHERE a.type_id = NEW.id"
+        for month in _months_sqlite("a", "start", True)
+    )
+    statements.append(
+        f"CREATE TRIGGER summary_mark_{TYPES}_update AFTER UPDATE OF kind ON {TYPES} "
+        f"WHEN OLD.kind <> NEW.kind BEGIN INSERT INTO {MARKS} (community_id, month, marked_at) {selects}; END"
+    )
+    return statements
+
+
+def _plpgsql(name: str, body: str) -> str:
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} "
+        "RETURN NULL; END $$"
+    )
+
+
+def _postgresql() -> list[str]:
+    statements = []
+    for model, column, moment, watched in SOURCES:
+        table = model._meta.db_table
+        function = f"summary_mark_{table}"
+
+        def insert(row, column=column, moment=moment):
+            values = ", ".join(
+                f"({row}.community_id, {month}, now())" for month in _months_postgresql(row, column, moment)
+            )
+            return f"INSERT INTO {MARKS} (community_id, month, marked_at) VALUES {values};"
+
+        body = (
+            f"IF TG_OP <> 'INSERT' THEN {insert('OLD')} END IF; "
+            f"IF TG_OP <> 'DELETE' THEN {insert('NEW')} END IF;"
+        )
+        statements.append(_plpgsql(function, body))
+        statements.append(
+            f"CREATE TRIGGER summary_mark AFTER INSERT OR DELETE OR UPDATE OF {', '.join(watched)} "
+            f"ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
+        )
+
+    def of_activities(where: str) -> str:
+        selects = " UNION ".join(
+            f"SELECT community_id, {month}, now() FROM {ACTIVITIES} a WHERE {where}"
+            for month in _months_postgresql("a", "start", True)
+        )
+        return f"INSERT INTO {MARKS} (community_id, month, marked_at) {selects};"
+
+    statements.append(
+        _plpgsql(
+            f"summary_mark_{LECTURERS}",
+            f"IF TG_OP = 'DELETE' THEN {of_activities('a.id = OLD.activity_id')} "
+            f"ELSE {of_activities('a.id = NEW.activity_id')} END IF;",
+        )
+    )
+    statements.append(
+        f"CREATE TRIGGER summary_mark AFTER INSERT OR DELETE ON {LECTURERS} "
+        f"FOR EACH ROW EXECUTE FUNCTION summary_mark_{LECTURERS}()"
+    )
+    statements.append(_plpgsql(f"summary_mark_{TYPES}", of_activities("a.type_id = NEW.id")))
+    statements.append(
+        f"CREATE TRIGGER summary_mark AFTER UPDATE OF kind ON {TYPES} FOR EACH ROW "
+        f"WHEN (OLD.kind IS DISTINCT FROM NEW.kind) EXECUTE FUNCTION summary_mark_{TYPES}()"
+    )
+    return statements
+
+
+def _tables() -> list[str]:
+    return [model._meta.db_table for model, *_ in SOURCES] + [LECTURERS, TYPES]
+
+
+def install(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor not in ("sqlite", "postgresql"):
+        raise NotImplementedError(
+            f"the summaries' triggers are written for SQLite and PostgreSQL, not {vendor}"
+        )
+    for statement in _sqlite() if vendor == "sqlite" else _postgresql():
+        schema_editor.execute(statement)
+
+
+def uninstall(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    for table in _tables():
+        if vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS summary_mark ON {table}")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS summary_mark_{table}()")
+        else:
+            for event in ("insert", "delete", "update"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS summary_mark_{table}_{event}")
