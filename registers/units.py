@@ -284,6 +284,22 @@ def unit_choices(user) -> list[tuple[str, str]]:
     return choices
 
 
+def nearby_unit_choices(user, unit) -> list[tuple[str, str]]:
+    """(key, label) of the units a page about ``unit`` offers: from the account's own unit (or the top) down
+    to ``unit``, then ``unit``'s sub-units — a few dozen choices however large the tree below, where
+    unit_choices would list every community of a city; the others are one drill-down away."""
+    own = unit_of(user)
+    chain = [unit]
+    for above in ancestors(unit):
+        if own is not None and level_of(chain[-1]) == level_of(own):
+            break
+        chain.append(above)
+    chain.reverse()
+    choices = [(unit_key(u), f"{'—' * indent} {u}".strip()) for indent, u in enumerate(chain)]
+    below = [sub for sub in subunits(unit) if sub != unit]
+    return choices + [(unit_key(sub), f"{'—' * len(chain)} {sub}") for sub in below]
+
+
 def unit_names(user) -> dict[str, str]:
     """{key: name} of the units an account may choose (unit_choices without the indentation)."""
     return {key: label.lstrip("— ").strip() for key, label in unit_choices(user)}

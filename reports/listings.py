@@ -15,6 +15,9 @@ def _columns(*specs) -> list[Column]:
     return [Column(*spec) for spec in specs]
 
 
+# The most rows a listing shows on the page (a city has thousands of venues and teams; the files list all).
+PAGE_LIMIT = 30
+
 KIND = ("kind", pgettext_lazy("report", "kind"), TEXT)
 ACTIVITIES = ("activities", pgettext_lazy("report", "activities"))
 PARTICIPANTS = ("participants", pgettext_lazy("report", "participants (person-times)"))
@@ -55,7 +58,8 @@ def programmes(d) -> Table:
             }
         )
     columns = _columns(("programme", pgettext_lazy("report", "programme"), TEXT), ACTIVITIES, PARTICIPANTS)
-    return Table("programmes", pgettext_lazy("report", "activities by programme"), columns, rows)
+    title = pgettext_lazy("report", "activities by programme")
+    return Table("programmes", title, columns, rows, page_limit=PAGE_LIMIT, page_order=("activities",))
 
 
 def venue_kinds(d) -> Table:
@@ -114,7 +118,14 @@ def venues(d) -> Table:
         RECEPTIONS,
         VISITORS,
     )
-    return Table("venues", pgettext_lazy("report", "venues"), columns, rows)
+    return Table(
+        "venues",
+        pgettext_lazy("report", "venues"),
+        columns,
+        rows,
+        page_limit=PAGE_LIMIT,
+        page_order=("activities", "receptions"),
+    )
 
 
 def party_organizations(d) -> Table:
@@ -200,7 +211,14 @@ def teams(d) -> Table:
         ("party_member_team", pgettext_lazy("report", "Party-member team"), TEXT),
         ("members", pgettext_lazy("report", "members")),
     )
-    return Table("teams", pgettext_lazy("report", "volunteer teams"), columns, rows)
+    return Table(
+        "teams",
+        pgettext_lazy("report", "volunteer teams"),
+        columns,
+        rows,
+        page_limit=PAGE_LIMIT,
+        page_order=("members",),
+    )
 
 
 LISTINGS = [activity_kinds, programmes, venue_kinds, venues, party_organizations, partners, committee, teams]

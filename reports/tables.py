@@ -36,12 +36,27 @@ class Table:
     columns: list[Column]
     rows: list[dict] = field(default_factory=list)
     note: str = ""  # how the table is made, printed under its title (the ranking's rules)
+    # A listing that grows with the unit (venues, teams): the page shows at most ``page_limit`` rows, those
+    # with the most of ``page_order``'s columns; the XLSX and CSV files list every row.
+    page_limit: int | None = None
+    page_order: tuple = ()
+
+    @property
+    def page_rows(self) -> list[dict]:
+        if self.page_limit is None or len(self.rows) <= self.page_limit:
+            return self.rows
+        busiest = sorted(self.rows, key=lambda row: -sum(row.get(key) or 0 for key in self.page_order))
+        return busiest[: self.page_limit]
+
+    @property
+    def rows_left_out(self) -> int:
+        return len(self.rows) - len(self.page_rows)
 
     @property
     def display_rows(self) -> list[dict]:
-        """Rows for the template: ``{"key", "cells": [{"value", "number", "link"}]}``."""
+        """The page's rows for the template: ``{"key", "cells": [{"value", "number", "link"}]}``."""
         result = []
-        for row in self.rows:
+        for row in self.page_rows:
             links = row.get("_links") or {}
             cells = []
             for column in self.columns:

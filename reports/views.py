@@ -14,7 +14,7 @@ from registers import exports as background
 from registers.fonts import FontMissing
 from registers.periods import month_bounds, quarter_bounds
 from registers.personal_data import record_export
-from registers.units import home_unit, unit_choices, unit_key
+from registers.units import home_unit, nearby_unit_choices, unit_key
 
 from . import documents, exports
 from .bulletin import bulletin
@@ -40,12 +40,14 @@ def dashboard(request):
         return _refuse(
             request, _("Your account is not assigned to a unit, so there is nothing to report."), 403
         )
-    form = ReportFilterForm(
-        request.GET, user=request.user, home=home, unit_choices=unit_choices(request.user)
-    )
+    form = ReportFilterForm(request.GET, user=request.user, home=home, unit_choices=[])
     output = request.GET.get("format", "html")
+    form.is_valid()
+    # The picker offers the units near the one shown (a city's every community would weigh 300 KB).
+    form.fields["unit"].widget.choices = nearby_unit_choices(
+        request.user, form.cleaned_data.get("unit") or home
+    )
     if output not in FORMATS:
-        form.is_valid()
         form.add_error(None, _("Unknown format “%(format)s”: choose xlsx or csv.") % {"format": output})
     if not form.is_valid():
         return render(request, "reports/dashboard.html", {"form": form, "home": home}, status=400)
