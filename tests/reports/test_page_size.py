@@ -87,4 +87,4 @@ def test_the_unit_picker_offers_the_path_down_and_the_sub_units(city_supervisor,
         unit_key(subdistrict),
         unit_key(community),
     ]
-    assert 'value="subdistrict:%d" selected' % subdistrict.pk in picker
+    assert f'value="subdistrict:{subdistrict.pk}" selected' in picker
