@@ -120,11 +120,12 @@ def main():
         page = client.get(url)
         assert page.status_code == 200, page.status_code
         counted = []
-        with connection.execute_wrapper(
-            lambda execute, sql, params, many, context: (
-                counted.append(sql) or execute(sql, params, many, context)
-            )
-        ):
+
+        def count(execute, sql, params, many, context, counted=counted):
+            counted.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
             client.get(url)
         queries = floor_sql(unit)
         rows = run_sql(queries)
