@@ -88,3 +88,29 @@ def test_the_unit_picker_offers_the_path_down_and_the_sub_units(city_supervisor,
         unit_key(community),
     ]
     assert f'value="subdistrict:{subdistrict.pk}" selected' in picker
+
+
+def page_queries(client, city):
+    from django.db import connection
+
+    counted = []
+
+    def count(execute, sql, params, many, context):
+        counted.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        city_page(client, city)
+    return len(counted)
+
+
+def test_a_city_page_runs_the_same_number_of_queries_at_both_sizes(city_supervisor, subdistrict):
+    from reports.summaries import refresh
+
+    city = subdistrict.district.city
+    add_communities(subdistrict, 20)
+    refresh()
+    smaller = page_queries(city_supervisor, city)
+    add_communities(subdistrict, 100, start=20)
+    refresh()
+    assert page_queries(city_supervisor, city) == smaller <= 55
