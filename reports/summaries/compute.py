@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, Q, Sum, Value
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncMonth
 
 from activities.models import Activity, period_bounds
@@ -121,11 +121,29 @@ def reception_months(cells: Cells) -> dict:
     }
 
 
-def _fold(rows, result: dict, role: str):
-    """Rows of (community, year, month, who) into {(community, year, role, who): month bits}."""
-    for community, year, month, who in rows:
-        key = (community, year, role, who)
-        result[key] = result.get(key, 0) | (1 << (month - 1))
+# A month's bit (1 << month - 1) as a CASE both databases evaluate to an integer: the OR of a person's months
+# in a year is then SUM(DISTINCT bit), done by the database (the rows it returns are the table's rows).
+MONTH_BIT = {m: 1 << (m - 1) for m in range(1, 13)}
+
+
+def _months_of(date_field: str):
+    month = ExtractMonth(date_field)
+    return Sum(
+        Case(*(When(m=m, then=Value(bit)) for m, bit in MONTH_BIT.items()), output_field=IntegerField()),
+        distinct=True,
+    ), month
+
+
+def _people(queryset, community: str, date_field: str, who: str, role: str, result: dict) -> None:
+    months, month = _months_of(date_field)
+    rows = (
+        queryset.annotate(m=month, y=ExtractYear(date_field))
+        .values_list(community, "y", who)
+        .annotate(months=months)
+        .order_by()
+    )
+    for community_id, year, person, bits in rows:
+        result[(community_id, year, role, person)] = bits
 
 
 def people_years(cells: Cells) -> dict:
@@ -133,29 +151,14 @@ def people_years(cells: Cells) -> dict:
     cells = cells.years()
     result: dict = {}
     records = cells.filter(ServiceRecord.objects.confirmed(), "served_on")
-    by_month = ("community_id", "y", "m", "volunteer_id")
-    dated = records.annotate(y=ExtractYear("served_on"), m=ExtractMonth("served_on"))
-    _fold(dated.values_list(*by_month).distinct(), result, Role.VOLUNTEER)
-    visit_records = dated.filter(kind=ServiceRecord.Kind.HOME_VISIT)
-    _fold(visit_records.values_list(*by_month).distinct(), result, Role.VISIT_VOLUNTEER)
+    _people(records, "community_id", "served_on", "volunteer_id", Role.VOLUNTEER, result)
+    visit_records = records.filter(kind=ServiceRecord.Kind.HOME_VISIT)
+    _people(visit_records, "community_id", "served_on", "volunteer_id", Role.VISIT_VOLUNTEER, result)
     visits = cells.filter(HomeVisit.objects.all(), "visited_on")
-    _fold(
-        visits.annotate(y=ExtractYear("visited_on"), m=ExtractMonth("visited_on"))
-        .values_list("community_id", "y", "m", "recipient_id")
-        .distinct(),
-        result,
-        Role.RECIPIENT,
-    )
+    _people(visits, "community_id", "visited_on", "recipient_id", Role.RECIPIENT, result)
     lectures = cells.filter(Activity.objects.lectures(), "start", moment=True)
     # The lecturers of lecture activities, by the activity's local month (ExtractYear/Month use the current
     # time zone, as TruncMonth does for the activity tables).
     through = Activity.lecturers.through.objects.filter(activity__in=lectures.values("pk"))
-    _fold(
-        through.annotate(y=ExtractYear("activity__start"), m=ExtractMonth("activity__start"))
-        .values_list("activity__community_id", "y", "m", "lecturer_id")
-        .distinct()
-        .order_by(),
-        result,
-        Role.LECTURER,
-    )
+    _people(through, "activity__community_id", "activity__start", "lecturer_id", Role.LECTURER, result)
     return result

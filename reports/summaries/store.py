@@ -64,16 +64,38 @@ def _stored(model, cells: Cells):
     return rows
 
 
+def _insert(model, columns: tuple, rows) -> None:
+    """Rows (tuples in ``columns``' order) into the model's table: COPY on PostgreSQL, batched INSERTs
+    elsewhere (no model instances: a city's rebuild writes millions of rows)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        batch = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == BATCH:
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", batch)
+                batch = []
+        if batch:
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", batch)
+
+
 def _write(cells: Cells) -> int:
     written = 0
     for model, (rows_of, key_fields, figure_fields) in TABLES.items():
         rows = rows_of(cells)
         _stored(model, cells).delete()
-        objects = (
-            model(**dict(zip(key_fields, key, strict=True)), **_figures(figure_fields, values))
-            for key, values in rows.items()
-        )
-        model.objects.bulk_create(objects, batch_size=BATCH)
+        if figure_fields == ("months",):
+            values = ((*key, figures) for key, figures in rows.items())
+        else:
+            values = ((*key, *(figures[f] for f in figure_fields)) for key, figures in rows.items())
+        _insert(model, key_fields + figure_fields, values)
         written += len(rows)
     return written
 
