@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.models import Community
 from registers.admin import ReadOnlyAdminMixin, ScopedAdmin, ScopedAdminMixin, ScopedInline
 from registers.attachments import AttachmentInline
+from registers.autocomplete_filter import autocomplete_filter
 from registers.date_range import DateRangeFilter
 from registers.units import COMMUNITY, level_of, unit_of
 
@@ -81,20 +82,9 @@ def scoped_filter(model, field, title, parameter, queryset=None):
 
 
 TypeFilter = scoped_filter(ActivityType, "type", _("type"), "type")
-CommunityFilter = scoped_filter(
-    Community,
-    "community",
-    _("community"),
-    "community",
-    queryset=lambda request: Community.objects.for_user(request.user).only("id", "name"),
-)
-ProgrammeFilter = scoped_filter(
-    Programme,
-    "programme",
-    _("programme"),
-    "programme",
-    queryset=lambda request: Programme.objects.for_user(request.user).only("id", "name"),
-)
+# Community and programme in search boxes offering only the account's own (``?community=<id>``).
+CommunityFilter = ("community", autocomplete_filter(parameter="community"))
+ProgrammeFilter = ("programme", autocomplete_filter(parameter="programme"))
 
 
 class KindFilter(admin.SimpleListFilter):

@@ -22,6 +22,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
 from . import exports, jobs
+from .autocomplete_filter import AutocompleteFilter, autocomplete_media, can_autocomplete
 from .export_admin import SpreadsheetExportMixin
 from .pagination import LargeTablePaginator
 from .personal_admin import PersonalDataAdminMixin
@@ -66,18 +67,38 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
 
 
 def _scoped_list_filter(model, list_filter):
-    """Plain related-field filters become scoped ones, so a filter never lists another unit's names."""
+    """Related-field filters by a register's records become search boxes that offer only the account's own
+    records (registers.autocomplete_filter): a sidebar listing every team or community of a province grows
+    with the data. Those whose register has no search in the admin list only the account's own records."""
     scoped = []
     for entry in list_filter:
+        path, kind = None, None
         if isinstance(entry, str):
+            path = entry
+        elif isinstance(entry, tuple) and issubclass(entry[1], admin.RelatedFieldListFilter):
+            path, kind = entry
+        if path is not None:
             try:
-                last = get_fields_from_path(model, entry)[-1]
+                last = get_fields_from_path(model, path)[-1]
             except Exception:
                 last = None
-            if isinstance(last, models.ForeignKey | models.ManyToManyField) and is_scoped(last.related_model):
-                entry = (entry, ScopedRelatedFieldListFilter)
+            if can_autocomplete(admin.site, last):
+                entry = (path, AutocompleteFilter)
+            elif (
+                kind is None
+                and isinstance(last, models.ForeignKey | models.ManyToManyField)
+                and is_scoped(last.related_model)
+            ):
+                entry = (path, ScopedRelatedFieldListFilter)
         scoped.append(entry)
     return scoped
+
+
+def _has_autocomplete_filter(model, list_filter) -> bool:
+    return any(
+        isinstance(entry, tuple) and issubclass(entry[1], AutocompleteFilter)
+        for entry in _scoped_list_filter(model, list_filter)
+    )
 
 
 def _violated_constraint(error: IntegrityError, model):
@@ -205,6 +226,13 @@ class ScopedAdminMixin:
 
     def get_list_filter(self, request):
         return with_unit_filter(self.model, _scoped_list_filter(self.model, super().get_list_filter(request)))
+
+    @property
+    def media(self):
+        media = super().media
+        if _has_autocomplete_filter(self.model, self.list_filter):
+            media += autocomplete_media()
+        return media
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -22,6 +22,7 @@ from registers.admin import (
     ScopedAdminMixin,
     ScopedInline,
 )
+from registers.autocomplete_filter import autocomplete_filter
 from registers.date_range import DateRangeFilter
 
 from . import services
@@ -48,21 +49,8 @@ from .resources import (
     VisitRecordResource,
 )
 
-
-class ScopedVenueFilter(admin.SimpleListFilter):
-    """Filter by venue, listing only the venues of the account's unit (the default filter lists all)."""
-
-    title = _("venue")
-    parameter_name = "venue"
-
-    def lookups(self, request, model_admin):
-        return Venue.objects.for_user(request.user).values_list("pk", "name")
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(venue_id=int(value))
-        return queryset
+# Filter by venue in a search box offering only the venues of the account's unit (``?venue=<id>``).
+ScopedVenueFilter = ("venue", autocomplete_filter(parameter="venue"))
 
 
 class DayFilter(admin.SimpleListFilter):
