@@ -9,8 +9,13 @@ from django.db import connection
 from django.db.models import Count, F, Sum
 
 from activities.models import Activity
-from communities.models import Community, District
+from communities.models import City, Community, District, Subdistrict
+from registers.roles import SUPERVISORS
+from registers.units import unit_key
+from reports import figures as report_figures
 from reports.dashboard import build
+from tests.conftest import make_staff
+from tests.reports.test_article_figures import _page_table
 from venues.models import Booking, VisitRecord
 from volunteers.models import HomeVisit, ServiceRecord
 
@@ -95,3 +100,44 @@ def test_the_dashboard_reads_it(db, django_assert_max_num_queries):
     assert report.totals["visits"] == HomeVisit.objects.filter(visited_on__year=2018).count()
     assert len(report.breakdown) == 3  # 30 communities: 3 subdistricts of 10
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.postgres
+def test_a_city_build_hangs_its_districts_under_one_city_that_its_supervisor_sees(db, client):
+    # The --city size at the smallest the options allow for two districts: 2 × 1 subdistrict × 10 communities.
+    output = run(seed=4, city=True, communities=20, subdistricts=1, activities=400, visits=400, bookings=60)
+    assert "summary tables rebuilt" in output
+    city = City.objects.get(name="负载测试市")
+    districts = list(District.objects.order_by("name"))
+    assert [d.name for d in districts] == ["负载测试01区", "负载测试02区"]
+    assert {d.city_id for d in districts} == {city.pk}
+    assert [Subdistrict.objects.filter(district=d).count() for d in districts] == [1, 1]
+    assert [Community.objects.filter(subdistrict__district=d).count() for d in districts] == [10, 10]
+    # The summaries it rebuilt equal the live records (the command exits with an error otherwise).
+    call_command("check_summaries", stdout=io.StringIO())
+
+    make_staff("city-supervisor", city, SUPERVISORS)
+    signed_in = client.post(
+        "/admin/login/", {"username": "city-supervisor", "password": "pw-for-tests-only", "next": "/admin/"}
+    )
+    assert signed_in.status_code == 302
+    page = client.get("/reports/", {"unit": unit_key(city), "start": "2018-01-01", "end": "2018-12-31"})
+    assert page.status_code == 200
+    _position, _headers, rows = _page_table(page.content.decode(), "breakdown")
+    assert sorted(rows) == sorted(f"district:{d.pk}" for d in districts)
+    columns = ["unit"] + [f.key for f in report_figures.FIGURES if f.per_sub and "city" in f.breakdown_levels]
+    for district in districts:
+        _index, cells = rows[f"district:{district.pk}"]
+        assert cells[0] == district.name
+        in_2018 = {
+            "communities": Community.objects.filter(subdistrict__district=district).count(),
+            "activities": Activity.objects.filter(
+                community__subdistrict__district=district, start__year=2018
+            ).count(),
+            "visits": HomeVisit.objects.filter(
+                community__subdistrict__district=district, visited_on__year=2018
+            ).count(),
+        }
+        assert in_2018["activities"] > 0 and in_2018["visits"] > 0
+        for key, expected in in_2018.items():
+            assert float(cells[columns.index(key)]) == expected, key
