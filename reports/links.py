@@ -21,13 +21,18 @@ class Links:
 
     def __init__(self, unit, start, end):
         self.unit, self.start, self.end = unit, start, end
+        self._lists: dict = {}  # model -> its changelist's path (a page makes thousands of links)
 
-    @staticmethod
-    def url(model, **params) -> str | None:
-        if not admin.site.is_registered(model):
+    def url(self, model, **params) -> str | None:
+        if model not in self._lists:
+            opts = model._meta
+            registered = admin.site.is_registered(model)
+            self._lists[model] = registered and reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_changelist"
+            )
+        base = self._lists[model]
+        if not base:
             return None
-        opts = model._meta
-        base = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         return base + "?" + urlencode(params) if params else base
 
     def of_unit(self, sub=None) -> dict:

@@ -1,6 +1,8 @@
 """The dashboard's tables that list things (kinds, programmes, venues, teams …) rather than figures: each a
 function of the gathered ``Data`` returning a ``Table``."""
 
+from functools import partial
+
 from django.utils.translation import pgettext_lazy
 
 from communities.models import CommitteeMember, PartnerOrganization, PartyOrganization
@@ -43,18 +45,22 @@ def activity_kinds(d) -> Table:
     return Table("activity_kinds", title, _columns(KIND, ACTIVITIES, PARTICIPANTS), rows)
 
 
+def _programme_links(links, ids) -> dict:
+    url = links.activities(programme__id__in=",".join(map(str, ids)))
+    return {"activities": url, "participants": url}
+
+
 def programmes(d) -> Table:
     rows = []
     for row in d.programmes:
         ids = [row["id"], *d.sub_programmes.get(row["id"], [])]
-        url = d.links.activities(programme__id__in=",".join(map(str, ids)))
         rows.append(
             {
                 "_key": row["name"],
                 "programme": row["name"],
                 "activities": row["activities"],
                 "participants": row["participants"],
-                "_links": {"activities": url, "participants": url},
+                "_links": partial(_programme_links, d.links, ids),
             }
         )
     columns = _columns(("programme", pgettext_lazy("report", "programme"), TEXT), ACTIVITIES, PARTICIPANTS)
@@ -78,6 +84,15 @@ def venue_kinds(d) -> Table:
     return Table("venue_kinds", pgettext_lazy("report", "venues by kind"), columns, rows)
 
 
+def _venue_links(links, pk) -> dict:
+    receptions = links.receptions(venue__id__exact=pk)
+    return {
+        "activities": links.activities(venue__id__exact=pk),
+        "receptions": receptions,
+        "visitors": receptions,
+    }
+
+
 def venues(d) -> Table:
     rows = []
     kind_labels = dict(Venue.Kind.choices)
@@ -98,11 +113,7 @@ def venues(d) -> Table:
                 "participants": act.get("participant_sum", 0),
                 "receptions": rec.get("receptions", 0),
                 "visitors": rec.get("visitors", 0),
-                "_links": {
-                    "activities": d.links.activities(venue__id__exact=venue["pk"]),
-                    "receptions": d.links.receptions(venue__id__exact=venue["pk"]),
-                    "visitors": d.links.receptions(venue__id__exact=venue["pk"]),
-                },
+                "_links": partial(_venue_links, d.links, venue["pk"]),
             }
         )
     columns = _columns(

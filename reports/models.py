@@ -74,9 +74,10 @@ def _summary_key(to, name: str):
     return models.ForeignKey(to, models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=name)
 
 
-class VisitMonth(models.Model):
-    """Home visits (by the recipient's community) and confirmed service records (by the recording
-    community) of a community in a month."""
+class CommunityMonth(models.Model):
+    """Every flow of a community in a month: home visits (by the recipient's community), confirmed service
+    records (by the recording community), activities (by the type's kind as it is now: a changed kind marks
+    its activities' months), the visit register."""
 
     community = _summary_key("communities.Community", _("community"))
     month = models.DateField(_("month"))
@@ -85,49 +86,73 @@ class VisitMonth(models.Model):
     person_times = models.PositiveIntegerField(default=0)
     volunteer_minutes = models.PositiveBigIntegerField(default=0)
     backfilled_minutes = models.PositiveBigIntegerField(default=0)
+    activities = models.PositiveIntegerField(default=0)
+    participants = models.PositiveBigIntegerField(default=0)
+    lectures = models.PositiveIntegerField(default=0)
+    lecture_participants = models.PositiveBigIntegerField(default=0)
+    volunteer_service = models.PositiveIntegerField(default=0)
+    partner_activities = models.PositiveIntegerField(default=0)
+    receptions = models.PositiveIntegerField(default=0)
+    visitors = models.PositiveBigIntegerField(default=0)
 
     scope_paths = community_scoped("community")
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["community", "month"], name="visitmonth_once")]
+        constraints = [models.UniqueConstraint(fields=["community", "month"], name="communitymonth_once")]
 
     def __str__(self):
         return f"{self.community_id} {self.month:%Y-%m}"
 
 
-class ActivityMonth(models.Model):
-    """Activities of a community in a month, by type, programme and venue (one row per combination found)."""
+class KindMonth(models.Model):
+    """A community's activities in a month by the kind of their type."""
 
     community = _summary_key("communities.Community", _("community"))
     month = models.DateField(_("month"))
-    type = _summary_key("activities.ActivityType", _("type"))
-    programme = models.ForeignKey(
-        "activities.Programme", models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
-    )
-    venue = models.ForeignKey(
-        "venues.Venue", models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
-    )
+    kind = models.CharField(max_length=30)
     activities = models.PositiveIntegerField(default=0)
     participants = models.PositiveBigIntegerField(default=0)
-    partner_activities = models.PositiveIntegerField(default=0)
 
     scope_paths = community_scoped("community")
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["community", "month"], name="activitymonth_cell")]
+        constraints = [models.UniqueConstraint(fields=["community", "month", "kind"], name="kindmonth_once")]
 
     def __str__(self):
-        return f"{self.community_id} {self.month:%Y-%m} {self.type_id}"
+        return f"{self.community_id} {self.month:%Y-%m} {self.kind}"
 
 
-class ReceptionMonth(models.Model):
-    """The visit register of a community's venues in a month, per venue."""
+class ProgrammeMonth(models.Model):
+    """A community's activities in a month by programme (those under one)."""
+
+    community = _summary_key("communities.Community", _("community"))
+    month = models.DateField(_("month"))
+    programme = _summary_key("activities.Programme", _("programme"))
+    activities = models.PositiveIntegerField(default=0)
+    participants = models.PositiveBigIntegerField(default=0)
+
+    scope_paths = community_scoped("community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "month", "programme"], name="programmemonth_once")
+        ]
+
+    def __str__(self):
+        return f"{self.community_id} {self.month:%Y-%m} {self.programme_id}"
+
+
+class VenueMonth(models.Model):
+    """A venue's activities and receptions in a month."""
 
     community = _summary_key("communities.Community", _("community"))
     month = models.DateField(_("month"))
     venue = _summary_key("venues.Venue", _("venue"))
+    activities = models.PositiveIntegerField(default=0)
+    participants = models.PositiveBigIntegerField(default=0)
     receptions = models.PositiveIntegerField(default=0)
     visitors = models.PositiveBigIntegerField(default=0)
 
@@ -136,7 +161,7 @@ class ReceptionMonth(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["community", "month", "venue"], name="receptionmonth_once")
+            models.UniqueConstraint(fields=["community", "month", "venue"], name="venuemonth_once")
         ]
 
     def __str__(self):

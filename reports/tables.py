@@ -29,7 +29,7 @@ class Column:
 @dataclass
 class Table:
     """A table of the dashboard. Each row is a dict of values by column key, plus ``_links`` (column key →
-    admin URL counting the same records) and ``_key`` (a stable id of the row, e.g. a figure's name)."""
+    admin URL counting the same records, or a function giving them) and ``_key`` (a stable id of the row, e.g. a figure's name)."""
 
     name: str
     title: str
@@ -58,6 +58,8 @@ class Table:
         result = []
         for row in self.page_rows:
             links = row.get("_links") or {}
+            if callable(links):  # a listing's links, made only for the rows the page shows
+                links = links()
             cells = []
             for column in self.columns:
                 value = row.get(column.key)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncMonth
 
-from activities.models import Activity, period_bounds
+from activities.models import Activity, ActivityType, period_bounds
 from registers.periods import month_bounds
 from venues.models import VisitRecord
 from volunteers.models import HomeVisit, ServiceRecord
@@ -58,67 +58,88 @@ def _sum(field, **filter_):
     return Coalesce(Sum(field, **filter_), Value(0), output_field=IntegerField())
 
 
-def visit_months(cells: Cells) -> dict:
-    """{(community, month): {visits, visit_minutes, person_times, volunteer_minutes, backfilled_minutes}}"""
+def _grouped(queryset, date_field: str, keys: tuple, sums: dict) -> dict:
+    """{(community, month, *keys): {figure: value}} of a queryset grouped by month (local time)."""
+    # Annotated under other names: a figure named like the field it sums ("participants") would clash.
+    named = {f"n_{figure}": aggregate for figure, aggregate in sums.items()}
+    rows = queryset.annotate(m=TruncMonth(date_field)).values("community_id", "m", *keys).annotate(**named)
+    return {
+        (row["community_id"], _month(row["m"]), *(row[k] for k in keys)): {f: row[f"n_{f}"] for f in sums}
+        for row in rows
+    }
+
+
+def _merge(into: dict, found: dict, figures: tuple, empty: dict) -> None:
+    for key, row in found.items():
+        target = into.setdefault(key, dict(empty))
+        for figure in figures:
+            target[figure] = row[figure]
+
+
+LECTURE, VOLUNTEER_SERVICE = ActivityType.Kind.LECTURE, ActivityType.Kind.VOLUNTEER_SERVICE
+COMMUNITY_FIGURES = (
+    "visits", "visit_minutes", "person_times", "volunteer_minutes", "backfilled_minutes", "activities",
+    "participants", "lectures", "lecture_participants", "volunteer_service", "partner_activities",
+    "receptions", "visitors",
+)  # fmt: skip
+
+
+def community_months(cells: Cells) -> dict:
+    """{(community, month): {every figure of CommunityMonth}}"""
     rows: dict = {}
-    empty = dict.fromkeys(
-        ("visits", "visit_minutes", "person_times", "volunteer_minutes", "backfilled_minutes"), 0
-    )
+    empty = dict.fromkeys(COMMUNITY_FIGURES, 0)
     visits = cells.filter(HomeVisit.objects.all(), "visited_on")
-    for row in (
-        visits.annotate(m=TruncMonth("visited_on"))
-        .values("community_id", "m")
-        .annotate(visits=Count("pk"), visit_minutes=_sum("minutes"))
-    ):
-        key = (row["community_id"], _month(row["m"]))
-        rows.setdefault(key, dict(empty)).update(visits=row["visits"], visit_minutes=row["visit_minutes"])
+    found = _grouped(visits, "visited_on", (), {"visits": Count("pk"), "visit_minutes": _sum("minutes")})
+    _merge(rows, found, ("visits", "visit_minutes"), empty)
     records = cells.filter(ServiceRecord.objects.confirmed(), "served_on")
-    for row in (
-        records.annotate(m=TruncMonth("served_on"))
-        .values("community_id", "m")
-        .annotate(
-            person_times=Count("pk"),
-            volunteer_minutes=_sum("minutes"),
-            backfilled_minutes=_sum("minutes", filter=Q(recorded=ServiceRecord.Recorded.BACKFILLED)),
-        )
-    ):
-        key = (row["community_id"], _month(row["m"]))
-        found = rows.setdefault(key, dict(empty))
-        found.update({k: row[k] for k in ("person_times", "volunteer_minutes", "backfilled_minutes")})
+    sums = {
+        "person_times": Count("pk"),
+        "volunteer_minutes": _sum("minutes"),
+        "backfilled_minutes": _sum("minutes", filter=Q(recorded=ServiceRecord.Recorded.BACKFILLED)),
+    }
+    _merge(rows, _grouped(records, "served_on", (), sums), tuple(sums), empty)
+    lecture, service = Q(type__kind=LECTURE), Q(type__kind=VOLUNTEER_SERVICE)
+    sums = {
+        "activities": Count("pk"),
+        "participants": _sum("participants"),
+        "lectures": Count("pk", filter=lecture),
+        "lecture_participants": _sum("participants", filter=lecture),
+        "volunteer_service": Count("pk", filter=service),
+        "partner_activities": Count("pk", filter=Q(partner__isnull=False)),
+    }
+    log = cells.filter(Activity.objects.all(), "start", moment=True)
+    _merge(rows, _grouped(log, "start", (), sums), tuple(sums), empty)
+    register = cells.filter(VisitRecord.objects.all(), "visited_on")
+    sums = {"receptions": Count("pk"), "visitors": _sum("visitors")}
+    _merge(rows, _grouped(register, "visited_on", (), sums), tuple(sums), empty)
     return rows
 
 
-def activity_months(cells: Cells) -> dict:
-    """{(community, month, type, programme, venue): {activities, participants, partner_activities}}"""
+ACTIVITY_SUMS = {"activities": Count("pk"), "participants": _sum("participants")}
+
+
+def kind_months(cells: Cells) -> dict:
+    """{(community, month, kind): {activities, participants}}"""
     log = cells.filter(Activity.objects.all(), "start", moment=True)
-    return {
-        (row["community_id"], _month(row["m"]), row["type_id"], row["programme_id"], row["venue_id"]): {
-            "activities": row["activities"],
-            "participants": row["participants"],
-            "partner_activities": row["partner_activities"],
-        }
-        for row in log.annotate(m=TruncMonth("start"))
-        .values("community_id", "m", "type_id", "programme_id", "venue_id")
-        .annotate(
-            activities=Count("pk"),
-            participants=_sum("participants"),
-            partner_activities=Count("pk", filter=Q(partner__isnull=False)),
-        )
-    }
+    return _grouped(log, "start", ("type__kind",), ACTIVITY_SUMS)
 
 
-def reception_months(cells: Cells) -> dict:
-    """{(community, month, venue): {receptions, visitors}}"""
-    records = cells.filter(VisitRecord.objects.all(), "visited_on")
-    return {
-        (row["community_id"], _month(row["m"]), row["venue_id"]): {
-            "receptions": row["receptions"],
-            "visitors": row["visitors"],
-        }
-        for row in records.annotate(m=TruncMonth("visited_on"))
-        .values("community_id", "m", "venue_id")
-        .annotate(receptions=Count("pk"), visitors=_sum("visitors"))
-    }
+def programme_months(cells: Cells) -> dict:
+    """{(community, month, programme): {activities, participants}}"""
+    log = cells.filter(Activity.objects.filter(programme__isnull=False), "start", moment=True)
+    return _grouped(log, "start", ("programme_id",), ACTIVITY_SUMS)
+
+
+def venue_months(cells: Cells) -> dict:
+    """{(community, month, venue): {activities, participants, receptions, visitors}}"""
+    rows: dict = {}
+    empty = {"activities": 0, "participants": 0, "receptions": 0, "visitors": 0}
+    log = cells.filter(Activity.objects.filter(venue__isnull=False), "start", moment=True)
+    _merge(rows, _grouped(log, "start", ("venue_id",), ACTIVITY_SUMS), tuple(ACTIVITY_SUMS), empty)
+    register = cells.filter(VisitRecord.objects.all(), "visited_on")
+    sums = {"receptions": Count("pk"), "visitors": _sum("visitors")}
+    _merge(rows, _grouped(register, "visited_on", ("venue_id",), sums), tuple(sums), empty)
+    return rows
 
 
 # A month's bit (1 << month - 1) as a CASE both databases evaluate to an integer: the OR of a person's months

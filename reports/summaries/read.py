@@ -19,7 +19,8 @@ from registers.periods import month_bounds, months
 from registers.scoping import subunit_group
 from volunteers.stats import hours
 
-from ..models import ActivityMonth, PeopleYear, ReceptionMonth, VisitMonth
+from ..models import CommunityMonth, KindMonth, PeopleYear, ProgrammeMonth, VenueMonth
+from .compute import COMMUNITY_FIGURES
 
 Role = PeopleYear.Role
 LECTURE, VOLUNTEER_SERVICE = ActivityType.Kind.LECTURE, ActivityType.Kind.VOLUNTEER_SERVICE
@@ -45,13 +46,6 @@ def _add(into: dict, row: dict, keys) -> None:
 
 # --- home visits, service records and the people they count ---------------------------------------------
 
-VISIT_SUMS = {
-    "visits": _sum("visits"),
-    "visit_minutes": _sum("visit_minutes"),
-    "volunteer_person_times": _sum("person_times"),
-    "volunteer_minutes": _sum("volunteer_minutes"),
-    "backfilled_minutes": _sum("backfilled_minutes"),
-}
 PEOPLE = {  # figure -> (role, Party members only)
     "recipients_visited": (Role.RECIPIENT, False),
     "volunteers": (Role.VOLUNTEER, False),
@@ -64,7 +58,7 @@ def _visit_figures(row: dict) -> dict:
     return {
         "visits": row.get("visits", 0),
         "visit_hours": hours(row.get("visit_minutes")),
-        "volunteer_person_times": row.get("volunteer_person_times", 0),
+        "volunteer_person_times": row.get("person_times", 0),
         "volunteer_hours": hours(row.get("volunteer_minutes")),
         "backfilled_hours": hours(row.get("backfilled_minutes")),
     }
@@ -94,76 +88,55 @@ def _people_counts(condition: Q | None = None, suffix: str = "") -> dict:
 
 
 def _people(unit, start, end):
-    period = months(start, end)
+    """PeopleYear rows of the unit with a month bit in the period."""
     rows = PeopleYear.objects.for_unit(unit).filter(year__gte=start.year, year__lte=end.year).order_by()
-    return rows.annotate(hit=_bits(period)).filter(hit__gt=0), period
-
-
-def _people_by_month(people, period) -> dict:
-    """{month: distinct people of each kind that month} (1 query)."""
-    bits = {f"bit{i}": _bits([month]) for i, month in enumerate(period)}
-    counts = {}
-    for i in range(len(period)):
-        counts.update(_people_counts(Q(**{f"bit{i}__gt": 0}), suffix=f"__{i}"))
-    row = people.annotate(**bits).aggregate(**counts)
-    return {month: {key: row[f"{key}__{i}"] for key in PEOPLE} for i, month in enumerate(period)}
+    return rows.annotate(hit=_bits(months(start, end))).filter(hit__gt=0)
 
 
 # --- the flows -------------------------------------------------------------------------------------------
 
-ACTIVITY_SUMS = {
-    "activity_count": _sum("activities"),
-    "participant_sum": _sum("participants"),
-    "partner_activities": _sum("partner_activities"),
+MONTH_SUMS = {field: _sum(field) for field in COMMUNITY_FIGURES}
+EXTRAS = {  # the key reports.aggregates.activity_extras gives -> CommunityMonth's figure
+    "activity_count": "activities",
+    "participant_sum": "participants",
+    "lectures": "lectures",
+    "lecture_participants": "lecture_participants",
+    "partner_activities": "partner_activities",
+    "volunteer_service": "volunteer_service",
 }
-EXTRA_KEYS = (
-    "activity_count",
-    "participant_sum",
-    "lectures",
-    "lecture_participants",
-    "partner_activities",
-    "volunteer_service",
-)
 
 
-def _extras(rows, key_field: str) -> dict:
-    """Rows grouped by ``key_field`` and the type's kind into the live shape of reports.aggregates'
-    activity_extras."""
-    result: dict = {}
-    for row in rows:
-        extra = result.setdefault(row[key_field], dict.fromkeys(EXTRA_KEYS, 0))
-        _add(extra, row, ("activity_count", "participant_sum", "partner_activities"))
-        if row["type__kind"] == LECTURE:
-            extra["lectures"] += row["activity_count"]
-            extra["lecture_participants"] += row["participant_sum"]
-        elif row["type__kind"] == VOLUNTEER_SERVICE:
-            extra["volunteer_service"] += row["activity_count"]
-    return result
+def _extras(row: dict) -> dict:
+    return {key: row.get(field, 0) for key, field in EXTRAS.items()}
+
+
+def _receptions(row: dict) -> dict:
+    return {"receptions": row.get("receptions", 0), "visitors": row.get("visitors", 0)}
 
 
 def flows(unit, start: datetime.date, end: datetime.date) -> dict:
-    """Every flow figure of ``reports.gather.Data`` for the unit and the whole months from start to end."""
-    group = subunit_group(VisitMonth, unit)  # every summary table is community-scoped: the same path
+    """Every flow figure of ``reports.gather.Data`` for the unit and the whole months from start to end
+    (8 queries)."""
+    group = subunit_group(CommunityMonth, unit)  # every summary table is community-scoped: the same path
+    months_in = _in_period(CommunityMonth, unit, start, end)
+    by_sub = {row[group]: row for row in months_in.values(group).annotate(**MONTH_SUMS)}
+    by_month = {row["month"]: row for row in months_in.values("month").annotate(**MONTH_SUMS)}
+    total = dict.fromkeys(COMMUNITY_FIGURES, 0)
+    for row in by_sub.values():
+        _add(total, row, COMMUNITY_FIGURES)
 
-    visits = _in_period(VisitMonth, unit, start, end)
-    visit_by_sub = {row[group]: row for row in visits.values(group).annotate(**VISIT_SUMS)}
-    visit_by_month = {row["month"]: row for row in visits.values("month").annotate(**VISIT_SUMS)}
-    people, period = _people(unit, start, end)
+    people = _people(unit, start, end)
     people_total = people.aggregate(**_people_counts())
     people_by_sub = {row[group]: row for row in people.values(group).annotate(**_people_counts())}
-    people_by_month = _people_by_month(people, period)
-    visit_total: dict = {}
-    for row in visit_by_sub.values():
-        _add(visit_total, row, VISIT_SUMS)
 
-    activities = _in_period(ActivityMonth, unit, start, end)
-    by_sub_kind = list(activities.values(group, "type__kind").annotate(**ACTIVITY_SUMS))
-    by_month_kind = activities.values("month", "type__kind").annotate(**ACTIVITY_SUMS)
-    by_kind: dict = {}
-    for row in by_sub_kind:
-        _add(by_kind.setdefault(row["type__kind"], {}), row, ("activity_count", "participant_sum"))
+    kinds = {
+        row["kind"]: row
+        for row in _in_period(KindMonth, unit, start, end)
+        .values("kind")
+        .annotate(activities=_sum("activities"), participants=_sum("participants"))
+    }
     programmes = (
-        activities.filter(programme__isnull=False)
+        _in_period(ProgrammeMonth, unit, start, end)
         .annotate(
             pid=Coalesce("programme__parent_id", "programme_id"),
             pname=Coalesce("programme__parent__name", "programme__name"),
@@ -172,47 +145,27 @@ def flows(unit, start: datetime.date, end: datetime.date) -> dict:
         .annotate(activities=_sum("activities"), participants=_sum("participants"))
         .order_by("pname", "pid")
     )
-    by_venue = activities.filter(venue__isnull=False).values("venue_id").annotate(**ACTIVITY_SUMS)
-    extras_by_sub = _extras(by_sub_kind, group)
-    activity_total = dict.fromkeys(EXTRA_KEYS, 0)
-    for row in extras_by_sub.values():
-        _add(activity_total, row, EXTRA_KEYS)
+    venue_sums = {f: _sum(f) for f in ("activities", "participants", "receptions", "visitors")}
+    venues = _in_period(VenueMonth, unit, start, end)
+    by_venue = {row["venue_id"]: row for row in venues.values("venue_id").annotate(**venue_sums)}
+    by_venue_kind = {row["venue__kind"]: row for row in venues.values("venue__kind").annotate(**venue_sums)}
 
-    receptions = _in_period(ReceptionMonth, unit, start, end)
-    sums = {"receptions": _sum("receptions"), "visitors": _sum("visitors")}
-    reception_rows = list(receptions.values(group, "venue__kind").annotate(**sums))
-    per_sub: dict = {}
-    by_venue_kind: dict = {}
-    for row in reception_rows:
-        _add(per_sub.setdefault(row[group], {}), row, sums)
-        _add(by_venue_kind.setdefault(row["venue__kind"], {}), row, sums)
-    reception_total = {"receptions": 0, "visitors": 0}
-    for row in per_sub.values():
-        _add(reception_total, row, sums)
-
+    volunteer_keys = [key for key in PEOPLE if key != "lecturers"]
     return {
-        "volunteers": {
-            **_visit_figures(visit_total),
-            **{k: people_total[k] for k in PEOPLE if k != "lecturers"},
-        },
+        "volunteers": {**_visit_figures(total), **{key: people_total[key] for key in volunteer_keys}},
         "volunteers_by_sub": {
-            sub: {**_visit_figures(visit_by_sub.get(sub, {})), **people_by_sub.get(sub, {})}
-            for sub in visit_by_sub.keys() | people_by_sub.keys()
+            sub: {**_visit_figures(by_sub.get(sub, {})), **people_by_sub.get(sub, {})}
+            for sub in by_sub.keys() | people_by_sub.keys()
         },
-        "volunteers_by_month": {
-            month: {**_visit_figures(visit_by_month.get(month, {})), **people_by_month[month]}
-            for month in period
-        },
-        "activities": {
-            "activities": activity_total["activity_count"],
-            "participants": activity_total["participant_sum"],
-        },
+        # By month the dashboard shows flows only (its months table): distinct people are not broken down.
+        "volunteers_by_month": {month: _visit_figures(row) for month, row in by_month.items()},
+        "activities": {"activities": total["activities"], "participants": total["participants"]},
         "activities_by_kind": [
             {
                 "kind": kind,
                 "label": label,
-                "activities": by_kind.get(kind, {}).get("activity_count", 0),
-                "participants": by_kind.get(kind, {}).get("participant_sum", 0),
+                "activities": kinds.get(kind, {}).get("activities", 0),
+                "participants": kinds.get(kind, {}).get("participants", 0),
             }
             for kind, label in ActivityType.Kind.choices
         ],
@@ -226,18 +179,20 @@ def flows(unit, start: datetime.date, end: datetime.date) -> dict:
             for r in programmes
         ],
         "lectures": {
-            "sessions": activity_total["lectures"],
-            "participants": activity_total["lecture_participants"],
+            "sessions": total["lectures"],
+            "participants": total["lecture_participants"],
             "lecturers": people_total["lecturers"],
         },
-        "extras_by_sub": extras_by_sub,
-        "extras_by_month": _extras(by_month_kind, "month"),
-        "activities_by_venue": {row["venue_id"]: row for row in by_venue},
-        "receptions": reception_total,
-        "receptions_per_sub": per_sub,
-        "receptions_by_month": {row["month"]: row for row in receptions.values("month").annotate(**sums)},
-        "receptions_by_kind": by_venue_kind,
-        "receptions_by_venue": {
-            row["venue_id"]: row for row in receptions.values("venue_id").annotate(**sums)
+        "extras_by_sub": {sub: _extras(row) for sub, row in by_sub.items()},
+        "extras_by_month": {month: _extras(row) for month, row in by_month.items()},
+        "activities_by_venue": {
+            venue: {"activity_count": row["activities"], "participant_sum": row["participants"]}
+            for venue, row in by_venue.items()
+            if row["activities"]
         },
+        "receptions": _receptions(total),
+        "receptions_per_sub": {sub: _receptions(row) for sub, row in by_sub.items()},
+        "receptions_by_month": {month: _receptions(row) for month, row in by_month.items()},
+        "receptions_by_kind": {kind: _receptions(row) for kind, row in by_venue_kind.items()},
+        "receptions_by_venue": {venue: _receptions(row) for venue, row in by_venue.items()},
     }

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from ..models import ActivityMonth, PeopleYear, ReceptionMonth, SummaryMark, VisitMonth
+from ..models import CommunityMonth, KindMonth, PeopleYear, ProgrammeMonth, SummaryMark, VenueMonth
 from . import compute
 from .compute import Cells
 
@@ -22,20 +22,17 @@ BATCH = 5000
 
 # table -> (how its rows are computed, the fields of its natural key, the fields of its figures)
 TABLES = {
-    VisitMonth: (
-        compute.visit_months,
-        ("community_id", "month"),
-        ("visits", "visit_minutes", "person_times", "volunteer_minutes", "backfilled_minutes"),
+    CommunityMonth: (compute.community_months, ("community_id", "month"), compute.COMMUNITY_FIGURES),
+    KindMonth: (compute.kind_months, ("community_id", "month", "kind"), ("activities", "participants")),
+    ProgrammeMonth: (
+        compute.programme_months,
+        ("community_id", "month", "programme_id"),
+        ("activities", "participants"),
     ),
-    ActivityMonth: (
-        compute.activity_months,
-        ("community_id", "month", "type_id", "programme_id", "venue_id"),
-        ("activities", "participants", "partner_activities"),
-    ),
-    ReceptionMonth: (
-        compute.reception_months,
+    VenueMonth: (
+        compute.venue_months,
         ("community_id", "month", "venue_id"),
-        ("receptions", "visitors"),
+        ("activities", "participants", "receptions", "visitors"),
     ),
     PeopleYear: (compute.people_years, ("community_id", "year", "role", "who"), ("months",)),
 }

@@ -15,7 +15,7 @@ from activities.models import Activity, ActivityType, ImportLog, Lecturer
 from audit.personal_data import erase_person
 from communities.models import Person
 from reports.dashboard import build
-from reports.models import SummaryMark, VisitMonth
+from reports.models import CommunityMonth, SummaryMark
 from reports.summaries import differences, refresh
 from tests.activities.conftest import branch, lecturer, programme, sheet_world, venue  # noqa: F401
 from tests.activities.test_import_export import confirm, csv_file, good_row, preview
@@ -34,7 +34,13 @@ PERIODS = [
 
 
 def tables(dashboard):
-    return {table.name: table.rows for table in dashboard.tables}, dashboard.totals
+    """Every table's rows as the page and the files show them (a listing's links made)."""
+    return {table.name: [_made(row) for row in table.rows] for table in dashboard.tables}, dashboard.totals
+
+
+def _made(row):
+    links = row.get("_links")
+    return {**row, "_links": links() if callable(links) else links}
 
 
 def assert_summaries_equal_live(*units):
@@ -248,7 +254,7 @@ def test_imports_undos_and_erasures_leave_the_summaries_equal(client, staff, she
 
 def test_the_check_names_a_row_that_differs_and_a_rebuild_mends_it(world, subdistrict):
     refresh()
-    VisitMonth.objects.filter(pk=VisitMonth.objects.order_by("pk").first().pk).update(visits=999)
+    CommunityMonth.objects.filter(pk=CommunityMonth.objects.order_by("pk").first().pk).update(visits=999)
     with pytest.raises(CommandError, match="1 处不一致"):
         call_command_output("check_summaries")
     assert "重建" in call_command_output("rebuild_summaries")

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.conf import settings
 
-from reports.models import SummaryMark, VisitMonth
+from reports.models import CommunityMonth, SummaryMark
 from reports.tasks import refresh_summaries
 from tests.jobs import wait_for
 from volunteers.models import HomeVisit
@@ -27,6 +27,6 @@ def test_the_worker_writes_the_marked_summaries(job_worker, community):
     assert SummaryMark.objects.exists()
     refresh_summaries.delay()
     wait_for(lambda: not SummaryMark.objects.exists(), timeout=120, what="the summaries' refresh")
-    row = VisitMonth.objects.get(community=community, month=datetime.date(2018, 2, 1))
+    row = CommunityMonth.objects.get(community=community, month=datetime.date(2018, 2, 1))
     assert row.visits == 3
     assert b"reports.refresh_summaries" in job_worker.read_bytes()  # the worker ran it, not this process
