@@ -72,7 +72,8 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute(
                 "TRUNCATE activities_activity_lecturers, activities_importedchange, activities_activity, "
-                "activities_importlog, auditlog_logentry, reports_summarymark, reports_activitymonth CASCADE"
+                "activities_importlog, auditlog_logentry, reports_summarymark, reports_communitymonth, "
+                "reports_kindmonth, reports_programmemonth, reports_venuemonth, reports_peopleyear CASCADE"
             )
 
     def set_triggers(on: bool):
