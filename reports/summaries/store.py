@@ -109,11 +109,13 @@ def _delete_marks(ids: list[int]) -> None:
 def refresh(communities: Iterable | None = None) -> int:
     """Rewrite the summaries marked stale (of ``communities`` only — ids or a queryset of them — when given).
     Returns how many marks it cleared."""
+    marks = SummaryMark.objects.order_by()
+    if communities is not None:
+        marks = marks.filter(community_id__in=communities)
+    if not marks.exists():  # the usual case: no lock, no write transaction
+        return 0
     with transaction.atomic():
         _lock()
-        marks = SummaryMark.objects.order_by()
-        if communities is not None:
-            marks = marks.filter(community_id__in=communities)
         seen = list(marks.values_list("id", "community_id", "month"))
         if not seen:
             return 0
