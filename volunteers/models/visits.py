@@ -471,6 +471,26 @@ class HomeVisitQuerySet(ScopedQuerySet):
     def between(self, start: datetime.date, end: datetime.date):
         return self.filter(visited_on__gte=start, visited_on__lte=end)
 
+    def naming(self, text: str, *, people=None, teams=None):
+        """Visits whose recipient's or a volunteer's name, or whose team's name, contains ``text``.
+
+        The people and teams are found first (``people``, ``teams``: those the caller may see; the name's
+        trigram index on PostgreSQL, communities migration 0008), then their visits by the recipient's, the
+        volunteers' and the team's indexes, as one UNION of visit ids that this queryset (its scope, its
+        other filters) then narrows. No join of the volunteers, which would repeat a visit once per matching
+        volunteer (and need DISTINCT over millions of rows); no OR of subqueries, which PostgreSQL can only
+        check visit by visit; no scope inside the union, which made PostgreSQL read every visit of the unit
+        (4 s for a city of 5,000,000 visits, 40 ms without)."""
+        people = (Person.objects.all() if people is None else people).filter(name__icontains=text)
+        teams = (VolunteerTeam.objects.all() if teams is None else teams).filter(name__icontains=text)
+        people, teams = people.order_by().values("pk"), teams.order_by().values("pk")
+        recipients = CareRecipient.objects.filter(person__in=people).order_by().values("pk")
+        visits = HomeVisit.objects.order_by()
+        by_recipient = visits.filter(recipient__in=recipients).values("pk")
+        by_volunteer = HomeVisit.volunteers.through.objects.filter(person__in=people).values("homevisit_id")
+        by_team = visits.filter(team__in=teams).values("pk")
+        return self.filter(pk__in=by_recipient.union(by_volunteer, by_team))
+
 
 class HomeVisit(models.Model):
     """One visit to one recipient: one person-time served (服务人次)."""
