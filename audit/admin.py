@@ -24,7 +24,7 @@ from .two_factor import has_confirmed_device, remove_two_factor
 
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["at", "user", "object_repr", "content_type", "fields", "community"]
+    list_display = ["at", "user", "object_repr", "content_type", "fields", "records", "community"]
     list_select_related = ["user", "community", "content_type"]
     list_filter = [("at", DateRangeFilter), "content_type"]
     search_fields = ["object_repr", "user__username"]

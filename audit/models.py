@@ -30,6 +30,10 @@ class AccessLog(models.Model):
     object_id = models.CharField(_("record id"), max_length=64)
     object_repr = models.CharField(_("record"), max_length=200)
     fields = models.CharField(_("fields shown"), max_length=200)
+    # An export is one entry for the whole file (audit.access.log_export): how many records it held and
+    # their ids, as ranges ("3-250,300"); object_id is then the first record's id.
+    records = models.PositiveIntegerField(_("records"), default=1)
+    record_ids = models.TextField(_("record ids"), blank=True)
 
     scope_paths = community_scoped("community")
     objects = ScopedQuerySet.as_manager()
@@ -48,6 +52,34 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.object_repr} · {self.fields}"
+
+    def record_pks(self) -> list[int]:
+        """The ids of the records this entry names: the one record, or every record of an export."""
+        if not self.record_ids:
+            return [int(self.object_id)] if self.object_id.isdigit() else []
+        return unpack_ids(self.record_ids)
+
+
+def pack_ids(pks) -> str:
+    """Ids as ranges: [1, 2, 3, 7, 9, 10] -> "1-3,7,9-10" (an export's ids are mostly runs)."""
+    parts, pks = [], sorted(set(pks))
+    start = previous = None
+    for pk in pks + [None]:
+        if start is not None and (pk is None or pk != previous + 1):
+            parts.append(str(start) if start == previous else f"{start}-{previous}")
+            start = None
+        if start is None:
+            start = pk
+        previous = pk
+    return ",".join(parts)
+
+
+def unpack_ids(text: str) -> list[int]:
+    pks = []
+    for part in filter(None, text.split(",")):
+        first, _, last = part.partition("-")
+        pks.extend(range(int(first), int(last or first) + 1))
+    return pks
 
 
 class SecurityEvent(models.Model):

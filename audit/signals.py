@@ -10,10 +10,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from registers import history as announced
-from registers.personal_data import exported, shown_unmasked
+from registers.personal_data import exported, exported_unmasked, shown_unmasked
 
 from . import events, history
-from .access import log_sensitive_access_many
+from .access import log_export, log_sensitive_access_many
 from .models import PasswordChange
 from .passwords import note_password_age_at_sign_in
 from .sessions import start_session_clock
@@ -35,6 +35,17 @@ def _note_two_factor(sender, request, user, **kwargs):
 @receiver(shown_unmasked, dispatch_uid="audit.access_log")
 def _log_access(sender, user, objs, fields, **kwargs):
     log_sensitive_access_many(user, objs, fields)
+
+
+@receiver(exported_unmasked, dispatch_uid="audit.access_log_export")
+def _log_export(sender, user, pks, fields, what, **kwargs):
+    log_export(user, sender, pks, fields, what)
+    events.record(
+        Kind.UNMASKED_VIEW,
+        user=user,
+        target=sender._meta.label_lower,
+        detail=f"{len(pks)} records: {', '.join(fields)}",
+    )
 
 
 @receiver(announced.created_in_bulk, dispatch_uid="audit.created_in_bulk")

@@ -184,7 +184,7 @@ IMPORT_JOB_THRESHOLD_ROWS = env.int("IMPORT_JOB_THRESHOLD_ROWS", default=2000)
 # A running job whose progress has been silent this long lost its worker: its page marks it failed.
 IMPORT_JOB_STALE_SECONDS = env.int("IMPORT_JOB_STALE_SECONDS", default=600)
 # An export of more rows than this is written by a worker (registers.exports); smaller ones are streamed.
-EXPORT_JOB_THRESHOLD_ROWS = env.int("EXPORT_JOB_THRESHOLD_ROWS", default=10_000)
+EXPORT_JOB_THRESHOLD_ROWS = env.int("EXPORT_JOB_THRESHOLD_ROWS", default=2000)
 # How long an exported file's download link works (only for the account that asked); then it is deleted.
 EXPORT_DOWNLOAD_SECONDS = env.int("EXPORT_DOWNLOAD_SECONDS", default=24 * 3600)
 # Background jobs' files: uploaded sheets (until imported) and exported files (until their links expire).

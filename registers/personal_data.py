@@ -96,6 +96,18 @@ def record_shown(user, objs, fields) -> None:
         shown_unmasked.send(sender=type(objs[0]), user=user, objs=objs, fields=fields)
 
 
+# sender: the model exported; user, pks (the records the file holds), fields (the names held in full), what.
+exported_unmasked = Signal()
+
+
+def record_export_shown(user, model, pks, fields, what: str) -> None:
+    """Call once when a file leaves the system with sensitive values of the records ``pks`` in full (an
+    export by an account with the permission): one access-log entry naming every record, not one per record."""
+    fields = sorted({str(field) for field in fields})
+    if pks and fields and user is not None and user.is_authenticated:
+        exported_unmasked.send(sender=model, user=user, pks=list(pks), fields=fields, what=what)
+
+
 def is_erased(person) -> bool:
     """Whether ``person`` (as stored) was erased on request."""
     return person is not None and person.pk is not None and person.name == ERASED

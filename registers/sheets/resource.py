@@ -34,7 +34,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.results import Error, Result, RowResult
 
-from ..personal_data import MASKED, can_see_sensitive, declaration, mask, record_shown
+from ..personal_data import MASKED, can_see_sensitive, declaration, mask, record_export_shown
 from ..phones import validate_phone
 from ..scoping import is_scoped
 from ..units import unit_of
@@ -57,6 +57,8 @@ from .widgets import (
 HEADER_SEARCH_ROWS = 10
 # A background import writes its progress at most this often.
 PROGRESS_EVERY_SECONDS = 1.0
+# Rows an export reads at a time (with their many-to-many values, prefetched once per chunk).
+EXPORT_CHUNK_ROWS = 2000
 
 
 class ScopedResult(Result):
@@ -212,11 +214,24 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
         queryset = super().get_queryset()
         return queryset.for_user(self.user) if self.user is not None else queryset
 
+    def get_chunk_size(self):
+        # The export reads its rows (and their many-to-many values) a chunk at a time: the library's 100 made
+        # the queries grow with the rows (56 -> 434 for ten times the home visits).
+        return EXPORT_CHUNK_ROWS
+
+    def before_export(self, queryset, **kwargs):
+        super().before_export(queryset, **kwargs)
+        # The file will hold these fields in full: the records it holds are noted as they are written.
+        self._exported_pks = [] if self.sensitive and self.user is not None and self.sees_sensitive else None
+
     def after_export(self, queryset, dataset, **kwargs):
         super().after_export(queryset, dataset, **kwargs)
-        if self.sensitive and self.user is not None and self.sees_sensitive:
-            # The file holds these fields in full: the access log records who exported which records.
-            record_shown(self.user, queryset, list(self.sensitive))
+        if getattr(self, "_exported_pks", None):
+            # One access-log entry for the whole file, naming every record (one row per record cost two
+            # thirds of a large export's time).
+            what = capfirst(str(self._meta.model._meta.verbose_name_plural))
+            record_export_shown(self.user, self._meta.model, self._exported_pks, list(self.sensitive), what)
+        self._exported_pks = None
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if self.get_field_name(field) in self.hidden_fields:
@@ -484,6 +499,8 @@ class ScopedModelResource(RecordLookups, BatchWrites, resources.ModelResource):
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
         self._count_row()
+        if getattr(self, "_exported_pks", None) is not None:
+            self._exported_pks.append(instance.pk)
         return super().export_resource(instance, selected_fields, **kwargs)
 
     def export_field(self, field, instance, **kwargs):
