@@ -16,6 +16,11 @@ For each account, side by side (median of 5 interleaved runs after a warm-up, sa
 Target (#17): a search at most 5× the unfiltered first page. Then the search's plan (EXPLAIN ANALYZE of the
 list's query as the admin sent it): whether the trigram index person_name_trgm is read, and its time.
 
+The home-visit register's export of one subdistrict (25,000 visits at the default size) by a personal-data
+officer (subdistrict staff who may see the visits' notes in full), written as the background job's worker
+writes it (registers.exports.run, in this process, CSV): rows, seconds, rows/s, queries, and the access-log
+entries it wrote (one for the file, naming every record).
+
 Page size: the home-visit list of the city's supervisor with its filters as search boxes
 (registers.autocomplete_filter), and as it was (the sidebar listing every team and community of the unit:
 the bench swaps the old filter back in for that one request).
@@ -187,6 +192,61 @@ def main():
         f"{now / 1024:.0f} KiB with search boxes"
     )
     print(f"\nworst search: {max(ratios):.2f}× the unfiltered first page (target ≤ {TARGET:.0f}×)")
+    export_visits(district)
+
+
+def export_visits(district):
+    """The worker's export of one subdistrict's home visits, as a personal-data officer."""
+    from django.contrib.auth.models import Group, User
+    from django.db import connection
+
+    from audit.models import AccessLog
+    from communities.models import StaffProfile, Subdistrict
+    from registers import exports
+    from registers.admin import REGISTER_EXPORT
+    from registers.models import Job
+    from registers.roles import PERSONAL_DATA_OFFICERS, SUBDISTRICT_STAFF
+    from volunteers.models import HomeVisit
+    from volunteers.resources import HomeVisitResource
+
+    subdistrict = Subdistrict.objects.filter(district=district).order_by("name").first()
+    user, _ = User.objects.get_or_create(username="bench-lists-officer", defaults={"is_staff": True})
+    user.groups.add(*Group.objects.filter(name__in=[SUBDISTRICT_STAFF, PERSONAL_DATA_OFFICERS]))
+    StaffProfile.objects.update_or_create(user=user, defaults={"subdistrict": subdistrict})
+    prefix = HomeVisitResource.__name__.lower()
+    form = {"format": ["1"], "resource": ["0"]}  # CSV
+    form.update({f"{prefix}_{name}": ["on"] for name in HomeVisitResource().get_export_order()})
+    rows = HomeVisit.objects.for_unit(subdistrict).count()
+    job = Job.objects.create(
+        kind=Job.Kind.EXPORT,
+        user=user,
+        register="volunteers.homevisit",
+        exporter=REGISTER_EXPORT,
+        params={"register": "volunteers.homevisit", "filters": "", "form": form},
+        file_name="bench.csv",
+        total_rows=rows,
+        language="zh-hans",
+    )
+    logged_before = AccessLog.objects.count()
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    started = time.perf_counter()
+    with connection.execute_wrapper(count):
+        exports.run(job.pk)
+    seconds = time.perf_counter() - started
+    job.refresh_from_db()
+    assert job.status == Job.Status.READY, (job.status, job.error)
+    entries = AccessLog.objects.filter(pk__gt=0).count() - logged_before
+    print(
+        f"\nexport of the home visits of {subdistrict} (officer, CSV, the worker's function): "
+        f"{job.total_rows:,} rows in {seconds:.1f} s ({job.total_rows / seconds:,.0f} rows/s), "
+        f"{len(queries)} queries, {entries} access-log entr{'y' if entries == 1 else 'ies'}"
+    )
+    job.file.delete(save=False)
 
 
 if __name__ == "__main__":
