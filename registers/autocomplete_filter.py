@@ -103,6 +103,10 @@ def can_autocomplete(admin_site, field) -> bool:
 
 def autocomplete_media() -> forms.Media:
     """The picker's scripts and styles (select2 in the user's language) and the filter's own."""
-    return AutocompleteSelect(None, admin.site).media + forms.Media(
-        js=["registers/autocomplete_filter.js"], css={"all": ["registers/autocomplete_filter.css"]}
+    picker = AutocompleteSelect(None, admin.site).media
+    # One list, so that the filter's script comes after jquery.init.js (django.jQuery) whatever other media
+    # the page merges in.
+    return forms.Media(
+        js=[*picker._js, "registers/autocomplete_filter.js"],
+        css={"all": [*picker._css.get("screen", ()), "registers/autocomplete_filter.css"]},
     )
