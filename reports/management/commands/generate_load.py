@@ -25,7 +25,8 @@ measure real tables); the speed comes from building their indexes after the load
 foreign-key and summary triggers (as a superuser), and giving the sorts and index builds memory.
 
 At its end the command rebuilds the reports' summary tables from what it wrote (the load skipped the
-triggers that mark them stale) and prints how long that took.
+triggers that mark them stale) and prints how long that took. The load is committed before the rebuild
+starts: if the rebuild fails, ``manage.py rebuild_summaries`` does it again.
 
 The synthetic units are named "负载测试…" ; ``--replace`` empties the registers first, and refuses to when
 the database holds any other district (it is meant for a dedicated database such as bench_rep or bench_city).
