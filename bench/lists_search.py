@@ -27,12 +27,12 @@ the bench swaps the old filter back in for that one request).
 """
 
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
 from _database import open_bench_database  # bench/ is the script's folder: on sys.path
+from _timing import side_by_side
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_lists")
@@ -42,7 +42,6 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-RUNS = 5
 VISIT_LIST, PEOPLE_LIST = "/admin/volunteers/homevisit/", "/admin/communities/person/"
 TARGET = 5.0
 SIZES = ("communities", "visits", "activities", "bookings")
@@ -58,19 +57,6 @@ def size_options() -> dict:
     if "--city" in sys.argv:
         options["city"] = True
     return options
-
-
-def side_by_side(runs=RUNS, **fns):
-    """Median seconds of each function, runs interleaved so that the shared machine's load weighs alike."""
-    for fn in fns.values():
-        fn()  # warm-up
-    times = {name: [] for name in fns}
-    for _ in range(runs):
-        for name, fn in fns.items():
-            started = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - started)
-    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def main():

@@ -20,7 +20,6 @@ city and the district; the district page ≤ 0.1× its live build.
 
 import datetime
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -34,21 +33,9 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 from _database import open_bench_database  # noqa: E402  (bench/ is the script's folder: on sys.path)
+from _timing import side_by_side  # noqa: E402
 
 YEAR = (datetime.date(2018, 1, 1), datetime.date(2018, 12, 31))
-RUNS = 5
-
-
-def side_by_side(**fns):
-    for fn in fns.values():
-        fn()  # warm-up
-    times = {name: [] for name in fns}
-    for _ in range(RUNS):
-        for name, fn in fns.items():
-            started = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - started)
-    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def shown(dashboard):

@@ -22,7 +22,6 @@ Data: ``manage.py generate_load --seed 1`` (2,000 communities in 10 districts, 1
 
 import os
 import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -50,6 +49,7 @@ settings.STORAGES = {
 }
 
 import xlsxwriter  # noqa: E402
+from _timing import side_by_side  # noqa: E402  (bench/ is the script's folder: on sys.path)
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -62,23 +62,8 @@ from reports import exports  # noqa: E402
 from reports.dashboard import build  # noqa: E402
 from reports.management.commands.generate_load import PREFIX  # noqa: E402
 
-RUNS = 5
 YEAR = (timezone.datetime(2018, 1, 1).date(), timezone.datetime(2018, 12, 31).date())
 ALL = (timezone.datetime(2016, 1, 1).date(), timezone.datetime(2018, 12, 31).date())
-
-
-def side_by_side(runs=RUNS, **fns):
-    """Median seconds of each function, runs interleaved (a, b, c, a, b, c …) so that the shared
-    machine's changing load weighs on all of them alike."""
-    for fn in fns.values():
-        fn()  # warm-up
-    times = {name: [] for name in fns}
-    for _ in range(runs):
-        for name, fn in fns.items():
-            started = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - started)
-    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def ensure_data(rebuild: bool):
