@@ -1,5 +1,5 @@
 """The dashboard's flow figures read from the summary tables, in the shapes ``reports.gather`` gives the
-figures (the keys of the apps' stats modules' live queries): 12 queries whatever the unit's size.
+figures (the keys of the apps' stats modules' live queries): 8 queries whatever the unit's size.
 
 Only for whole calendar months (``covers``): a summary row is a month. Distinct people (volunteers, Party
 members who made home visits, people visited, lecturers) come from ``PeopleYear``: a person counts once in
@@ -23,7 +23,6 @@ from ..models import CommunityMonth, KindMonth, PeopleYear, ProgrammeMonth, Venu
 from .compute import COMMUNITY_FIGURES
 
 Role = PeopleYear.Role
-LECTURE, VOLUNTEER_SERVICE = ActivityType.Kind.LECTURE, ActivityType.Kind.VOLUNTEER_SERVICE
 
 
 def covers(start: datetime.date, end: datetime.date) -> bool:
@@ -76,14 +75,13 @@ def _bits(month_list) -> Case:
     )
 
 
-def _people_counts(condition: Q | None = None, suffix: str = "") -> dict:
+def _people_counts() -> dict:
+    """Each distinct-people figure as a COUNT(DISTINCT) of its role's people."""
     party_members = Person.objects.filter(is_party_member=True).values("pk")
     counts = {}
     for key, (role, party_only) in PEOPLE.items():
-        role_condition = (condition or Q()) & Q(role=role)
-        if party_only:
-            role_condition &= Q(who__in=party_members)
-        counts[key + suffix] = Count("who", distinct=True, filter=role_condition)
+        condition = Q(role=role, who__in=party_members) if party_only else Q(role=role)
+        counts[key] = Count("who", distinct=True, filter=condition)
     return counts
 
 
