@@ -11,7 +11,6 @@ from django.db.models import Count
 
 from activities import stats as activity_stats
 from activities.models import Programme
-from communities.models import Community
 from party import stats as party_stats
 from registers.scoping import subunit_group
 from registers.units import COMMUNITY, level_of, subunits
@@ -126,7 +125,7 @@ def _live_flows(unit, start: datetime.date, end: datetime.date) -> dict:
 def _summary_flows(unit, start: datetime.date, end: datetime.date) -> dict:
     """The flow figures from the summary tables, after bringing the unit's marked months up to date; the
     standing part of the volunteer figures (teams, members) is counted live."""
-    summaries.refresh(Community.objects.for_unit(unit).values("pk"))
+    summaries.refresh_unit(unit)
     flows = summaries.flows(unit, start, end)
     flows["volunteers"].update(volunteer_stats.standing_totals(unit, end))
     by_sub = flows["volunteers_by_sub"]

@@ -10,7 +10,6 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import pgettext, pgettext_lazy
 
 from activities.models import Activity, period_bounds
-from communities.models import Community
 from registers.periods import previous_period, same_period_last_year
 from registers.scoping import subunit_group
 from registers.units import COMMUNITY, level_of, next_level, subunits
@@ -56,7 +55,7 @@ def _by_sub_from_summaries(unit, periods: dict) -> dict:
 def _by_sub(unit, periods: dict) -> dict:
     """{sub-unit id: {figure_period: value}} for each named period (start, end), in two queries."""
     if all(summaries.covers(start, end) for start, end in periods.values()):
-        summaries.refresh(Community.objects.for_unit(unit).values("pk"))
+        summaries.refresh_unit(unit)
         return _by_sub_from_summaries(unit, periods)
     values: dict = {}
     earliest = min(bounds[0] for bounds in periods.values())

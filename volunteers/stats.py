@@ -132,9 +132,7 @@ def volunteer_totals(unit, start: datetime.date, end: datetime.date) -> dict:
     "volunteer_hours", "backfilled_hours"}``: counts are ints, hours floats. For the article's sentence "47支党员志愿服务队，
     319名党员开展上门服务1880人次" read party_member_teams, party_member_volunteers and visits.
     """
-    row = {}
-    row.update(_teams(unit, end).aggregate(**_TEAM_AGGREGATES))
-    row.update(_memberships(unit, end).aggregate(**_MEMBER_AGGREGATES))
+    row = standing_totals(unit, end)
     row.update(_visits(unit, start, end).aggregate(**_VISIT_AGGREGATES))
     row.update(_participations(unit, start, end).aggregate(**_PARTICIPATION_AGGREGATES))
     return _finish(row)

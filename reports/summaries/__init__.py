@@ -9,6 +9,6 @@ live records; ``rebuild`` writes them all again.
 """
 
 from .read import covers, flows
-from .store import differences, pending, rebuild, refresh
+from .store import differences, rebuild, refresh, refresh_unit
 
-__all__ = ["covers", "differences", "flows", "pending", "rebuild", "refresh"]
+__all__ = ["covers", "differences", "flows", "rebuild", "refresh", "refresh_unit"]

@@ -54,7 +54,8 @@ def _month(value) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def _sum(field, **filter_):
+def sum_of(field, **filter_):
+    """SUM of ``field``, 0 where there are no rows (as an integer on both databases)."""
     return Coalesce(Sum(field, **filter_), Value(0), output_field=IntegerField())
 
 
@@ -89,33 +90,33 @@ def community_months(cells: Cells) -> dict:
     rows: dict = {}
     empty = dict.fromkeys(COMMUNITY_FIGURES, 0)
     visits = cells.filter(HomeVisit.objects.all(), "visited_on")
-    found = _grouped(visits, "visited_on", (), {"visits": Count("pk"), "visit_minutes": _sum("minutes")})
+    found = _grouped(visits, "visited_on", (), {"visits": Count("pk"), "visit_minutes": sum_of("minutes")})
     _merge(rows, found, ("visits", "visit_minutes"), empty)
     records = cells.filter(ServiceRecord.objects.confirmed(), "served_on")
     sums = {
         "person_times": Count("pk"),
-        "volunteer_minutes": _sum("minutes"),
-        "backfilled_minutes": _sum("minutes", filter=Q(recorded=ServiceRecord.Recorded.BACKFILLED)),
+        "volunteer_minutes": sum_of("minutes"),
+        "backfilled_minutes": sum_of("minutes", filter=Q(recorded=ServiceRecord.Recorded.BACKFILLED)),
     }
     _merge(rows, _grouped(records, "served_on", (), sums), tuple(sums), empty)
     lecture, service = Q(type__kind=LECTURE), Q(type__kind=VOLUNTEER_SERVICE)
     sums = {
         "activities": Count("pk"),
-        "participants": _sum("participants"),
+        "participants": sum_of("participants"),
         "lectures": Count("pk", filter=lecture),
-        "lecture_participants": _sum("participants", filter=lecture),
+        "lecture_participants": sum_of("participants", filter=lecture),
         "volunteer_service": Count("pk", filter=service),
         "partner_activities": Count("pk", filter=Q(partner__isnull=False)),
     }
     log = cells.filter(Activity.objects.all(), "start", moment=True)
     _merge(rows, _grouped(log, "start", (), sums), tuple(sums), empty)
     register = cells.filter(VisitRecord.objects.all(), "visited_on")
-    sums = {"receptions": Count("pk"), "visitors": _sum("visitors")}
+    sums = {"receptions": Count("pk"), "visitors": sum_of("visitors")}
     _merge(rows, _grouped(register, "visited_on", (), sums), tuple(sums), empty)
     return rows
 
 
-ACTIVITY_SUMS = {"activities": Count("pk"), "participants": _sum("participants")}
+ACTIVITY_SUMS = {"activities": Count("pk"), "participants": sum_of("participants")}
 
 
 def kind_months(cells: Cells) -> dict:
@@ -137,7 +138,7 @@ def venue_months(cells: Cells) -> dict:
     log = cells.filter(Activity.objects.filter(venue__isnull=False), "start", moment=True)
     _merge(rows, _grouped(log, "start", ("venue_id",), ACTIVITY_SUMS), tuple(ACTIVITY_SUMS), empty)
     register = cells.filter(VisitRecord.objects.all(), "visited_on")
-    sums = {"receptions": Count("pk"), "visitors": _sum("visitors")}
+    sums = {"receptions": Count("pk"), "visitors": sum_of("visitors")}
     _merge(rows, _grouped(register, "visited_on", ("venue_id",), sums), tuple(sums), empty)
     return rows
 
@@ -164,11 +165,11 @@ def _people(queryset, community: str, date_field: str, who: str, role: str, resu
         .order_by()
     )
     for community_id, year, person, bits in rows:
-        result[(community_id, year, role, person)] = bits
+        result[(community_id, year, role, person)] = {"months": bits}
 
 
 def people_years(cells: Cells) -> dict:
-    """{(community, year, role, who): months}: the people each distinct-people figure counts, per year."""
+    """{(community, year, role, who): {months}}: the people each distinct-people figure counts, per year."""
     cells = cells.years()
     result: dict = {}
     records = cells.filter(ServiceRecord.objects.confirmed(), "served_on")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from activities.models import ActivityType
@@ -20,7 +20,7 @@ from registers.scoping import subunit_group
 from volunteers.stats import hours
 
 from ..models import CommunityMonth, KindMonth, PeopleYear, ProgrammeMonth, VenueMonth
-from .compute import COMMUNITY_FIGURES
+from .compute import COMMUNITY_FIGURES, sum_of
 
 Role = PeopleYear.Role
 
@@ -28,10 +28,6 @@ Role = PeopleYear.Role
 def covers(start: datetime.date, end: datetime.date) -> bool:
     """Whether the period is whole months, which is what the summaries hold."""
     return start <= end and start.day == 1 and end == month_bounds(end)[1]
-
-
-def _sum(field):
-    return Coalesce(Sum(field), Value(0), output_field=IntegerField())
 
 
 def _in_period(model, unit, start, end):
@@ -93,7 +89,7 @@ def _people(unit, start, end):
 
 # --- the flows -------------------------------------------------------------------------------------------
 
-MONTH_SUMS = {field: _sum(field) for field in COMMUNITY_FIGURES}
+MONTH_SUMS = {field: sum_of(field) for field in COMMUNITY_FIGURES}
 EXTRAS = {  # the key reports.aggregates.activity_extras gives -> CommunityMonth's figure
     "activity_count": "activities",
     "participant_sum": "participants",
@@ -131,7 +127,7 @@ def flows(unit, start: datetime.date, end: datetime.date) -> dict:
         row["kind"]: row
         for row in _in_period(KindMonth, unit, start, end)
         .values("kind")
-        .annotate(activities=_sum("activities"), participants=_sum("participants"))
+        .annotate(activities=sum_of("activities"), participants=sum_of("participants"))
     }
     programmes = (
         _in_period(ProgrammeMonth, unit, start, end)
@@ -140,10 +136,10 @@ def flows(unit, start: datetime.date, end: datetime.date) -> dict:
             pname=Coalesce("programme__parent__name", "programme__name"),
         )
         .values("pid", "pname")
-        .annotate(activities=_sum("activities"), participants=_sum("participants"))
+        .annotate(activities=sum_of("activities"), participants=sum_of("participants"))
         .order_by("pname", "pid")
     )
-    venue_sums = {f: _sum(f) for f in ("activities", "participants", "receptions", "visitors")}
+    venue_sums = {f: sum_of(f) for f in ("activities", "participants", "receptions", "visitors")}
     venues = _in_period(VenueMonth, unit, start, end)
     by_venue = {row["venue_id"]: row for row in venues.values("venue_id").annotate(**venue_sums)}
     by_venue_kind = {row["venue__kind"]: row for row in venues.values("venue__kind").annotate(**venue_sums)}

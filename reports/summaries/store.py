@@ -8,10 +8,11 @@ and deletes the marks it read, by id: a mark written meanwhile stays for the nex
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+
+from communities.models import Community
 
 from ..models import CommunityMonth, KindMonth, PeopleYear, ProgrammeMonth, SummaryMark, VenueMonth
 from . import compute
@@ -88,17 +89,10 @@ def _write(cells: Cells) -> int:
     for model, (rows_of, key_fields, figure_fields) in TABLES.items():
         rows = rows_of(cells)
         _stored(model, cells).delete()
-        if figure_fields == ("months",):
-            values = ((*key, figures) for key, figures in rows.items())
-        else:
-            values = ((*key, *(figures[f] for f in figure_fields)) for key, figures in rows.items())
+        values = ((*key, *(figures[f] for f in figure_fields)) for key, figures in rows.items())
         _insert(model, key_fields + figure_fields, values)
         written += len(rows)
     return written
-
-
-def _figures(fields, values) -> dict:
-    return values if isinstance(values, dict) else {fields[0]: values}
 
 
 def _delete_marks(ids: list[int]) -> None:
@@ -125,12 +119,9 @@ def refresh(communities: Iterable | None = None) -> int:
     return len(seen)
 
 
-def pending(communities=None) -> datetime.datetime | None:
-    """When the oldest change not yet in the summaries was written (of ``communities``), or None."""
-    marks = SummaryMark.objects.all()
-    if communities is not None:
-        marks = marks.filter(community_id__in=communities)
-    return marks.order_by("marked_at").values_list("marked_at", flat=True).first()
+def refresh_unit(unit) -> int:
+    """``refresh`` for the communities inside ``unit``: what a reader of the unit's figures does first."""
+    return refresh(Community.objects.for_unit(unit).values("pk"))
 
 
 def rebuild() -> int:
@@ -150,7 +141,7 @@ def differences(limit: int = 50) -> tuple[int, list[str]]:
     refresh()
     count, described = 0, []
     for model, (rows_of, key_fields, figure_fields) in TABLES.items():
-        live = {key: _figures(figure_fields, values) for key, values in rows_of(Cells()).items()}
+        live = rows_of(Cells())
         stored = {}
         for row in model.objects.values(*key_fields, *figure_fields).iterator(chunk_size=BATCH):
             stored[tuple(row[f] for f in key_fields)] = {f: row[f] for f in figure_fields}
