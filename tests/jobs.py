@@ -68,7 +68,10 @@ def job_worker(django_db_setup, django_db_blocker, tmp_path_factory, sms_provide
     else:
         env["CELERY_BROKER_URL"] = _redis_url()
         options = {"visibility_timeout": 3600}
-    app.conf.update(broker_url=env["CELERY_BROKER_URL"], broker_transport_options=options)
+    transport = "config.filesystem_broker:Transport" if connection.vendor == "sqlite" else None
+    app.conf.update(
+        broker_url=env["CELERY_BROKER_URL"], broker_transport=transport, broker_transport_options=options
+    )
     # Tests that ran before this one may have queued jobs (a booking's SMS) through a connection to the
     # default broker: later jobs must go through new connections, to the worker's broker.
     if app._pool is not None:
