@@ -8,8 +8,9 @@ Data: ``manage.py generate_load --seed 1 --city`` (10 districts × 500 communiti
 
 For the synthetic city and for one of its districts, over 2018 (median of 5 interleaved runs after a warm-up):
 - floor: bare SQL reading every summary row the figures come from — the unit's communities × the year's
-  months of CommunityMonth, KindMonth, ProgrammeMonth and VenueMonth, and its PeopleYear rows of 2018 (plain cursor,
-  every row fetched);
+  months of CommunityMonth, KindMonth, ProgrammeMonth and VenueMonth, and the people rows of 2018 of the unit
+  and of its sub-units (above the community their UnitPeopleCount rows and the home-visit volunteers'
+  UnitPeopleYear rows; PeopleYear for communities) (plain cursor, every row fetched);
 - the whole page through the test client (session, middleware, every figure, listings, ranking, bulletin,
   chart data, template), as a supervisor of the unit;
 - once, ``reports.dashboard.build(live=True)``: the same figures counted from the live records, as before
@@ -75,10 +76,18 @@ def main():
     from django.utils import translation
 
     from communities.models import City, Community, District, StaffProfile
-    from registers.units import unit_key
+    from registers.units import COMMUNITY, level, level_of, next_level, unit_key
     from reports.dashboard import build
     from reports.management.commands.generate_load import PREFIX
-    from reports.models import CommunityMonth, KindMonth, PeopleYear, ProgrammeMonth, VenueMonth
+    from reports.models import (
+        CommunityMonth,
+        KindMonth,
+        PeopleYear,
+        ProgrammeMonth,
+        UnitPeopleCount,
+        UnitPeopleYear,
+        VenueMonth,
+    )
     from reports.summaries import refresh
 
     refresh()
@@ -97,8 +106,23 @@ def main():
             queries.append(
                 rows.values_list(*[f.column for f in model._meta.concrete_fields]).query.sql_with_params()
             )
-        people = PeopleYear.objects.filter(community__in=communities, year=YEAR[0].year)
-        queries.append(people.values_list("community_id", "role", "who", "months").query.sql_with_params())
+        # The people rows of the unit and of its sub-units: above the community their counts by month mask
+        # and their Party members' rows among the home-visit volunteers; PeopleYear for communities.
+        sub_level = next_level(level_of(unit))
+        below = level(sub_level)
+        subs = below.model.objects.filter(**{below.parent_field: unit.pk}).values("pk")
+        year = YEAR[0].year
+        for level_name, units in ((level_of(unit), [unit.pk]), (sub_level, subs)):
+            if level_name == COMMUNITY:
+                people = PeopleYear.objects.filter(community__in=units, year=year)
+                queries.append(people.values_list("role", "who", "months").query.sql_with_params())
+                continue
+            counts = UnitPeopleCount.objects.filter(level=level_name, unit_id__in=units, year=year)
+            queries.append(counts.values_list("role", "months", "people").query.sql_with_params())
+            visitors = UnitPeopleYear.objects.filter(
+                level=level_name, unit_id__in=units, year=year, role=PeopleYear.Role.VISIT_VOLUNTEER
+            )
+            queries.append(visitors.values_list("who", "months").query.sql_with_params())
         return queries
 
     def run_sql(queries):

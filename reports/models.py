@@ -191,9 +191,56 @@ class PeopleYear(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["community", "year", "role", "who"], name="peopleyear_once")
         ]
+        indexes = [models.Index(fields=["who", "year"], name="peopleyear_who")]  # the roll-up's refresh
 
     def __str__(self):
         return f"{self.community_id} {self.year} {self.role} {self.who}"
+
+
+class UnitPeopleYear(models.Model):
+    """``PeopleYear`` rolled up to each unit above the community: a person once per unit, year and role,
+    ``months`` the OR of their months in the unit's communities. A unit's distinct people are then its rows
+    (a COUNT, not a COUNT(DISTINCT) over every community's rows). Derived from PeopleYear by the refresh."""
+
+    level = models.CharField(max_length=20)  # registers.units level name: "district"
+    unit_id = models.IntegerField()
+    year = models.PositiveSmallIntegerField(_("year"))
+    role = models.CharField(max_length=20, choices=PeopleYear.Role.choices)
+    who = models.IntegerField()
+    months = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "unit_id", "year", "role", "who"], name="unitpeopleyear_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.level}:{self.unit_id} {self.year} {self.role} {self.who}"
+
+
+class UnitPeopleCount(models.Model):
+    """How many people of a unit above the community, year and role took part in exactly the months of
+    ``months`` (UnitPeopleYear counted by month mask): the people of any period of whole months of the year
+    are the sum over the masks that meet it, a few thousand rows for a city instead of a row per person."""
+
+    level = models.CharField(max_length=20)
+    unit_id = models.IntegerField()
+    year = models.PositiveSmallIntegerField(_("year"))
+    role = models.CharField(max_length=20, choices=PeopleYear.Role.choices)
+    months = models.IntegerField()
+    people = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "unit_id", "year", "role", "months"], name="unitpeoplecount_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.level}:{self.unit_id} {self.year} {self.role} {self.months:012b} {self.people}"
 
 
 class SummaryMark(models.Model):

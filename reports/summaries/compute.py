@@ -9,15 +9,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncMonth
 
 from activities.models import Activity, ActivityType, period_bounds
 from registers.periods import month_bounds
+from registers.units import COMMUNITY, level_names, path_up
 from venues.models import VisitRecord
 from volunteers.models import HomeVisit, ServiceRecord
 
-from ..models import PeopleYear
+from ..models import PeopleYear, UnitPeopleCount, UnitPeopleYear
 
 Role = PeopleYear.Role
 
@@ -184,3 +185,100 @@ def people_years(cells: Cells) -> dict:
     through = Activity.lecturers.through.objects.filter(activity__in=lectures.values("pk"))
     _people(through, "activity__community_id", "activity__start", "lecturer_id", Role.LECTURER, result)
     return result
+
+
+def _months_or():
+    """The OR of the rows' month masks: each month's bit that any row has, summed (both databases)."""
+    total = None
+    for bit in MONTH_BIT.values():
+        present = Max(F("months").bitand(bit))
+        total = present if total is None else total + present
+    return total
+
+
+ROLL_UP_CHUNK = 5000  # people per query (SQLite's limit on a statement's parameters)
+
+
+def unit_people_years(cells: Cells, who=None) -> list:
+    """Querysets of (level, unit, year, role, who, months): ``PeopleYear``'s rows of the cells' years rolled
+    up to every unit above the community (of everyone, or only of ``who`` — ids of any role — in whichever
+    communities they are). Read from PeopleYear, so they run after PeopleYear is written; the refresh
+    inserts them with INSERT … SELECT, the check reads them."""
+    cells = cells.years()
+    stored = PeopleYear.objects.order_by()
+    if cells.first:
+        stored = stored.filter(year__gte=cells.first.year)
+    if cells.last:
+        stored = stored.filter(year__lte=cells.last.year)
+    if who is None:
+        chunks = [None]
+    else:
+        people = sorted(who)
+        chunks = [people[i : i + ROLL_UP_CHUNK] for i in range(0, len(people), ROLL_UP_CHUNK)]
+    queries = []
+    for level in level_names()[:-1]:
+        path = f"community__{path_up(COMMUNITY, level)}"
+        for chunk in chunks:
+            rows = stored.filter(**{f"{path}__isnull": False})
+            if chunk is not None:
+                rows = rows.filter(who__in=chunk)
+            rows = rows.annotate(level=Value(level, output_field=CharField()))
+            queries.append(
+                rows.values_list("level", path, "year", "role", "who").annotate(months=_months_or())
+            )
+    return queries
+
+
+def people_in(cells: Cells) -> set:
+    """The ids (of any role) with a PeopleYear row in the cells' communities and years, as stored now."""
+    cells = cells.years()
+    rows = PeopleYear.objects.order_by()
+    if cells.communities is not None:
+        rows = rows.filter(community_id__in=cells.communities)
+    if cells.first:
+        rows = rows.filter(year__gte=cells.first.year)
+    if cells.last:
+        rows = rows.filter(year__lte=cells.last.year)
+    return set(rows.values_list("who", flat=True).distinct())
+
+
+def roll_up_rows(cells: Cells, who=None):
+    """The stored UnitPeopleYear rows that ``unit_people_years(cells, who)`` computes again."""
+    cells = cells.years()
+    rows = UnitPeopleYear.objects.order_by()
+    if cells.first:
+        rows = rows.filter(year__gte=cells.first.year)
+    if cells.last:
+        rows = rows.filter(year__lte=cells.last.year)
+    if who is None:
+        return [rows]
+    people = sorted(who)
+    return [rows.filter(who__in=people[i : i + ROLL_UP_CHUNK]) for i in range(0, len(people), ROLL_UP_CHUNK)]
+
+
+def _unit_years(rows, touched) -> object:
+    """``rows`` of UnitPeopleYear/UnitPeopleCount of the (level, unit, year) groups ``touched`` (all: None)."""
+    if touched is None:
+        return [rows]
+    by_level_year: dict = {}
+    for level, unit_id, year in touched:
+        by_level_year.setdefault((level, year), []).append(unit_id)
+    return [
+        rows.filter(level=level, year=year, unit_id__in=units[i : i + ROLL_UP_CHUNK])
+        for (level, year), units in sorted(by_level_year.items())
+        for i in range(0, len(units), ROLL_UP_CHUNK)
+    ]
+
+
+def unit_people_counts(touched=None) -> list:
+    """Querysets of (level, unit, year, role, months, people): UnitPeopleYear counted by month mask, for the
+    (level, unit, year) groups ``touched`` (every group: None)."""
+    return [
+        rows.values_list("level", "unit_id", "year", "role", "months").annotate(people=Count("pk"))
+        for rows in _unit_years(UnitPeopleYear.objects.order_by(), touched)
+    ]
+
+
+def stored_counts(touched=None) -> list:
+    """The stored UnitPeopleCount rows that ``unit_people_counts(touched)`` computes again."""
+    return _unit_years(UnitPeopleCount.objects.order_by(), touched)

@@ -2,9 +2,9 @@
 figures (the keys of the apps' stats modules' live queries): 8 queries whatever the unit's size.
 
 Only for whole calendar months (``covers``): a summary row is a month. Distinct people (volunteers, Party
-members who made home visits, people visited, lecturers) come from ``PeopleYear``: a person counts once in
-the period when any of their month bits falls in it; whether they are a Party member is read now, as the
-live count does."""
+members who made home visits, people visited, lecturers) come from ``PeopleYear`` and its roll-up to the
+units above the community, ``UnitPeopleYear``: a person counts once in the period when any of their month
+bits falls in it; whether they are a Party member is read now, as the live count does."""
 
 from __future__ import annotations
 
@@ -17,9 +17,18 @@ from activities.models import ActivityType
 from communities.models import Person
 from registers.periods import month_bounds, months
 from registers.scoping import subunit_group
+from registers.units import COMMUNITY, level, level_of, next_level
 from volunteers.stats import hours
 
-from ..models import CommunityMonth, KindMonth, PeopleYear, ProgrammeMonth, VenueMonth
+from ..models import (
+    CommunityMonth,
+    KindMonth,
+    PeopleYear,
+    ProgrammeMonth,
+    UnitPeopleCount,
+    UnitPeopleYear,
+    VenueMonth,
+)
 from .compute import COMMUNITY_FIGURES, sum_of
 
 Role = PeopleYear.Role
@@ -71,20 +80,74 @@ def _bits(month_list) -> Case:
     )
 
 
-def _people_counts() -> dict:
-    """Each distinct-people figure as a COUNT(DISTINCT) of its role's people."""
+def _people_counts(*, distinct: bool) -> dict:
+    """Each distinct-people figure: a COUNT of its role's rows where a person has one row (a unit's rows of
+    one year), a COUNT(DISTINCT) where they may have several (a period across years)."""
     party_members = Person.objects.filter(is_party_member=True).values("pk")
     counts = {}
     for key, (role, party_only) in PEOPLE.items():
         condition = Q(role=role, who__in=party_members) if party_only else Q(role=role)
-        counts[key] = Count("who", distinct=True, filter=condition)
+        counts[key] = (
+            Count("who", distinct=True, filter=condition) if distinct else Count("pk", filter=condition)
+        )
     return counts
 
 
-def _people(unit, start, end):
-    """PeopleYear rows of the unit with a month bit in the period."""
-    rows = PeopleYear.objects.for_unit(unit).filter(year__gte=start.year, year__lte=end.year).order_by()
-    return rows.annotate(hit=_bits(months(start, end))).filter(hit__gt=0)
+def _hit(rows, mask: int):
+    return rows.annotate(hit=F("months").bitand(mask)).filter(hit__gt=0)
+
+
+def _people_of_units(year: int, mask: int, wanted: dict) -> dict:
+    """{(level, unit id): the distinct-people figures} of the units ``wanted`` ({level: ids})
+    in the months of ``mask`` of one year, for the units with anyone in them (1 query for communities, from
+    PeopleYear; 2 above them: the counts by month mask, and the Party members among the home-visit
+    volunteers, read now from their UnitPeopleYear rows)."""
+    found: dict = {}
+    if COMMUNITY in wanted:
+        rows = _hit(PeopleYear.objects.filter(community_id__in=wanted[COMMUNITY], year=year).order_by(), mask)
+        for row in rows.values("community_id").annotate(**_people_counts(distinct=False)):
+            found[(COMMUNITY, row.pop("community_id"))] = row
+    above = Q()
+    for name, units in wanted.items():
+        if name != COMMUNITY:
+            above |= Q(level=name, unit_id__in=units)
+    if not above:
+        return found
+    sums = {key: sum_of("people", filter=Q(role=role)) for key, (role, party_only) in PEOPLE.items()}
+    counted = _hit(UnitPeopleCount.objects.filter(above, year=year).order_by(), mask)
+    for row in counted.values("level", "unit_id").annotate(**sums):
+        found[(row.pop("level"), row.pop("unit_id"))] = {**row, "party_member_volunteers": 0}
+    party_members = Person.objects.filter(is_party_member=True).values("pk")
+    visitors = UnitPeopleYear.objects.filter(
+        above, year=year, role=Role.VISIT_VOLUNTEER, who__in=party_members
+    )
+    for row in _hit(visitors.order_by(), mask).values("level", "unit_id").annotate(n=Count("pk")):
+        found[(row["level"], row["unit_id"])]["party_member_volunteers"] = row["n"]
+    return found
+
+
+def _distinct_people(unit, start, end) -> tuple[dict, dict]:
+    """(the unit's distinct-people figures, {sub-unit id: its figures}) for the period."""
+    if start.year != end.year:  # a person may have a row in each year: COUNT(DISTINCT) over the communities
+        group = subunit_group(PeopleYear, unit)
+        rows = PeopleYear.objects.for_unit(unit).filter(year__gte=start.year, year__lte=end.year).order_by()
+        people = rows.annotate(hit=_bits(months(start, end))).filter(hit__gt=0)
+        by_sub = people.values(group).annotate(**_people_counts(distinct=True))
+        return people.aggregate(**_people_counts(distinct=True)), {row[group]: row for row in by_sub}
+    mask = 0
+    for month in months(start, end):
+        mask |= 1 << (month.month - 1)
+    own_level, sub_level = level_of(unit), next_level(level_of(unit))
+    if sub_level == own_level:
+        wanted = {own_level: [unit.pk]}
+    else:
+        below = level(sub_level)
+        # The sub-units' ids as a list, not a subquery: each unit's rows are then an index range.
+        subs = list(below.model.objects.filter(**{below.parent_field: unit.pk}).values_list("pk", flat=True))
+        wanted = {own_level: [unit.pk], sub_level: subs}
+    found = _people_of_units(start.year, mask, wanted)
+    total = found.get((own_level, unit.pk)) or dict.fromkeys(PEOPLE, 0)
+    return total, {pk: row for (name, pk), row in found.items() if name == sub_level}
 
 
 # --- the flows -------------------------------------------------------------------------------------------
@@ -119,9 +182,7 @@ def flows(unit, start: datetime.date, end: datetime.date) -> dict:
     for row in by_sub.values():
         _add(total, row, COMMUNITY_FIGURES)
 
-    people = _people(unit, start, end)
-    people_total = people.aggregate(**_people_counts())
-    people_by_sub = {row[group]: row for row in people.values(group).annotate(**_people_counts())}
+    people_total, people_by_sub = _distinct_people(unit, start, end)
 
     kinds = {
         row["kind"]: row

@@ -8,13 +8,23 @@ and deletes the marks it read, by id: a mark written meanwhile stays for the nex
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django.db import connection, transaction
 
 from communities.models import Community
 
-from ..models import CommunityMonth, KindMonth, PeopleYear, ProgrammeMonth, SummaryMark, VenueMonth
+from ..models import (
+    CommunityMonth,
+    KindMonth,
+    PeopleYear,
+    ProgrammeMonth,
+    SummaryMark,
+    UnitPeopleCount,
+    UnitPeopleYear,
+    VenueMonth,
+)
 from . import compute
 from .compute import Cells
 
@@ -84,7 +94,14 @@ def _insert(model, columns: tuple, rows) -> None:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", batch)
 
 
-def _write(cells: Cells) -> int:
+ROLL_UP_FIELDS = ("level", "unit_id", "year", "role", "who", "months")
+COUNT_FIELDS = ("level", "unit_id", "year", "role", "months", "people")
+
+
+def _write(cells: Cells, *, roll_up: bool = True) -> int:
+    # The people whose units' roll-up may change: those of the cells before and after the rewrite, in every
+    # unit (a person's rows elsewhere are read again too, and a community moved to another unit is right).
+    people = None if cells.communities is None else compute.people_in(cells)
     written = 0
     for model, (rows_of, key_fields, figure_fields) in TABLES.items():
         rows = rows_of(cells)
@@ -92,7 +109,48 @@ def _write(cells: Cells) -> int:
         values = ((*key, *(figures[f] for f in figure_fields)) for key, figures in rows.items())
         _insert(model, key_fields + figure_fields, values)
         written += len(rows)
-    return written
+    if people is not None:
+        people |= compute.people_in(cells)
+    return written + (_roll_up(cells, people) if roll_up else 0)
+
+
+def _insert_select(model, fields, queries) -> int:
+    """INSERT … SELECT of each queryset (its columns in ``fields``' order) into the model's table."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(field) for field in fields)
+    inserted = 0
+    with connection.cursor() as cursor:
+        for query in queries:
+            sql, params = query.query.sql_with_params()
+            cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)
+            inserted += cursor.rowcount
+    return inserted
+
+
+def _groups(queries) -> set:
+    return {group for rows in queries for group in rows.values_list("level", "unit_id", "year").distinct()}
+
+
+def _roll_up(cells: Cells, people) -> int:
+    """UnitPeopleYear of ``people`` (everyone: None) in the cells' years again, then the UnitPeopleCount of
+    every unit-year whose people rows changed."""
+    stale = compute.roll_up_rows(cells, people)
+    touched = None if people is None else _groups(stale)
+    for rows in stale:
+        rows.delete()
+    written = _insert_select(UnitPeopleYear, ROLL_UP_FIELDS, compute.unit_people_years(cells, people))
+    if touched is not None:
+        touched |= _groups(compute.roll_up_rows(cells, people))
+    for rows in compute.stored_counts(touched):
+        rows.delete()
+    return written + _insert_select(UnitPeopleCount, COUNT_FIELDS, compute.unit_people_counts(touched))
+
+
+def rebuild_roll_up() -> int:
+    """UnitPeopleYear again from PeopleYear (what a database that had no roll-up yet needs once)."""
+    with transaction.atomic():
+        _lock()
+        return _roll_up(Cells(), None)
 
 
 def _delete_marks(ids: list[int]) -> None:
@@ -119,18 +177,38 @@ def refresh(communities: Iterable | None = None) -> int:
     return len(seen)
 
 
+def mark_moved_unit(sender, instance, raw=False, **kwargs) -> None:
+    """pre_save of every level of the unit tree: a unit given another parent moves its communities' people
+    to other units, so each of its communities' years with people is marked (the roll-up is per unit)."""
+    parent_field = sender.unit_parent
+    if raw or instance.pk is None or parent_field is None:
+        return
+    attribute = sender._meta.get_field(parent_field).attname
+    before = sender.objects.filter(pk=instance.pk).values_list(attribute, flat=True).first()
+    if before == getattr(instance, attribute):
+        return
+    communities = Community.objects.for_unit(instance).values("pk")
+    years = (
+        PeopleYear.objects.filter(community__in=communities).values_list("community_id", "year").distinct()
+    )
+    SummaryMark.objects.bulk_create(
+        SummaryMark(community_id=community, month=datetime.date(year, 1, 1)) for community, year in years
+    )
+
+
 def refresh_unit(unit) -> int:
     """``refresh`` for the communities inside ``unit``: what a reader of the unit's figures does first."""
     return refresh(Community.objects.for_unit(unit).values("pk"))
 
 
-def rebuild() -> int:
+def rebuild(*, roll_up: bool = True) -> int:
     """Every summary again from the live records (after a load that ran without the triggers). Returns the
-    number of summary rows written."""
+    number of summary rows written. (``roll_up=False``: not UnitPeopleYear — the migration that came before
+    that table.)"""
     with transaction.atomic():
         _lock()
         seen = list(SummaryMark.objects.values_list("id", flat=True))
-        written = _write(Cells())
+        written = _write(Cells(), roll_up=roll_up)
         _delete_marks(seen)
     return written
 
@@ -145,9 +223,23 @@ def differences(limit: int = 50) -> tuple[int, list[str]]:
         stored = {}
         for row in model.objects.values(*key_fields, *figure_fields).iterator(chunk_size=BATCH):
             stored[tuple(row[f] for f in key_fields)] = {f: row[f] for f in figure_fields}
-        for key in live.keys() | stored.keys():
-            if live.get(key) != stored.get(key):
-                count += 1
-                if len(described) < limit:
-                    described.append(f"{model.__name__} {key}: 汇总 {stored.get(key)}，实时 {live.get(key)}")
+        count += _compare(model, live, stored, described, limit)
+    # The roll-ups against what they are computed from (PeopleYear, checked above; then UnitPeopleYear).
+    for model, fields, queries in (
+        (UnitPeopleYear, ROLL_UP_FIELDS, compute.unit_people_years(Cells())),
+        (UnitPeopleCount, COUNT_FIELDS, compute.unit_people_counts()),
+    ):
+        live = {row[:-1]: row[-1] for query in queries for row in query.iterator(chunk_size=BATCH)}
+        stored = {row[:-1]: row[-1] for row in model.objects.values_list(*fields).iterator(chunk_size=BATCH)}
+        count += _compare(model, live, stored, described, limit)
     return count, described
+
+
+def _compare(model, live: dict, stored: dict, described: list, limit: int) -> int:
+    count = 0
+    for key in live.keys() | stored.keys():
+        if live.get(key) != stored.get(key):
+            count += 1
+            if len(described) < limit:
+                described.append(f"{model.__name__} {key}: 汇总 {stored.get(key)}，实时 {live.get(key)}")
+    return count

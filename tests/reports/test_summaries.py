@@ -252,6 +252,22 @@ def test_imports_undos_and_erasures_leave_the_summaries_equal(client, staff, she
     assert_summaries_equal_live(subdistrict, world[0])
 
 
+def test_a_community_or_subdistrict_moved_to_another_unit_takes_its_people_along(world, subdistrict):
+    far = world[2]
+    old_subdistrict, old_district = far.subdistrict, far.subdistrict.district
+    refresh()
+    far.subdistrict = subdistrict  # as the admin's change form saves it
+    far.save()
+    assert SummaryMark.objects.filter(community_id=far.pk).exists()
+    assert_summaries_equal_live(subdistrict, subdistrict.district, old_subdistrict, old_district)
+    volunteers = build(subdistrict, *PERIODS[0]).totals["volunteers"]
+
+    subdistrict.district = old_district
+    subdistrict.save()
+    assert_summaries_equal_live(old_district, subdistrict.district, far.subdistrict)
+    assert build(old_district, *PERIODS[0]).totals["volunteers"] >= volunteers > 0
+
+
 def test_the_check_names_a_row_that_differs_and_a_rebuild_mends_it(world, subdistrict):
     refresh()
     CommunityMonth.objects.filter(pk=CommunityMonth.objects.order_by("pk").first().pk).update(visits=999)
