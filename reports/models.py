@@ -229,13 +229,15 @@ class UnitPeopleCount(models.Model):
     unit_id = models.IntegerField()
     year = models.PositiveSmallIntegerField(_("year"))
     role = models.CharField(max_length=20, choices=PeopleYear.Role.choices)
+    # Home-visit volunteers who are Party members now (a change of membership marks their rows' years).
+    party = models.BooleanField(default=False)
     months = models.IntegerField()
     people = models.IntegerField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["level", "unit_id", "year", "role", "months"], name="unitpeoplecount_once"
+                fields=["level", "unit_id", "year", "role", "party", "months"], name="unitpeoplecount_once"
             )
         ]
 

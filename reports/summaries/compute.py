@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Max, Q, Sum, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, F, IntegerField, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncMonth
 
 from activities.models import Activity, ActivityType, period_bounds
+from communities.models import Person
 from registers.periods import month_bounds
 from registers.units import COMMUNITY, level_names, path_up
 from venues.models import VisitRecord
@@ -271,10 +272,19 @@ def _unit_years(rows, touched) -> object:
 
 
 def unit_people_counts(touched=None) -> list:
-    """Querysets of (level, unit, year, role, months, people): UnitPeopleYear counted by month mask, for the
+    """Querysets of (level, unit, year, role, party, months, people): UnitPeopleYear counted by month mask
+    (and, for home-visit volunteers, by being a Party member now), for the
     (level, unit, year) groups ``touched`` (every group: None)."""
+    party_members = Person.objects.filter(is_party_member=True).values("pk")
+    party = Case(
+        When(role=Role.VISIT_VOLUNTEER, who__in=party_members, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
     return [
-        rows.values_list("level", "unit_id", "year", "role", "months").annotate(people=Count("pk"))
+        rows.annotate(party=party)
+        .values_list("level", "unit_id", "year", "role", "party", "months")
+        .annotate(people=Count("pk"))
         for rows in _unit_years(UnitPeopleYear.objects.order_by(), touched)
     ]
 

@@ -1,10 +1,11 @@
 """The dashboard's flow figures read from the summary tables, in the shapes ``reports.gather`` gives the
-figures (the keys of the apps' stats modules' live queries): 8 queries whatever the unit's size.
+figures (the keys of the apps' stats modules' live queries): 8 or 9 queries whatever the unit's size.
 
 Only for whole calendar months (``covers``): a summary row is a month. Distinct people (volunteers, Party
-members who made home visits, people visited, lecturers) come from ``PeopleYear`` and its roll-up to the
-units above the community, ``UnitPeopleYear``: a person counts once in the period when any of their month
-bits falls in it; whether they are a Party member is read now, as the live count does."""
+members who made home visits, people visited, lecturers) come from ``PeopleYear`` for communities and, above
+them, from its roll-up counted by month mask, ``UnitPeopleCount``: a person counts once in the period when
+any of their month bits falls in it. Whether they are a Party member is as now: read now from PeopleYear,
+and a change of membership marks the roll-up's rows (reports.summaries.triggers)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ from ..models import (
     PeopleYear,
     ProgrammeMonth,
     UnitPeopleCount,
-    UnitPeopleYear,
     VenueMonth,
 )
 from .compute import COMMUNITY_FIGURES, sum_of
@@ -100,8 +100,7 @@ def _hit(rows, mask: int):
 def _people_of_units(year: int, mask: int, wanted: dict) -> dict:
     """{(level, unit id): the distinct-people figures} of the units ``wanted`` ({level: ids})
     in the months of ``mask`` of one year, for the units with anyone in them (1 query for communities, from
-    PeopleYear; 2 above them: the counts by month mask, and the Party members among the home-visit
-    volunteers, read now from their UnitPeopleYear rows)."""
+    PeopleYear; 1 above them, from the counts by month mask)."""
     found: dict = {}
     if COMMUNITY in wanted:
         rows = _hit(PeopleYear.objects.filter(community_id__in=wanted[COMMUNITY], year=year).order_by(), mask)
@@ -113,16 +112,13 @@ def _people_of_units(year: int, mask: int, wanted: dict) -> dict:
             above |= Q(level=name, unit_id__in=units)
     if not above:
         return found
-    sums = {key: sum_of("people", filter=Q(role=role)) for key, (role, party_only) in PEOPLE.items()}
+    sums = {
+        key: sum_of("people", filter=Q(role=role, party=True) if party_only else Q(role=role))
+        for key, (role, party_only) in PEOPLE.items()
+    }
     counted = _hit(UnitPeopleCount.objects.filter(above, year=year).order_by(), mask)
     for row in counted.values("level", "unit_id").annotate(**sums):
-        found[(row.pop("level"), row.pop("unit_id"))] = {**row, "party_member_volunteers": 0}
-    party_members = Person.objects.filter(is_party_member=True).values("pk")
-    visitors = UnitPeopleYear.objects.filter(
-        above, year=year, role=Role.VISIT_VOLUNTEER, who__in=party_members
-    )
-    for row in _hit(visitors.order_by(), mask).values("level", "unit_id").annotate(n=Count("pk")):
-        found[(row["level"], row["unit_id"])]["party_member_volunteers"] = row["n"]
+        found[(row.pop("level"), row.pop("unit_id"))] = row
     return found
 
 

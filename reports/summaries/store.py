@@ -95,7 +95,7 @@ def _insert(model, columns: tuple, rows) -> None:
 
 
 ROLL_UP_FIELDS = ("level", "unit_id", "year", "role", "who", "months")
-COUNT_FIELDS = ("level", "unit_id", "year", "role", "months", "people")
+COUNT_FIELDS = ("level", "unit_id", "year", "role", "party", "months", "people")
 
 
 def _write(cells: Cells, *, roll_up: bool = True) -> int:

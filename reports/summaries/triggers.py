@@ -12,10 +12,11 @@ with triggers off (session_replication_role) and rebuilds the summaries at its e
 """
 
 from activities.models import Activity, ActivityType
+from communities.models import Person
 from venues.models import VisitRecord
 from volunteers.models import HomeVisit, ServiceRecord
 
-from ..models import SummaryMark
+from ..models import PeopleYear, SummaryMark
 
 MARKS = SummaryMark._meta.db_table
 
@@ -171,3 +172,44 @@ def uninstall(schema_editor) -> None:
         else:
             for event in ("insert", "delete", "update"):
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS summary_mark_{table}_{event}")
+
+
+# --- Party membership: the roll-up counts the Party members among home-visit volunteers (UnitPeopleCount) ---
+PEOPLE_YEARS = PeopleYear._meta.db_table
+PERSONS = Person._meta.db_table
+VISIT_VOLUNTEER = PeopleYear.Role.VISIT_VOLUNTEER.value
+
+
+def _party_sql(vendor: str) -> list[str]:
+    """A person who joins or leaves the Party marks each community and year they made home visits in."""
+    if vendor == "sqlite":
+        return [
+            f"CREATE TRIGGER summary_mark_party AFTER UPDATE OF is_party_member ON {PERSONS} "
+            "WHEN OLD.is_party_member <> NEW.is_party_member BEGIN "
+            f"INSERT INTO {MARKS} (community_id, month, marked_at) "
+            f"SELECT community_id, printf('%04d-01-01', year), CURRENT_TIMESTAMP FROM {PEOPLE_YEARS} "
+            f"WHERE who = NEW.id AND role = '{VISIT_VOLUNTEER}'; END"
+        ]
+    return [
+        _plpgsql(
+            "summary_mark_party",
+            f"INSERT INTO {MARKS} (community_id, month, marked_at) "
+            f"SELECT community_id, make_date(year, 1, 1), now() FROM {PEOPLE_YEARS} "
+            f"WHERE who = NEW.id AND role = '{VISIT_VOLUNTEER}';",
+        ),
+        f"CREATE TRIGGER summary_mark_party AFTER UPDATE OF is_party_member ON {PERSONS} FOR EACH ROW "
+        "WHEN (OLD.is_party_member IS DISTINCT FROM NEW.is_party_member) EXECUTE FUNCTION summary_mark_party()",
+    ]
+
+
+def install_party(schema_editor) -> None:
+    for statement in _party_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement)
+
+
+def uninstall_party(schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS summary_mark_party ON {PERSONS}")
+        schema_editor.execute("DROP FUNCTION IF EXISTS summary_mark_party()")
+    else:
+        schema_editor.execute("DROP TRIGGER IF EXISTS summary_mark_party")
