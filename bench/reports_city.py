@@ -14,7 +14,8 @@ For the synthetic city and for one of its districts, over 2018 (median of 5 inte
 - the whole page through the test client (session, middleware, every figure, listings, ranking, bulletin,
   chart data, template), as a supervisor of the unit;
 - once, ``reports.dashboard.build(live=True)``: the same figures counted from the live records, as before
-  the summaries.
+  the summaries;
+- the refresh after one home visit is moved to another month and back (what a write costs the next reader).
 Targets: the city page ≤ 1.2× the floor and ≤ 0.1× the live build; ≤ 500 KB; ≤ 55 queries, the same for the
 city and the district; the district page ≤ 0.1× its live build.
 """
@@ -173,6 +174,21 @@ def main():
         print(
             f"   page size {len(page.content) / 1024:.0f} KB, {len(counted)} queries; figures equal to the live ones: {same}"
         )
+
+    # What a write costs the next reader: one home visit moved to another month and back, each followed by
+    # the refresh a dashboard (or the minute's job) does: its months, its people, their units' roll-up.
+    from volunteers.models import HomeVisit
+
+    visit = HomeVisit.objects.filter(visited_on__year=YEAR[0].year).order_by("pk").first()
+    refreshes = []
+    for day in (visit.visited_on.replace(month=visit.visited_on.month % 12 + 1, day=1), visit.visited_on):
+        HomeVisit.objects.filter(pk=visit.pk).update(visited_on=day)
+        started = time.perf_counter()
+        refresh()
+        refreshes.append(time.perf_counter() - started)
+    print(
+        f"\nrefresh after one home visit moved (and back): {', '.join(f'{t * 1000:.0f} ms' for t in refreshes)}"
+    )
 
     floor, page_time, live_seconds, size, queries = results["city"]
     d_floor, d_page, d_live, _d_size, d_queries = results["district"]
