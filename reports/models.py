@@ -199,14 +199,15 @@ class PeopleYear(models.Model):
 
 class UnitPeopleYear(models.Model):
     """``PeopleYear`` rolled up to each unit above the community: a person once per unit, year and role,
-    ``months`` the OR of their months in the unit's communities. A unit's distinct people are then its rows
-    (a COUNT, not a COUNT(DISTINCT) over every community's rows). Derived from PeopleYear by the refresh."""
+    ``months`` the OR of their months in the unit's communities. Derived from PeopleYear by the refresh, and
+    counted by month mask into UnitPeopleCount (which the refresh keeps by the differences of these rows)."""
 
     level = models.CharField(max_length=20)  # registers.units level name: "district"
     unit_id = models.IntegerField()
     year = models.PositiveSmallIntegerField(_("year"))
     role = models.CharField(max_length=20, choices=PeopleYear.Role.choices)
     who = models.IntegerField()
+    party = models.BooleanField(default=False)  # a home-visit volunteer who is a Party member, as counted
     months = models.IntegerField()
 
     class Meta:
@@ -215,6 +216,7 @@ class UnitPeopleYear(models.Model):
                 fields=["level", "unit_id", "year", "role", "who"], name="unitpeopleyear_once"
             )
         ]
+        indexes = [models.Index(fields=["who", "year"], name="unitpeopleyear_who")]  # the refresh's people
 
     def __str__(self):
         return f"{self.level}:{self.unit_id} {self.year} {self.role} {self.who}"

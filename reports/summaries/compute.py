@@ -19,7 +19,7 @@ from registers.units import COMMUNITY, level_names, path_up
 from venues.models import VisitRecord
 from volunteers.models import HomeVisit, ServiceRecord
 
-from ..models import PeopleYear, UnitPeopleCount, UnitPeopleYear
+from ..models import PeopleYear, UnitPeopleYear
 
 Role = PeopleYear.Role
 
@@ -200,8 +200,18 @@ def _months_or():
 ROLL_UP_CHUNK = 5000  # people per query (SQLite's limit on a statement's parameters)
 
 
+def _party():
+    """Whether a person row is a home-visit volunteer who is a Party member now."""
+    party_members = Person.objects.filter(is_party_member=True).values("pk")
+    return Case(
+        When(role=Role.VISIT_VOLUNTEER, who__in=party_members, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
 def unit_people_years(cells: Cells, who=None) -> list:
-    """Querysets of (level, unit, year, role, who, months): ``PeopleYear``'s rows of the cells' years rolled
+    """Querysets of (level, unit, year, role, who, party, months): ``PeopleYear``'s rows of the cells' years rolled
     up to every unit above the community (of everyone, or only of ``who`` — ids of any role — in whichever
     communities they are). Read from PeopleYear, so they run after PeopleYear is written; the refresh
     inserts them with INSERT … SELECT, the check reads them."""
@@ -223,9 +233,9 @@ def unit_people_years(cells: Cells, who=None) -> list:
             rows = stored.filter(**{f"{path}__isnull": False})
             if chunk is not None:
                 rows = rows.filter(who__in=chunk)
-            rows = rows.annotate(level=Value(level, output_field=CharField()))
+            rows = rows.annotate(level=Value(level, output_field=CharField()), party=_party())
             queries.append(
-                rows.values_list("level", path, "year", "role", "who").annotate(months=_months_or())
+                rows.values_list("level", path, "year", "role", "who", "party").annotate(months=_months_or())
             )
     return queries
 
@@ -257,38 +267,10 @@ def roll_up_rows(cells: Cells, who=None):
     return [rows.filter(who__in=people[i : i + ROLL_UP_CHUNK]) for i in range(0, len(people), ROLL_UP_CHUNK)]
 
 
-def _unit_years(rows, touched) -> object:
-    """``rows`` of UnitPeopleYear/UnitPeopleCount of the (level, unit, year) groups ``touched`` (all: None)."""
-    if touched is None:
-        return [rows]
-    by_level_year: dict = {}
-    for level, unit_id, year in touched:
-        by_level_year.setdefault((level, year), []).append(unit_id)
-    return [
-        rows.filter(level=level, year=year, unit_id__in=units[i : i + ROLL_UP_CHUNK])
-        for (level, year), units in sorted(by_level_year.items())
-        for i in range(0, len(units), ROLL_UP_CHUNK)
-    ]
-
-
-def unit_people_counts(touched=None) -> list:
-    """Querysets of (level, unit, year, role, party, months, people): UnitPeopleYear counted by month mask
-    (and, for home-visit volunteers, by being a Party member now), for the
-    (level, unit, year) groups ``touched`` (every group: None)."""
-    party_members = Person.objects.filter(is_party_member=True).values("pk")
-    party = Case(
-        When(role=Role.VISIT_VOLUNTEER, who__in=party_members, then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
+def unit_people_counts():
+    """A queryset of (level, unit, year, role, party, months, people): every UnitPeopleYear row counted by
+    month mask (and, for home-visit volunteers, by being a Party member)."""
+    rows = UnitPeopleYear.objects.order_by()
+    return rows.values_list("level", "unit_id", "year", "role", "party", "months").annotate(
+        people=Count("pk")
     )
-    return [
-        rows.annotate(party=party)
-        .values_list("level", "unit_id", "year", "role", "party", "months")
-        .annotate(people=Count("pk"))
-        for rows in _unit_years(UnitPeopleYear.objects.order_by(), touched)
-    ]
-
-
-def stored_counts(touched=None) -> list:
-    """The stored UnitPeopleCount rows that ``unit_people_counts(touched)`` computes again."""
-    return _unit_years(UnitPeopleCount.objects.order_by(), touched)

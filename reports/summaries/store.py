@@ -9,6 +9,7 @@ and deletes the marks it read, by id: a mark written meanwhile stays for the nex
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
@@ -94,7 +95,7 @@ def _insert(model, columns: tuple, rows) -> None:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", batch)
 
 
-ROLL_UP_FIELDS = ("level", "unit_id", "year", "role", "who", "months")
+ROLL_UP_FIELDS = ("level", "unit_id", "year", "role", "who", "party", "months")
 COUNT_FIELDS = ("level", "unit_id", "year", "role", "party", "months", "people")
 
 
@@ -127,23 +128,54 @@ def _insert_select(model, fields, queries) -> int:
     return inserted
 
 
-def _groups(queries) -> set:
-    return {group for rows in queries for group in rows.values_list("level", "unit_id", "year").distinct()}
+def _people_rows(queries) -> dict:
+    """{(level, unit, year, role, who): (party, months)} of UnitPeopleYear querysets."""
+    return {row[:5]: row[5:] for rows in queries for row in rows.values_list(*ROLL_UP_FIELDS)}
 
 
 def _roll_up(cells: Cells, people) -> int:
-    """UnitPeopleYear of ``people`` (everyone: None) in the cells' years again, then the UnitPeopleCount of
-    every unit-year whose people rows changed."""
+    """UnitPeopleYear of ``people`` (everyone: None) in the cells' years again, and UnitPeopleCount changed by
+    the difference (counted again from scratch when everyone is)."""
     stale = compute.roll_up_rows(cells, people)
-    touched = None if people is None else _groups(stale)
+    before = None if people is None else _people_rows(stale)
     for rows in stale:
         rows.delete()
     written = _insert_select(UnitPeopleYear, ROLL_UP_FIELDS, compute.unit_people_years(cells, people))
-    if touched is not None:
-        touched |= _groups(compute.roll_up_rows(cells, people))
-    for rows in compute.stored_counts(touched):
-        rows.delete()
-    return written + _insert_select(UnitPeopleCount, COUNT_FIELDS, compute.unit_people_counts(touched))
+    if people is None:
+        UnitPeopleCount.objects.all().delete()
+        return written + _insert_select(UnitPeopleCount, COUNT_FIELDS, [compute.unit_people_counts()])
+    _count_differences(before, _people_rows(compute.roll_up_rows(cells, people)))
+    return written
+
+
+def _count_differences(before: dict, after: dict) -> None:
+    """Move each person whose (party, months) changed from their old mask's count to their new one."""
+    change: Counter = Counter()
+    for key in before.keys() | after.keys():
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            level, unit_id, year, role, _who = key
+            if old:
+                change[(level, unit_id, year, role, *old)] -= 1
+            if new:
+                change[(level, unit_id, year, role, *new)] += 1
+    change = {bucket: n for bucket, n in change.items() if n}
+    units: dict = {}
+    for level, unit_id, year, *_rest in change:
+        units.setdefault((level, year), set()).add(unit_id)
+    stored = {}
+    for (level, year), ids in units.items():
+        rows = UnitPeopleCount.objects.filter(level=level, year=year, unit_id__in=sorted(ids))
+        for pk, *bucket, people in rows.values_list("pk", *COUNT_FIELDS):
+            if tuple(bucket) in change:
+                stored[tuple(bucket)] = (pk, people)
+    _delete_ids(UnitPeopleCount, [pk for pk, _people in stored.values()])
+    counts = ((bucket, stored.get(bucket, (None, 0))[1] + n) for bucket, n in change.items())
+    UnitPeopleCount.objects.bulk_create(
+        UnitPeopleCount(**dict(zip(COUNT_FIELDS, (*bucket, people), strict=True)))
+        for bucket, people in counts
+        if people > 0
+    )
 
 
 def rebuild_roll_up() -> int:
@@ -153,9 +185,9 @@ def rebuild_roll_up() -> int:
         return _roll_up(Cells(), None)
 
 
-def _delete_marks(ids: list[int]) -> None:
+def _delete_ids(model, ids: list[int]) -> None:
     for i in range(0, len(ids), BATCH):
-        SummaryMark.objects.filter(id__in=ids[i : i + BATCH]).delete()
+        model.objects.filter(pk__in=ids[i : i + BATCH]).delete()
 
 
 def refresh(communities: Iterable | None = None) -> int:
@@ -173,7 +205,7 @@ def refresh(communities: Iterable | None = None) -> int:
             return 0
         month_list = [month for _id, _community, month in seen]
         _write(Cells(frozenset(c for _id, c, _month in seen), min(month_list), max(month_list)))
-        _delete_marks([pk for pk, _community, _month in seen])
+        _delete_ids(SummaryMark, [pk for pk, _community, _month in seen])
     return len(seen)
 
 
@@ -209,7 +241,7 @@ def rebuild(*, roll_up: bool = True) -> int:
         _lock()
         seen = list(SummaryMark.objects.values_list("id", flat=True))
         written = _write(Cells(), roll_up=roll_up)
-        _delete_marks(seen)
+        _delete_ids(SummaryMark, seen)
     return written
 
 
@@ -227,7 +259,7 @@ def differences(limit: int = 50) -> tuple[int, list[str]]:
     # The roll-ups against what they are computed from (PeopleYear, checked above; then UnitPeopleYear).
     for model, fields, queries in (
         (UnitPeopleYear, ROLL_UP_FIELDS, compute.unit_people_years(Cells())),
-        (UnitPeopleCount, COUNT_FIELDS, compute.unit_people_counts()),
+        (UnitPeopleCount, COUNT_FIELDS, [compute.unit_people_counts()]),
     ):
         live = {row[:-1]: row[-1] for query in queries for row in query.iterator(chunk_size=BATCH)}
         stored = {row[:-1]: row[-1] for row in model.objects.values_list(*fields).iterator(chunk_size=BATCH)}
