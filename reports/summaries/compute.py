@@ -211,10 +211,10 @@ def _party():
 
 
 def unit_people_years(cells: Cells, who=None) -> list:
-    """Querysets of (level, unit, year, role, who, party, months): ``PeopleYear``'s rows of the cells' years rolled
-    up to every unit above the community (of everyone, or only of ``who`` — ids of any role — in whichever
-    communities they are). Read from PeopleYear, so they run after PeopleYear is written; the refresh
-    inserts them with INSERT … SELECT, the check reads them."""
+    """Querysets of (level, unit, year, role, who, party, months): ``PeopleYear``'s rows of the cells' years
+    rolled up to every unit above the community (of everyone, or only of ``who`` — ids of any role — in
+    whichever communities they are). Read from PeopleYear, so they run after PeopleYear is written; the
+    refresh inserts them with INSERT … SELECT, the check reads them."""
     cells = cells.years()
     stored = PeopleYear.objects.order_by()
     if cells.first:

@@ -1,5 +1,5 @@
 """The dashboard's flow figures read from the summary tables, in the shapes ``reports.gather`` gives the
-figures (the keys of the apps' stats modules' live queries): 8 or 9 queries whatever the unit's size.
+figures (the keys of the apps' stats modules' live queries): 7 to 9 queries (by the unit's level) whatever its size.
 
 Only for whole calendar months (``covers``): a summary row is a month. Distinct people (volunteers, Party
 members who made home visits, people visited, lecturers) come from ``PeopleYear`` for communities and, above

@@ -3,7 +3,9 @@
 Only one refresh runs at a time (a transaction-level advisory lock on PostgreSQL; SQLite has one writer).
 A refresh reads the marks, recomputes the smallest rectangle of communities × months that holds them from
 the live records (after reading the marks, so it sees at least what they mark), replaces those summary rows
-and deletes the marks it read, by id: a mark written meanwhile stays for the next refresh.
+and deletes the marks it read, by id: a mark written meanwhile stays for the next refresh. The people
+roll-up (UnitPeopleYear, UnitPeopleCount) follows: the rows of the people those cells held before or after,
+in every unit, and the month-mask counts moved by the difference.
 """
 
 from __future__ import annotations
