@@ -12,7 +12,8 @@ Data: ``manage.py generate_load --seed 1`` (2,000 communities in 10 districts, 1
      again with a plain cursor, every row fetched);
    - ``reports.dashboard.build`` (the composition: ORM, merging, links);
    - the whole page through the test client (session, middleware, template, bulletin, chart data).
-   Target: the page within 1.5× the bare SQL.
+   Target: the page within 1.5× the bare SQL. Then once, ``build(live=True)`` — the figures counted from
+   the records as before the summary tables — against which #17 asks the page to take ≤ 0.1×.
 2. The activity rows export (``?format=xlsx&table=activities``) of district 1 for 2016–2018 (~100,000
    rows) through the test client, against the floor of reading the same rows with a plain server-side
    cursor and writing them with XlsxWriter directly in constant_memory mode. Target: within 2×.
@@ -36,9 +37,17 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django  # noqa: E402
+from _database import open_bench_database  # noqa: E402  (bench/ is the script's folder: on sys.path)
 
-django.setup()
+
+def _has_data() -> bool:
+    from communities.models import District
+    from reports.management.commands.generate_load import PREFIX
+
+    return District.objects.filter(name__startswith=PREFIX).exists()
+
+
+MUST_BUILD = open_bench_database(_has_data)  # created and migrated here when missing (or --rebuild)
 
 from django.conf import settings  # noqa: E402
 
@@ -66,11 +75,11 @@ YEAR = (timezone.datetime(2018, 1, 1).date(), timezone.datetime(2018, 12, 31).da
 ALL = (timezone.datetime(2016, 1, 1).date(), timezone.datetime(2018, 12, 31).date())
 
 
-def ensure_data(rebuild: bool):
-    if rebuild or not District.objects.filter(name__startswith=PREFIX).exists():
+def ensure_data():
+    if MUST_BUILD:
         print("building the synthetic province (generate_load --seed 1) …", flush=True)
         started = time.perf_counter()
-        call_command("generate_load", seed=1, replace=rebuild)
+        call_command("generate_load", seed=1)
         print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
 
 
@@ -119,6 +128,13 @@ def dashboard(district, client):
         f"   build()                    : {composed * 1000:8.1f} ms  ({composed / floor:.2f}× the bare SQL)"
     )
     print(f"   whole page (test client)   : {page * 1000:8.1f} ms  ({page / floor:.2f}× the bare SQL)")
+    started = time.perf_counter()
+    with translation.override("zh-hans"):
+        build(district, start, end, live=True)
+    live = time.perf_counter() - started
+    print(
+        f"   live build() (once)        : {live * 1000:8.1f} ms  (page = {page / live:.3f}× it; #17: ≤ 0.1×)"
+    )
     return page / floor
 
 
@@ -161,6 +177,12 @@ def export(district, client):
         assert response.status_code == 200
         size["bytes"] = sum(len(chunk) for chunk in response.streaming_content)
 
+    answer = client.get(url)
+    if answer.status_code == 302:  # above EXPORT_JOB_THRESHOLD_ROWS the file is written by a job
+        print(f"\n2. XLSX export of the activity rows of {district} ({start} … {end}): a background job")
+        print(f"   (the page answers 302 → {answer['Location']}); its speed: bench/jobs_export.py")
+        return None, None
+
     rows = {}
 
     def floor_run():
@@ -188,7 +210,7 @@ def export(district, client):
 
 
 def main():
-    ensure_data("--rebuild" in sys.argv)
+    ensure_data()
     district = District.objects.filter(name__startswith=PREFIX).order_by("name").first()
     client = Client()
     client.force_login(supervisor(district))
@@ -203,13 +225,12 @@ def main():
     print(f"data: {activities:,} activities, {visits:,} home visits, {bookings:,} bookings")
     page_ratio = dashboard(district, client)
     export_ratio, peak = export(district, client)
-    print(
-        "\ntargets: page ≤ 1.5× bare SQL: {}; export ≤ 2× floor: {}; peak < 150 MB: {}".format(
-            "met" if page_ratio <= 1.5 else "NOT met",
-            "met" if export_ratio <= 2 else "NOT met",
-            "met" if peak < 150e6 else "NOT met",
+    print(f"\ntargets: page ≤ 1.5× bare SQL: {'met' if page_ratio <= 1.5 else 'NOT met'}")
+    if export_ratio is not None:
+        print(
+            f"         export ≤ 2× floor: {'met' if export_ratio <= 2 else 'NOT met'}; "
+            f"peak < 150 MB: {'met' if peak < 150e6 else 'NOT met'}"
         )
-    )
 
 
 if __name__ == "__main__":
