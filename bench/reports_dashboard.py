@@ -1,7 +1,7 @@
 """Times the reports dashboard and its large XLSX export on a synthetic province, against their floors.
 
     .venv/bin/python bench/reports_dashboard.py             # DATABASE_URL default: postgres://…/bench_rep
-    .venv/bin/python bench/reports_dashboard.py --rebuild   # build the province again (generate_load --replace)
+    .venv/bin/python bench/reports_dashboard.py --rebuild   # the database created again, then generate_load
 
 Data: ``manage.py generate_load --seed 1`` (2,000 communities in 10 districts, 1,000,000 activities,
 5,000,000 home visits, 500,000 bookings), built on first run (a few minutes).
