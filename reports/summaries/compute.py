@@ -38,6 +38,14 @@ class Cells:
             self.last and self.last.replace(month=12),
         )
 
+    def in_years(self, queryset):
+        """``queryset`` (of a table with a ``year``) within the years of these cells' months."""
+        if self.first:
+            queryset = queryset.filter(year__gte=self.first.year)
+        if self.last:
+            queryset = queryset.filter(year__lte=self.last.year)
+        return queryset.order_by()
+
     def filter(self, queryset, date_field: str, *, moment: bool = False):
         if self.communities is not None:
             queryset = queryset.filter(community_id__in=self.communities)
@@ -200,6 +208,11 @@ def _months_or():
 ROLL_UP_CHUNK = 5000  # people per query (SQLite's limit on a statement's parameters)
 
 
+def _chunks(who) -> list[list]:
+    people = sorted(who)
+    return [people[i : i + ROLL_UP_CHUNK] for i in range(0, len(people), ROLL_UP_CHUNK)]
+
+
 def _party():
     """Whether a person row is a home-visit volunteer who is a Party member now."""
     party_members = Person.objects.filter(is_party_member=True).values("pk")
@@ -215,17 +228,8 @@ def unit_people_years(cells: Cells, who=None) -> list:
     rolled up to every unit above the community (of everyone, or only of ``who`` — ids of any role — in
     whichever communities they are). Read from PeopleYear, so they run after PeopleYear is written; the
     refresh inserts them with INSERT … SELECT, the check reads them."""
-    cells = cells.years()
-    stored = PeopleYear.objects.order_by()
-    if cells.first:
-        stored = stored.filter(year__gte=cells.first.year)
-    if cells.last:
-        stored = stored.filter(year__lte=cells.last.year)
-    if who is None:
-        chunks = [None]
-    else:
-        people = sorted(who)
-        chunks = [people[i : i + ROLL_UP_CHUNK] for i in range(0, len(people), ROLL_UP_CHUNK)]
+    stored = cells.in_years(PeopleYear.objects.all())
+    chunks = [None] if who is None else _chunks(who)
     queries = []
     for level in level_names()[:-1]:
         path = f"community__{path_up(COMMUNITY, level)}"
@@ -242,29 +246,16 @@ def unit_people_years(cells: Cells, who=None) -> list:
 
 def people_in(cells: Cells) -> set:
     """The ids (of any role) with a PeopleYear row in the cells' communities and years, as stored now."""
-    cells = cells.years()
-    rows = PeopleYear.objects.order_by()
+    rows = cells.in_years(PeopleYear.objects.all())
     if cells.communities is not None:
         rows = rows.filter(community_id__in=cells.communities)
-    if cells.first:
-        rows = rows.filter(year__gte=cells.first.year)
-    if cells.last:
-        rows = rows.filter(year__lte=cells.last.year)
     return set(rows.values_list("who", flat=True).distinct())
 
 
 def roll_up_rows(cells: Cells, who=None):
     """The stored UnitPeopleYear rows that ``unit_people_years(cells, who)`` computes again."""
-    cells = cells.years()
-    rows = UnitPeopleYear.objects.order_by()
-    if cells.first:
-        rows = rows.filter(year__gte=cells.first.year)
-    if cells.last:
-        rows = rows.filter(year__lte=cells.last.year)
-    if who is None:
-        return [rows]
-    people = sorted(who)
-    return [rows.filter(who__in=people[i : i + ROLL_UP_CHUNK]) for i in range(0, len(people), ROLL_UP_CHUNK)]
+    rows = cells.in_years(UnitPeopleYear.objects.all())
+    return [rows] if who is None else [rows.filter(who__in=chunk) for chunk in _chunks(who)]
 
 
 def unit_people_counts():

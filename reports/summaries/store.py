@@ -63,10 +63,7 @@ def _stored(model, cells: Cells):
     if cells.communities is not None:
         rows = rows.filter(community_id__in=cells.communities)
     if model is PeopleYear:
-        if cells.first:
-            rows = rows.filter(year__gte=cells.first.year)
-        if cells.last:
-            rows = rows.filter(year__lte=cells.last.year)
+        rows = cells.in_years(rows)
     else:
         if cells.first:
             rows = rows.filter(month__gte=cells.first)
