@@ -5,6 +5,7 @@ Party organisations, partners, the committee's make-up, and a few activity and v
 import datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
 
@@ -122,10 +123,11 @@ def age_on(date_field: str, birth_field: str):
 
 
 def committee(unit, start, end):
-    """The two committees of the latest term elected in the period (4 queries; a city's 5).
+    """The two committees of the latest term elected in the period (3 queries).
 
     Members are people (someone holding two roles, 交叉任职, counts once); the role breakdown counts roles.
-    Ages are whole years on the election date, averaged over the people.
+    Ages are whole years on the election date, averaged over the people. A member counts in the committee's
+    community, which is the person's (CommitteeMember.clean).
     """
     elected = CommitteeMember.objects.for_unit(unit).filter(elected_on__gte=start, elected_on__lte=end)
     term = elected.aggregate(term=Max("term"))["term"]
@@ -133,43 +135,28 @@ def committee(unit, start, end):
         return None, {}, {"people": 0, "with_age": 0, "age_total": 0, "college": 0}, {}
     members = elected.filter(term=term)
     roles = dict(members.values("role").annotate(n=Count("pk")).values_list("role", "n").order_by())
-    college = Person.COLLEGE_OR_ABOVE
-    per_person = members.values("person", "community_id").annotate(
+    group = subunit_group(CommitteeMember, unit)
+    per_person = members.values("person", group).annotate(
         person_age=Max(age_on("elected_on", "person__birth_date")),
-        person_college=Max(Case(When(person__education__in=college, then=Value(1)), default=Value(0))),
+        person_college=Max(
+            Case(When(person__education__in=Person.COLLEGE_OR_ABOVE, then=Value(1)), default=Value(0))
+        ),
     )
-    # The person's community is the committee's (CommitteeMember.clean), so grouping people by sub-unit
-    # reads the person's community path.
-    people = Person.objects.filter(pk__in=members.values("person"))
-    group = subunit_group(Person, unit)
-    by_sub = {
-        row[group]: row
-        for row in people.values(group)
-        .annotate(
-            people=Count("pk", distinct=True),
-            college=Count("pk", distinct=True, filter=Q(education__in=college)),
+    # Each person's row counted by sub-unit in one pass (the database groups the grouped rows).
+    sql, params = per_person.order_by().query.sql_with_params()
+    column = connection.ops.quote_name(group)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {column}, COUNT(*), COUNT(person_age), SUM(person_age), SUM(person_college) "
+            f"FROM ({sql}) per_person GROUP BY {column}",
+            params,
         )
-        .order_by()
-    }
-    totals = per_person.aggregate(
-        people=Count("person"),
-        with_age=Count("person_age"),
-        age_total=Sum("person_age"),
-        college=Sum("person_college"),
-    )
-    if is_above(next_level(level_of(unit)), SUBDISTRICT):
-        # A city's breakdown shows each district's average age: one row per person of the term (1 query).
-        member_group = subunit_group(CommitteeMember, unit)
-        ages = (
-            members.values("person", member_group)
-            .annotate(person_age=Max(age_on("elected_on", "person__birth_date")))
-            .order_by()
-        )
-        for row in ages:
-            if row["person_age"] is not None:
-                sub = by_sub.setdefault(row[member_group], {})
-                sub["age_total"] = sub.get("age_total", 0) + row["person_age"]
-                sub["with_age"] = sub.get("with_age", 0) + 1
+        keys = ("people", "with_age", "age_total", "college")
+        by_sub = {
+            sub: dict(zip(keys, (int(n or 0) for n in counts), strict=True))
+            for sub, *counts in cursor.fetchall()
+        }
+    totals = {key: sum(row[key] for row in by_sub.values()) for key in keys}
     return term, roles, totals, by_sub
 
 

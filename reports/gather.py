@@ -123,13 +123,16 @@ def _live_flows(unit, start: datetime.date, end: datetime.date) -> dict:
 
 
 def _summary_flows(unit, start: datetime.date, end: datetime.date) -> dict:
-    """The flow figures from the summary tables, after bringing the unit's marked months up to date; the
-    standing part of the volunteer figures (teams, members) is counted live."""
+    """The flow figures and the members from the summary tables, after bringing the unit's marked months
+    up to date; the teams are counted live."""
     summaries.refresh_unit(unit)
     flows = summaries.flows(unit, start, end)
-    flows["volunteers"].update(volunteer_stats.standing_totals(unit, end))
+    members, members_by_sub = summaries.members(unit, end)
+    flows["volunteers"].update(volunteer_stats.team_totals(unit, end), **members)
     by_sub = flows["volunteers_by_sub"]
-    for pk, row in volunteer_stats.standing_by_subunit(unit, end).items():
+    for pk, row in volunteer_stats.team_totals_by_subunit(unit, end).items():
+        by_sub.setdefault(pk, {}).update(row)
+    for pk, row in members_by_sub.items():
         by_sub.setdefault(pk, {}).update(row)
     return flows
 

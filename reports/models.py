@@ -1,6 +1,8 @@
 """Targets a supervisor sets for the units under them, per year and figure (目标考核): the dashboard's ranking
 shows each sub-unit's figure against its target."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -245,6 +247,67 @@ class UnitPeopleCount(models.Model):
 
     def __str__(self):
         return f"{self.level}:{self.unit_id} {self.year} {self.role} {self.months:012b} {self.people}"
+
+
+# --- Volunteer team members (a standing figure: who is a member at a period's end) --------------------------
+#
+# A person counts as a member of a unit at a month's end from the first month one of their memberships in
+# the unit's teams counts (joined, in a team founded, by then; no date: always): ``since``. Kept per person
+# and unit like the people roll-up, and counted by that month, so a unit's members at any month's end are a
+# sum over a few hundred rows instead of a COUNT(DISTINCT) over every membership inside it.
+
+NO_DATE = datetime.date(
+    1900, 1, 1
+)  # ``since`` of a membership that has no date (joined and founded dates both blank)
+
+
+class UnitMember(models.Model):
+    """A person who is a member of a volunteer team in a unit (of any level, the community included)."""
+
+    level = models.CharField(max_length=20)
+    unit_id = models.IntegerField()
+    who = models.IntegerField()
+    since = models.DateField()  # the first day of the first month they count in (NO_DATE: always)
+    party = models.BooleanField(default=False)  # a Party member now (a change marks them)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "unit_id", "who"], name="unitmember_once")]
+        indexes = [models.Index(fields=["who"], name="unitmember_who")]  # the refresh's people
+
+    def __str__(self):
+        return f"{self.level}:{self.unit_id} {self.who} {self.since:%Y-%m}"
+
+
+class UnitMemberCount(models.Model):
+    """How many members of a unit count from ``since`` (UnitMember counted): the members at a month's end
+    are the sum over the rows with ``since`` up to it."""
+
+    level = models.CharField(max_length=20)
+    unit_id = models.IntegerField()
+    since = models.DateField()
+    party = models.BooleanField(default=False)
+    people = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "unit_id", "since", "party"], name="unitmembercount_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.level}:{self.unit_id} {self.since:%Y-%m} {self.people}"
+
+
+class MemberMark(models.Model):
+    """A person whose memberships (or a team of theirs, or their Party membership) changed since their
+    UnitMember rows were written: inserted by triggers, read and deleted (by id) by the refresh."""
+
+    who = models.IntegerField()
+    marked_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return str(self.who)
 
 
 class SummaryMark(models.Model):

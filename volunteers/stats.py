@@ -97,26 +97,18 @@ def _finish(row: dict) -> dict:
     return result
 
 
-def standing_totals(unit, end: datetime.date) -> dict:
-    """Teams and their members at ``end`` (2 queries): the standing part of volunteer_totals, for the reports
-    that read the period's flows from their summary tables."""
-    row = {}
-    row.update(_teams(unit, end).aggregate(**_TEAM_AGGREGATES))
-    row.update(_memberships(unit, end).aggregate(**_MEMBER_AGGREGATES))
-    return {key: row.get(key) or 0 for key in TEAM_KEYS + MEMBER_KEYS}
+def team_totals(unit, end: datetime.date) -> dict:
+    """Teams at ``end`` (1 query): with the members (``reports.summaries.members``), the standing part of
+    volunteer_totals, for the reports that read the period's flows and members from their summary tables."""
+    row = _teams(unit, end).aggregate(**_TEAM_AGGREGATES)
+    return {key: row.get(key) or 0 for key in TEAM_KEYS}
 
 
-def standing_by_subunit(unit, end: datetime.date) -> dict:
-    """{sub-unit id: teams and members at ``end``} (2 queries; sub-units without teams left out)."""
-    below = next_level(level_of(unit))
-    rows: dict[int, dict] = {}
-    for queryset, key, aggregates in (
-        (_teams(unit, end), scope_path(VolunteerTeam, below), _TEAM_AGGREGATES),
-        (_memberships(unit, end), scope_path(Membership, below), _MEMBER_AGGREGATES),
-    ):
-        for row in queryset.values(key).annotate(**aggregates).order_by():
-            rows.setdefault(row[key], {}).update({k: row[k] for k in aggregates})
-    return rows
+def team_totals_by_subunit(unit, end: datetime.date) -> dict:
+    """{sub-unit id: teams at ``end``} (1 query; sub-units without teams left out)."""
+    key = scope_path(VolunteerTeam, next_level(level_of(unit)))
+    rows = _teams(unit, end).values(key).annotate(**_TEAM_AGGREGATES).order_by()
+    return {row[key]: {k: row[k] for k in _TEAM_AGGREGATES} for row in rows}
 
 
 def hours(minutes) -> float:
@@ -132,7 +124,8 @@ def volunteer_totals(unit, start: datetime.date, end: datetime.date) -> dict:
     "volunteer_hours", "backfilled_hours"}``: counts are ints, hours floats. For the article's sentence "47支党员志愿服务队，
     319名党员开展上门服务1880人次" read party_member_teams, party_member_volunteers and visits.
     """
-    row = standing_totals(unit, end)
+    row = team_totals(unit, end)
+    row.update(_memberships(unit, end).aggregate(**_MEMBER_AGGREGATES))
     row.update(_visits(unit, start, end).aggregate(**_VISIT_AGGREGATES))
     row.update(_participations(unit, start, end).aggregate(**_PARTICIPATION_AGGREGATES))
     return _finish(row)

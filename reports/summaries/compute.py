@@ -9,17 +9,31 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, CharField, Count, F, IntegerField, Max, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncMonth
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Greatest, TruncMonth
 
 from activities.models import Activity, ActivityType, period_bounds
 from communities.models import Person
 from registers.periods import month_bounds
 from registers.units import COMMUNITY, level_names, path_up
 from venues.models import VisitRecord
-from volunteers.models import HomeVisit, ServiceRecord
+from volunteers.models import HomeVisit, Membership, ServiceRecord
 
-from ..models import PeopleYear, UnitPeopleYear
+from ..models import NO_DATE, PeopleYear, UnitMember, UnitPeopleYear
 
 Role = PeopleYear.Role
 
@@ -89,10 +103,20 @@ def _merge(into: dict, found: dict, figures: tuple, empty: dict) -> None:
 
 LECTURE, VOLUNTEER_SERVICE = ActivityType.Kind.LECTURE, ActivityType.Kind.VOLUNTEER_SERVICE
 COMMUNITY_FIGURES = (
-    "visits", "visit_minutes", "person_times", "volunteer_minutes", "backfilled_minutes", "activities",
-    "participants", "lectures", "lecture_participants", "volunteer_service", "partner_activities",
-    "receptions", "visitors",
-)  # fmt: skip
+    "visits",
+    "visit_minutes",
+    "person_times",
+    "volunteer_minutes",
+    "backfilled_minutes",
+    "activities",
+    "participants",
+    "lectures",
+    "lecture_participants",
+    "volunteer_service",
+    "partner_activities",
+    "receptions",
+    "visitors",
+)
 
 
 def community_months(cells: Cells) -> dict:
@@ -264,4 +288,57 @@ def unit_people_counts():
     rows = UnitPeopleYear.objects.order_by()
     return rows.values_list("level", "unit_id", "year", "role", "party", "months").annotate(
         people=Count("pk")
+    )
+
+
+# --- volunteer team members (UnitMember, UnitMemberCount) ------------------------------------------------
+
+
+def _membership_counts_from():
+    """The first day of the month a membership starts counting in (volunteers.stats: joined, in a team
+    founded, by a period's end; a blank date does not hold it back)."""
+    date = Greatest(
+        Coalesce("joined_on", Value(NO_DATE)),
+        Coalesce("team__founded_on", Value(NO_DATE)),
+        output_field=DateField(),
+    )
+    # As a date on both databases (PostgreSQL's date_trunc gives a timestamp, which the check would compare).
+    return Cast(TruncMonth(date, output_field=DateField()), DateField())
+
+
+def unit_members(who=None) -> list:
+    """Querysets of (level, unit, who, party, since): each person with a membership in a unit's teams, in
+    every unit of every level (of everyone, or only of ``who``), ``since`` the earliest month one of their
+    memberships there counts. The refresh inserts them with INSERT … SELECT, the check reads them."""
+    chunks = [None] if who is None else _chunks(who)
+    queries = []
+    for level in level_names():
+        path = "team__community" if level == COMMUNITY else f"team__community__{path_up(COMMUNITY, level)}"
+        for chunk in chunks:
+            rows = Membership.objects.filter(**{f"{path}__isnull": False}).order_by()
+            if chunk is not None:
+                rows = rows.filter(person_id__in=chunk)
+            rows = rows.annotate(
+                level=Value(level, output_field=CharField()), party=F("person__is_party_member")
+            )
+            queries.append(
+                rows.values_list("level", path, "person_id", "party").annotate(
+                    since=Min(_membership_counts_from())
+                )
+            )
+    return queries
+
+
+def member_rows(who=None) -> list:
+    """The stored UnitMember rows that ``unit_members(who)`` computes again."""
+    rows = UnitMember.objects.order_by()
+    return [rows] if who is None else [rows.filter(who__in=chunk) for chunk in _chunks(who)]
+
+
+def unit_member_counts():
+    """A queryset of (level, unit, party, since, people): UnitMember counted."""
+    return (
+        UnitMember.objects.order_by()
+        .values_list("level", "unit_id", "party", "since")
+        .annotate(people=Count("pk"))
     )

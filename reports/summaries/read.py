@@ -26,6 +26,7 @@ from ..models import (
     KindMonth,
     PeopleYear,
     ProgrammeMonth,
+    UnitMemberCount,
     UnitPeopleCount,
     VenueMonth,
 )
@@ -247,3 +248,29 @@ def flows(unit, start: datetime.date, end: datetime.date) -> dict:
         "receptions_by_kind": {kind: _receptions(row) for kind, row in by_venue_kind.items()},
         "receptions_by_venue": {venue: _receptions(row) for venue, row in by_venue.items()},
     }
+
+
+def members(unit, end: datetime.date) -> tuple[dict, dict]:
+    """(the unit's volunteer team members at ``end``, {sub-unit id: theirs}), as volunteers.stats counts them
+    (``members``, ``party_member_members``), from the member counts (1 query)."""
+    own_level, sub_level = level_of(unit), next_level(level_of(unit))
+    which = Q(level=own_level, unit_id=unit.pk)
+    if sub_level != own_level:
+        below = level(sub_level)
+        which |= Q(
+            level=sub_level,
+            unit_id__in=below.model.objects.filter(**{below.parent_field: unit.pk}).values("pk"),
+        )
+    counted = (
+        UnitMemberCount.objects.filter(which, since__lte=end)
+        .order_by()
+        .values("level", "unit_id")
+        .annotate(members=sum_of("people"), party_member_members=sum_of("people", filter=Q(party=True)))
+    )
+    total, by_sub = {"members": 0, "party_member_members": 0}, {}
+    for row in counted:
+        if (row.pop("level"), row["unit_id"]) == (own_level, unit.pk):
+            total = {key: row[key] for key in total}
+        else:
+            by_sub[row.pop("unit_id")] = row
+    return total, ({unit.pk: total} if sub_level == own_level else by_sub)

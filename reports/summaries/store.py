@@ -5,7 +5,8 @@ A refresh reads the marks, recomputes the smallest rectangle of communities × m
 the live records (after reading the marks, so it sees at least what they mark), replaces those summary rows
 and deletes the marks it read, by id: a mark written meanwhile stays for the next refresh. The people
 roll-up (UnitPeopleYear, UnitPeopleCount) follows: the rows of the people those cells held before or after,
-in every unit, and the month-mask counts moved by the difference.
+in every unit, and the month-mask counts moved by the difference. The volunteer team members (UnitMember,
+UnitMemberCount) are marked by person and rewritten the same way, person by person.
 """
 
 from __future__ import annotations
@@ -17,13 +18,17 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 
 from communities.models import Community
+from registers.units import COMMUNITY
 
 from ..models import (
     CommunityMonth,
     KindMonth,
+    MemberMark,
     PeopleYear,
     ProgrammeMonth,
     SummaryMark,
+    UnitMember,
+    UnitMemberCount,
     UnitPeopleCount,
     UnitPeopleYear,
     VenueMonth,
@@ -127,54 +132,95 @@ def _insert_select(model, fields, queries) -> int:
     return inserted
 
 
-def _people_rows(queries) -> dict:
-    """{(level, unit, year, role, who): (party, months)} of UnitPeopleYear querysets."""
-    return {row[:5]: row[5:] for rows in queries for row in rows.values_list(*ROLL_UP_FIELDS)}
+def _keyed(queries, fields: tuple) -> dict:
+    """{(level, unit, …, who): (the rest)} of roll-up querysets (UnitPeopleYear, UnitMember) whose
+    ``fields`` end their key with ``who``."""
+    key_length = fields.index("who") + 1
+    return {row[:key_length]: row[key_length:] for rows in queries for row in rows.values_list(*fields)}
 
 
 def _roll_up(cells: Cells, people) -> int:
     """UnitPeopleYear of ``people`` (everyone: None) in the cells' years again, and UnitPeopleCount changed by
     the difference (counted again from scratch when everyone is)."""
     stale = compute.roll_up_rows(cells, people)
-    before = None if people is None else _people_rows(stale)
+    before = None if people is None else _keyed(stale, ROLL_UP_FIELDS)
     for rows in stale:
         rows.delete()
     written = _insert_select(UnitPeopleYear, ROLL_UP_FIELDS, compute.unit_people_years(cells, people))
     if people is None:
         UnitPeopleCount.objects.all().delete()
         return written + _insert_select(UnitPeopleCount, COUNT_FIELDS, [compute.unit_people_counts()])
-    _count_differences(before, _people_rows(compute.roll_up_rows(cells, people)))
+    after = _keyed(compute.roll_up_rows(cells, people), ROLL_UP_FIELDS)
+    _count_differences(UnitPeopleCount, COUNT_FIELDS, before, after)
     return written
 
 
-def _count_differences(before: dict, after: dict) -> None:
-    """Move each person whose (party, months) changed from their old mask's count to their new one."""
+def _count_differences(model, fields: tuple, before: dict, after: dict) -> None:
+    """Move each person whose row changed from their old row's count to their new one (``model``'s rows,
+    ``fields`` the roll-up's key without ``who``, then its values and ``people``)."""
     change: Counter = Counter()
     for key in before.keys() | after.keys():
         old, new = before.get(key), after.get(key)
         if old != new:
-            level, unit_id, year, role, _who = key
             if old:
-                change[(level, unit_id, year, role, *old)] -= 1
+                change[(*key[:-1], *old)] -= 1
             if new:
-                change[(level, unit_id, year, role, *new)] += 1
+                change[(*key[:-1], *new)] += 1
     change = {bucket: n for bucket, n in change.items() if n}
     units: dict = {}
-    for level, unit_id, year, *_rest in change:
-        units.setdefault((level, year), set()).add(unit_id)
+    for level, unit_id, third, *_rest in change:
+        ids, thirds = units.setdefault(level, (set(), set()))
+        ids.add(unit_id)
+        thirds.add(third)
     stored = {}
-    for (level, year), ids in units.items():
-        rows = UnitPeopleCount.objects.filter(level=level, year=year, unit_id__in=sorted(ids))
-        for pk, *bucket, people in rows.values_list("pk", *COUNT_FIELDS):
+    for level, (ids, thirds) in units.items():
+        rows = model.objects.filter(level=level, unit_id__in=sorted(ids), **{f"{fields[2]}__in": thirds})
+        for pk, *bucket, people in rows.values_list("pk", *fields):
             if tuple(bucket) in change:
                 stored[tuple(bucket)] = (pk, people)
-    _delete_ids(UnitPeopleCount, [pk for pk, _people in stored.values()])
+    _delete_ids(model, [pk for pk, _people in stored.values()])
     counts = ((bucket, stored.get(bucket, (None, 0))[1] + n) for bucket, n in change.items())
-    UnitPeopleCount.objects.bulk_create(
-        UnitPeopleCount(**dict(zip(COUNT_FIELDS, (*bucket, people), strict=True)))
-        for bucket, people in counts
-        if people > 0
+    model.objects.bulk_create(
+        model(**dict(zip(fields, (*bucket, people), strict=True))) for bucket, people in counts if people > 0
     )
+
+
+MEMBER_FIELDS = ("level", "unit_id", "who", "party", "since")
+MEMBER_COUNT_FIELDS = ("level", "unit_id", "party", "since", "people")
+
+
+def _members(who) -> int:
+    """UnitMember of ``who`` (everyone: None) again, and UnitMemberCount changed by the difference (counted
+    again from scratch when everyone is)."""
+    stale = compute.member_rows(who)
+    before = None if who is None else _keyed(stale, MEMBER_FIELDS)
+    for rows in stale:
+        rows.delete()
+    written = _insert_select(UnitMember, MEMBER_FIELDS, compute.unit_members(who))
+    if who is None:
+        UnitMemberCount.objects.all().delete()
+        return written + _insert_select(UnitMemberCount, MEMBER_COUNT_FIELDS, [compute.unit_member_counts()])
+    _count_differences(
+        UnitMemberCount, MEMBER_COUNT_FIELDS, before, _keyed(compute.member_rows(who), MEMBER_FIELDS)
+    )
+    return written
+
+
+def _refresh_members() -> int:
+    """The members of the marked people again; the marks read deleted. Returns how many it cleared."""
+    seen = list(MemberMark.objects.values_list("id", "who"))
+    if seen:
+        _members({who for _id, who in seen})
+        _delete_ids(MemberMark, [pk for pk, _who in seen])
+    return len(seen)
+
+
+def rebuild_members() -> int:
+    """UnitMember and its counts again from the memberships (what a database that had none yet needs once)."""
+    with transaction.atomic():
+        _lock()
+        MemberMark.objects.all().delete()
+        return _members(None)
 
 
 def rebuild_roll_up() -> int:
@@ -190,27 +236,28 @@ def _delete_ids(model, ids: list[int]) -> None:
 
 
 def refresh(communities: Iterable | None = None) -> int:
-    """Rewrite the summaries marked stale (of ``communities`` only — ids or a queryset of them — when given).
-    Returns how many marks it cleared."""
+    """Rewrite the summaries marked stale (of ``communities`` only — ids or a queryset of them — when given;
+    the marked members wherever they are). Returns how many marks it cleared."""
     marks = SummaryMark.objects.order_by()
     if communities is not None:
         marks = marks.filter(community_id__in=communities)
-    if not marks.exists():  # the usual case: no lock, no write transaction
+    if not marks.exists() and not MemberMark.objects.exists():  # the usual case: no lock, no transaction
         return 0
     with transaction.atomic():
         _lock()
+        cleared = _refresh_members()
         seen = list(marks.values_list("id", "community_id", "month"))
-        if not seen:
-            return 0
-        month_list = [month for _id, _community, month in seen]
-        _write(Cells(frozenset(c for _id, c, _month in seen), min(month_list), max(month_list)))
-        _delete_ids(SummaryMark, [pk for pk, _community, _month in seen])
-    return len(seen)
+        if seen:
+            month_list = [month for _id, _community, month in seen]
+            _write(Cells(frozenset(c for _id, c, _month in seen), min(month_list), max(month_list)))
+            _delete_ids(SummaryMark, [pk for pk, _community, _month in seen])
+    return cleared + len(seen)
 
 
 def mark_moved_unit(sender, instance, raw=False, **kwargs) -> None:
     """pre_save of every level of the unit tree: a unit given another parent moves its communities' people
-    to other units, so each of its communities' years with people is marked (the roll-up is per unit)."""
+    to other units, so each of its communities' years with people, and each of their members, is marked
+    (the roll-ups are per unit)."""
     parent_field = sender.unit_parent
     if raw or instance.pk is None or parent_field is None:
         return
@@ -225,6 +272,10 @@ def mark_moved_unit(sender, instance, raw=False, **kwargs) -> None:
     SummaryMark.objects.bulk_create(
         SummaryMark(community_id=community, month=datetime.date(year, 1, 1)) for community, year in years
     )
+    members = UnitMember.objects.filter(level=COMMUNITY, unit_id__in=communities).values_list(
+        "who", flat=True
+    )
+    MemberMark.objects.bulk_create(MemberMark(who=who) for who in members)
 
 
 def refresh_unit(unit) -> int:
@@ -234,13 +285,16 @@ def refresh_unit(unit) -> int:
 
 def rebuild(*, roll_up: bool = True) -> int:
     """Every summary again from the live records (after a load that ran without the triggers). Returns the
-    number of summary rows written. (``roll_up=False``: not UnitPeopleYear — the migration that came before
-    that table.)"""
+    number of summary rows written. (``roll_up=False``: neither the people roll-up nor the members — the
+    migration that came before their tables.)"""
     with transaction.atomic():
         _lock()
         seen = list(SummaryMark.objects.values_list("id", flat=True))
         written = _write(Cells(), roll_up=roll_up)
         _delete_ids(SummaryMark, seen)
+        if roll_up:
+            MemberMark.objects.all().delete()
+            written += _members(None)
     return written
 
 
@@ -255,10 +309,13 @@ def differences(limit: int = 50) -> tuple[int, list[str]]:
         for row in model.objects.values(*key_fields, *figure_fields).iterator(chunk_size=BATCH):
             stored[tuple(row[f] for f in key_fields)] = {f: row[f] for f in figure_fields}
         count += _compare(model, live, stored, described, limit)
-    # The roll-ups against what they are computed from (PeopleYear, checked above; then UnitPeopleYear).
+    # The roll-ups against what they are computed from (PeopleYear, checked above; then UnitPeopleYear; the
+    # memberships; then UnitMember).
     for model, fields, queries in (
         (UnitPeopleYear, ROLL_UP_FIELDS, compute.unit_people_years(Cells())),
         (UnitPeopleCount, COUNT_FIELDS, [compute.unit_people_counts()]),
+        (UnitMember, MEMBER_FIELDS, compute.unit_members()),
+        (UnitMemberCount, MEMBER_COUNT_FIELDS, [compute.unit_member_counts()]),
     ):
         live = {row[:-1]: row[-1] for query in queries for row in query.iterator(chunk_size=BATCH)}
         stored = {row[:-1]: row[-1] for row in model.objects.values_list(*fields).iterator(chunk_size=BATCH)}

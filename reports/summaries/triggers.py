@@ -14,9 +14,9 @@ with triggers off (session_replication_role) and rebuilds the summaries at its e
 from activities.models import Activity, ActivityType
 from communities.models import Person
 from venues.models import VisitRecord
-from volunteers.models import HomeVisit, ServiceRecord
+from volunteers.models import HomeVisit, Membership, ServiceRecord, VolunteerTeam
 
-from ..models import PeopleYear, SummaryMark
+from ..models import MemberMark, PeopleYear, SummaryMark, UnitMember
 
 MARKS = SummaryMark._meta.db_table
 
@@ -213,3 +213,72 @@ def uninstall_party(schema_editor) -> None:
         schema_editor.execute("DROP FUNCTION IF EXISTS summary_mark_party()")
     else:
         schema_editor.execute("DROP TRIGGER IF EXISTS summary_mark_party")
+
+
+# --- volunteer team members: marked by person (reports.models.MemberMark) --------------------------------
+MEMBER_MARKS = MemberMark._meta.db_table
+MEMBERSHIPS = Membership._meta.db_table
+TEAMS = VolunteerTeam._meta.db_table
+UNIT_MEMBERS = UnitMember._meta.db_table
+
+
+def _members_sql(vendor: str) -> list[str]:
+    """A membership written marks its person (before and after); a team's founding date or community
+    changed marks its members; a member who joins or leaves the Party is marked."""
+    now = "CURRENT_TIMESTAMP" if vendor == "sqlite" else "now()"
+
+    def person(row: str) -> str:
+        return f"INSERT INTO {MEMBER_MARKS} (who, marked_at) VALUES ({row}.person_id, {now});"
+
+    team = f"INSERT INTO {MEMBER_MARKS} (who, marked_at) SELECT person_id, {now} FROM {MEMBERSHIPS} WHERE team_id = NEW.id;"
+    party = (
+        f"INSERT INTO {MEMBER_MARKS} (who, marked_at) SELECT NEW.id, {now} "
+        f"WHERE EXISTS (SELECT 1 FROM {UNIT_MEMBERS} WHERE who = NEW.id);"
+    )
+    watched = "team_id, person_id, joined_on"
+    if vendor == "sqlite":
+        return [
+            f"CREATE TRIGGER member_mark_insert AFTER INSERT ON {MEMBERSHIPS} BEGIN {person('NEW')} END",
+            f"CREATE TRIGGER member_mark_delete AFTER DELETE ON {MEMBERSHIPS} BEGIN {person('OLD')} END",
+            f"CREATE TRIGGER member_mark_update AFTER UPDATE OF {watched} ON {MEMBERSHIPS} "
+            f"BEGIN {person('OLD')} {person('NEW')} END",
+            f"CREATE TRIGGER member_mark_team AFTER UPDATE OF founded_on, community_id ON {TEAMS} "
+            "WHEN OLD.founded_on IS NOT NEW.founded_on OR OLD.community_id <> NEW.community_id "
+            f"BEGIN {team} END",
+            f"CREATE TRIGGER member_mark_party AFTER UPDATE OF is_party_member ON {PERSONS} "
+            f"WHEN OLD.is_party_member <> NEW.is_party_member BEGIN {party} END",
+        ]
+    return [
+        _plpgsql(
+            "member_mark",
+            f"IF TG_OP <> 'INSERT' THEN {person('OLD')} END IF; IF TG_OP <> 'DELETE' THEN {person('NEW')} END IF;",
+        ),
+        f"CREATE TRIGGER member_mark AFTER INSERT OR DELETE OR UPDATE OF {watched} ON {MEMBERSHIPS} "
+        "FOR EACH ROW EXECUTE FUNCTION member_mark()",
+        _plpgsql("member_mark_team", team),
+        f"CREATE TRIGGER member_mark_team AFTER UPDATE OF founded_on, community_id ON {TEAMS} FOR EACH ROW "
+        "WHEN (OLD.founded_on IS DISTINCT FROM NEW.founded_on OR OLD.community_id IS DISTINCT FROM NEW.community_id) "
+        "EXECUTE FUNCTION member_mark_team()",
+        _plpgsql("member_mark_party", party),
+        f"CREATE TRIGGER member_mark_party AFTER UPDATE OF is_party_member ON {PERSONS} FOR EACH ROW "
+        "WHEN (OLD.is_party_member IS DISTINCT FROM NEW.is_party_member) EXECUTE FUNCTION member_mark_party()",
+    ]
+
+
+def install_members(schema_editor) -> None:
+    for statement in _members_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement)
+
+
+def uninstall_members(schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        for name, table in (
+            ("member_mark", MEMBERSHIPS),
+            ("member_mark_team", TEAMS),
+            ("member_mark_party", PERSONS),
+        ):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+    else:
+        for name in ("insert", "delete", "update", "team", "party"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS member_mark_{name}")

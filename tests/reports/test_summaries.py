@@ -15,12 +15,12 @@ from activities.models import Activity, ActivityType, ImportLog, Lecturer
 from audit.personal_data import erase_person
 from communities.models import Person
 from reports.dashboard import build
-from reports.models import CommunityMonth, SummaryMark
+from reports.models import CommunityMonth, MemberMark, SummaryMark
 from reports.summaries import differences, refresh
 from tests.activities.conftest import branch, lecturer, programme, sheet_world, venue  # noqa: F401
 from tests.activities.test_import_export import confirm, csv_file, good_row, preview
 from venues.models import VisitRecord
-from volunteers.models import HomeVisit, ServiceRecord
+from volunteers.models import HomeVisit, Membership, ServiceRecord, VolunteerTeam
 from volunteers.services import sync_visit_records
 
 from .conftest import fill
@@ -179,6 +179,30 @@ def writes(rng, communities):
         person.is_party_member = not person.is_party_member
         person.save()
 
+    def join_a_team():  # any team, in the person's community or another: a person counts once per unit
+        person, team = rng.choice(list(Person.objects.all())), rng.choice(list(VolunteerTeam.objects.all()))
+        joined_on = rng.choice([None, random_day(rng)])
+        Membership.objects.get_or_create(team=team, person=person, defaults={"joined_on": joined_on})
+
+    def leave_a_team():
+        rng.choice(list(Membership.objects.all())).delete()
+
+    def change_joining_dates_without_signals():
+        pks = rng.sample(list(Membership.objects.values_list("pk", flat=True)), 2)
+        Membership.objects.filter(pk__in=pks).update(joined_on=rng.choice([None, random_day(rng)]))
+
+    def refound_or_move_a_team():
+        team = rng.choice(list(VolunteerTeam.objects.all()))
+        if rng.random() < 0.5:
+            team.founded_on = rng.choice([None, random_day(rng)])
+            team.save()
+        else:
+            VolunteerTeam.objects.filter(pk=team.pk).update(community=rng.choice(communities))
+
+    def a_member_joins_or_leaves_the_party():
+        person = rng.choice(list(Person.objects.filter(volunteer_memberships__isnull=False).distinct()))
+        Person.objects.filter(pk=person.pk).update(is_party_member=not person.is_party_member)
+
     return [
         new_visit,
         move_visit,
@@ -193,6 +217,11 @@ def writes(rng, communities):
         change_a_types_kind,
         receptions,
         party_membership,
+        join_a_team,
+        leave_a_team,
+        change_joining_dates_without_signals,
+        refound_or_move_a_team,
+        a_member_joins_or_leaves_the_party,
     ]
 
 
@@ -219,10 +248,11 @@ def test_random_writes_leave_the_summaries_equal_to_the_live_records(seed, world
     for move in moves:
         move()
     assert SummaryMark.objects.exists(), "the writes marked what they changed"
+    assert MemberMark.objects.exists(), "the membership writes marked their people"
     assert_summaries_equal_live(
         subdistrict, subdistrict.district, subdistrict.district.city, world[0], world[2]
     )
-    assert not SummaryMark.objects.exists()
+    assert not SummaryMark.objects.exists() and not MemberMark.objects.exists()
 
 
 def test_imports_undos_and_erasures_leave_the_summaries_equal(client, staff, sheet_world, world, subdistrict):  # noqa: F811
