@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -45,7 +46,7 @@ class Table:
     page_limit: int | None = None
     page_order: tuple = ()
 
-    @property
+    @cached_property  # the page asks several times; a city's listing sorts thousands of rows
     def page_rows(self) -> list[dict]:
         if self.page_limit is None or len(self.rows) <= self.page_limit:
             return self.rows

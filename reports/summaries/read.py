@@ -172,11 +172,13 @@ def flows(unit, start: datetime.date, end: datetime.date) -> dict:
     """Every flow figure of ``reports.gather.Data`` for the unit and the whole months from start to end
     (8 queries)."""
     group = subunit_group(CommunityMonth, unit)  # every summary table is community-scoped: the same path
-    months_in = _in_period(CommunityMonth, unit, start, end)
-    by_sub = {row[group]: row for row in months_in.values(group).annotate(**MONTH_SUMS)}
-    by_month = {row["month"]: row for row in months_in.values("month").annotate(**MONTH_SUMS)}
+    # One grouped read by sub-unit and month, summed here both ways (a few hundred rows).
+    by_sub: dict = {}
+    by_month: dict = {}
     total = dict.fromkeys(COMMUNITY_FIGURES, 0)
-    for row in by_sub.values():
+    for row in _in_period(CommunityMonth, unit, start, end).values(group, "month").annotate(**MONTH_SUMS):
+        _add(by_sub.setdefault(row[group], dict.fromkeys(COMMUNITY_FIGURES, 0)), row, COMMUNITY_FIGURES)
+        _add(by_month.setdefault(row["month"], dict.fromkeys(COMMUNITY_FIGURES, 0)), row, COMMUNITY_FIGURES)
         _add(total, row, COMMUNITY_FIGURES)
 
     people_total, people_by_sub = _distinct_people(unit, start, end)
@@ -198,9 +200,13 @@ def flows(unit, start: datetime.date, end: datetime.date) -> dict:
         .order_by("pname", "pid")
     )
     venue_sums = {f: sum_of(f) for f in ("activities", "participants", "receptions", "visitors")}
-    venues = _in_period(VenueMonth, unit, start, end)
-    by_venue = {row["venue_id"]: row for row in venues.values("venue_id").annotate(**venue_sums)}
-    by_venue_kind = {row["venue__kind"]: row for row in venues.values("venue__kind").annotate(**venue_sums)}
+    by_venue: dict = {}
+    by_venue_kind: dict = {}
+    for row in (
+        _in_period(VenueMonth, unit, start, end).values("venue_id", "venue__kind").annotate(**venue_sums)
+    ):
+        by_venue[row["venue_id"]] = row
+        _add(by_venue_kind.setdefault(row["venue__kind"], dict.fromkeys(venue_sums, 0)), row, venue_sums)
 
     volunteer_keys = [key for key in PEOPLE if key != "lecturers"]
     return {
