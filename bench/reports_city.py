@@ -8,16 +8,17 @@ Data: ``manage.py generate_load --seed 1 --city`` (10 districts × 500 communiti
 
 For the synthetic city and for one of its districts, over 2018 (median of 5 interleaved runs after a warm-up):
 - floor: bare SQL reading every summary row the figures come from — the unit's communities × the year's
-  months of CommunityMonth, KindMonth, ProgrammeMonth and VenueMonth, and the people rows of 2018 of the unit
+  months of CommunityMonth, KindMonth, ProgrammeMonth, VenueMonth and CommitteeSeat, the people rows of 2018 of the unit
   and of its sub-units (above the community their UnitPeopleCount rows and the home-visit volunteers'
-  UnitPeopleYear rows; PeopleYear for communities) (plain cursor, every row fetched);
+  UnitPeopleYear rows; PeopleYear for communities) and their member counts up to the year's end
+  (UnitMemberCount) (plain cursor, every row fetched);
 - the whole page through the test client (session, middleware, every figure, listings, ranking, bulletin,
   chart data, template), as a supervisor of the unit;
 - once, ``reports.dashboard.build(live=True)``: the same figures counted from the live records, as before
   the summaries;
 - the refresh after one home visit is moved to another month and back (what a write costs the next reader).
-Targets: the city page ≤ 1.2× the floor and ≤ 0.1× the live build; ≤ 500 KB; ≤ 55 queries, the same for the
-city and the district; the district page ≤ 0.1× its live build.
+Targets: the city page ≤ 1.2× the floor and ≤ 0.1× the live build; ≤ 500 KB; ≤ 55 queries (the same at two
+data sizes: tests/reports/test_page_size.py); the district page ≤ 0.1× its live build.
 """
 
 import datetime
@@ -81,10 +82,12 @@ def main():
     from reports.dashboard import build
     from reports.management.commands.generate_load import PREFIX
     from reports.models import (
+        CommitteeSeat,
         CommunityMonth,
         KindMonth,
         PeopleYear,
         ProgrammeMonth,
+        UnitMemberCount,
         UnitPeopleCount,
         UnitPeopleYear,
         VenueMonth,
@@ -102,7 +105,7 @@ def main():
     def floor_sql(unit):
         communities = Community.objects.for_unit(unit).values("pk")
         queries = []
-        for model in (CommunityMonth, KindMonth, ProgrammeMonth, VenueMonth):
+        for model in (CommunityMonth, KindMonth, ProgrammeMonth, VenueMonth, CommitteeSeat):
             rows = model.objects.filter(community__in=communities, month__gte=YEAR[0], month__lte=YEAR[1])
             queries.append(
                 rows.values_list(*[f.column for f in model._meta.concrete_fields]).query.sql_with_params()
@@ -117,9 +120,15 @@ def main():
             if level_name == COMMUNITY:
                 people = PeopleYear.objects.filter(community__in=units, year=year)
                 queries.append(people.values_list("role", "who", "months").query.sql_with_params())
+                members = UnitMemberCount.objects.filter(
+                    level=level_name, unit_id__in=units, since__lte=YEAR[1]
+                )
+                queries.append(members.values_list("party", "since", "people").query.sql_with_params())
                 continue
             counts = UnitPeopleCount.objects.filter(level=level_name, unit_id__in=units, year=year)
             queries.append(counts.values_list("role", "months", "people").query.sql_with_params())
+            members = UnitMemberCount.objects.filter(level=level_name, unit_id__in=units, since__lte=YEAR[1])
+            queries.append(members.values_list("party", "since", "people").query.sql_with_params())
             visitors = UnitPeopleYear.objects.filter(
                 level=level_name, unit_id__in=units, year=year, role=PeopleYear.Role.VISIT_VOLUNTEER
             )
@@ -205,8 +214,10 @@ def main():
     print(
         f"   page ≤ 500 KB                : {size / 1024:.0f} KB {'PASS' if size <= 500 * 1024 else 'FAIL'}"
     )
+    # (The same number at two data sizes is tests/reports/test_page_size.py's; a city and a district differ by
+    # the city's extra breakdowns.)
     print(
-        f"   ≤ 55 queries, same for both  : city {queries}, district {d_queries} {'PASS' if max(queries, d_queries) <= 55 and queries == d_queries else 'CHECK'}"
+        f"   ≤ 55 queries                 : city {queries}, district {d_queries} {'PASS' if max(queries, d_queries) <= 55 else 'FAIL'}"
     )
 
 

@@ -132,7 +132,7 @@ def committee(unit, start, end):
     elected = CommitteeMember.objects.for_unit(unit).filter(elected_on__gte=start, elected_on__lte=end)
     term = elected.aggregate(term=Max("term"))["term"]
     if term is None:
-        return None, {}, {"people": 0, "with_age": 0, "age_total": 0, "college": 0}, {}
+        return None, {}, dict.fromkeys(COMMITTEE_PEOPLE, 0), {}
     members = elected.filter(term=term)
     roles = dict(members.values("role").annotate(n=Count("pk")).values_list("role", "n").order_by())
     group = subunit_group(CommitteeMember, unit)
@@ -142,7 +142,17 @@ def committee(unit, start, end):
             Case(When(person__education__in=Person.COLLEGE_OR_ABOVE, then=Value(1)), default=Value(0))
         ),
     )
-    # Each person's row counted by sub-unit in one pass (the database groups the grouped rows).
+    totals, by_sub = committee_people(per_person, group)
+    return term, roles, totals, by_sub
+
+
+COMMITTEE_PEOPLE = ("people", "with_age", "age_total", "college")
+
+
+def committee_people(per_person, group: str) -> tuple[dict, dict]:
+    """(totals, {sub-unit: counts}) of ``per_person`` — grouped rows of (a person, ``group``, their
+    ``person_age``, ``person_college``) — counted by sub-unit in one query (the database groups the grouped
+    rows); the totals are their sums, a person counting in one sub-unit."""
     sql, params = per_person.order_by().query.sql_with_params()
     column = connection.ops.quote_name(group)
     with connection.cursor() as cursor:
@@ -151,13 +161,11 @@ def committee(unit, start, end):
             f"FROM ({sql}) per_person GROUP BY {column}",
             params,
         )
-        keys = ("people", "with_age", "age_total", "college")
         by_sub = {
-            sub: dict(zip(keys, (int(n or 0) for n in counts), strict=True))
+            sub: dict(zip(COMMITTEE_PEOPLE, (int(n or 0) for n in counts), strict=True))
             for sub, *counts in cursor.fetchall()
         }
-    totals = {key: sum(row[key] for row in by_sub.values()) for key in keys}
-    return term, roles, totals, by_sub
+    return {key: sum(row[key] for row in by_sub.values()) for key in COMMITTEE_PEOPLE}, by_sub
 
 
 def ratio(part, whole, digits=1):

@@ -145,12 +145,13 @@ def gather(unit, start: datetime.date, end: datetime.date, *, live: bool = False
     profile_by_sub, area = aggregates.profile(unit)
     party_by_kind, party_by_sub = aggregates.party_organizations(unit, end)
     partners_by_kind, partners_by_sub = aggregates.partners(unit, end)
-    term, roles, committee, committee_by_sub = aggregates.committee(unit, start, end)
     pool_by_sub, docents = aggregates.lecturers(unit)
     if summaries.covers(start, end) and not live:
         flows = _summary_flows(unit, start, end)
+        term, roles, committee, committee_by_sub = summaries.committee(unit, start, end)
     else:
         flows = _live_flows(unit, start, end)
+        term, roles, committee, committee_by_sub = aggregates.committee(unit, start, end)
     return Data(
         unit=unit,
         start=start,

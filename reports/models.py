@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from registers.personal_data import PersonalField
 from registers.scoping import ScopedQuerySet, community_scoped
 from registers.units import unit_names
 
@@ -168,6 +169,37 @@ class VenueMonth(models.Model):
 
     def __str__(self):
         return f"{self.community_id} {self.month:%Y-%m} {self.venue_id}"
+
+
+class CommitteeSeat(models.Model):
+    """The committee members elected in a community in a month (社区"两委"), as the dashboard counts them: by
+    term, role and person, with the person's whole years on the election date (None without a birth date)
+    and whether their education is junior college or above (as it is now: a change marks their seats)."""
+
+    community = _summary_key("communities.Community", _("community"))
+    month = models.DateField(_("month"))
+    term = models.PositiveSmallIntegerField()
+    role = models.CharField(max_length=30)
+    who = models.IntegerField()
+    age = models.SmallIntegerField(null=True)
+    college = models.PositiveSmallIntegerField(default=0)  # 1: junior college or above
+    seats = models.PositiveSmallIntegerField(default=1)
+
+    # Derived from the person's birth date, never shown per person (the dashboard sums it); erasing the birth
+    # date marks the seat (a trigger), and the refresh writes the age again as None.
+    personal_data = {"age": PersonalField()}
+    scope_paths = community_scoped("community")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "month", "term", "role", "who"], name="committeeseat_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.community_id} {self.month:%Y-%m} {self.term} {self.role} {self.who}"
 
 
 class PeopleYear(models.Model):

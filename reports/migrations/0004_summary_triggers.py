@@ -9,7 +9,7 @@ def forward(apps, schema_editor):
     from reports.summaries import rebuild, triggers
 
     triggers.install(schema_editor)
-    rebuild(roll_up=False)  # the roll-up's table comes in 0005, which fills it
+    rebuild(first_tables_only=True)  # the later migrations make and fill the other tables
 
 
 def backward(apps, schema_editor):

@@ -8,7 +8,7 @@ page never shows a figure older than its request. ``manage.py check_summaries`` 
 live records; ``rebuild`` writes them all again.
 """
 
-from .read import covers, flows, members
+from .read import committee, covers, flows, members
 from .store import differences, rebuild, refresh, refresh_unit
 
-__all__ = ["covers", "differences", "flows", "members", "rebuild", "refresh", "refresh_unit"]
+__all__ = ["committee", "covers", "differences", "flows", "members", "rebuild", "refresh", "refresh_unit"]

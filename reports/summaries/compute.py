@@ -27,12 +27,13 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Greatest, TruncMonth
 
 from activities.models import Activity, ActivityType, period_bounds
-from communities.models import Person
+from communities.models import CommitteeMember, Person
 from registers.periods import month_bounds
 from registers.units import COMMUNITY, level_names, path_up
 from venues.models import VisitRecord
 from volunteers.models import HomeVisit, Membership, ServiceRecord
 
+from ..aggregates import age_on
 from ..models import NO_DATE, PeopleYear, UnitMember, UnitPeopleYear
 
 Role = PeopleYear.Role
@@ -175,6 +176,18 @@ def venue_months(cells: Cells) -> dict:
     sums = {"receptions": Count("pk"), "visitors": sum_of("visitors")}
     _merge(rows, _grouped(register, "visited_on", ("venue_id",), sums), tuple(sums), empty)
     return rows
+
+
+def committee_seats(cells: Cells) -> dict:
+    """{(community, month, term, role, who): {age, college, seats}}"""
+    members = cells.filter(CommitteeMember.objects.all(), "elected_on")
+    college = When(person__education__in=Person.COLLEGE_OR_ABOVE, then=Value(1))
+    sums = {
+        "age": Max(age_on("elected_on", "person__birth_date")),
+        "college": Max(Case(college, default=Value(0), output_field=IntegerField())),
+        "seats": Count("pk"),
+    }
+    return _grouped(members, "elected_on", ("term", "role", "person_id"), sums)
 
 
 # A month's bit (1 << month - 1) as a CASE both databases evaluate to an integer: the OR of a person's months

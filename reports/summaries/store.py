@@ -21,6 +21,7 @@ from communities.models import Community
 from registers.units import COMMUNITY
 
 from ..models import (
+    CommitteeSeat,
     CommunityMonth,
     KindMonth,
     MemberMark,
@@ -54,6 +55,11 @@ TABLES = {
         ("activities", "participants", "receptions", "visitors"),
     ),
     PeopleYear: (compute.people_years, ("community_id", "year", "role", "who"), ("months",)),
+    CommitteeSeat: (
+        compute.committee_seats,
+        ("community_id", "month", "term", "role", "who"),
+        ("age", "college", "seats"),
+    ),
 }
 
 
@@ -103,20 +109,23 @@ ROLL_UP_FIELDS = ("level", "unit_id", "year", "role", "who", "party", "months")
 COUNT_FIELDS = ("level", "unit_id", "year", "role", "party", "months", "people")
 
 
-def _write(cells: Cells, *, roll_up: bool = True) -> int:
+def _write(cells: Cells, *, tables: tuple = tuple(TABLES)) -> int:
+    """The cells of ``tables`` again; after a refresh's (some communities), their people's roll-up too."""
     # The people whose units' roll-up may change: those of the cells before and after the rewrite, in every
     # unit (a person's rows elsewhere are read again too, and a community moved to another unit is right).
     people = None if cells.communities is None else compute.people_in(cells)
     written = 0
-    for model, (rows_of, key_fields, figure_fields) in TABLES.items():
+    for model in tables:
+        rows_of, key_fields, figure_fields = TABLES[model]
         rows = rows_of(cells)
         _stored(model, cells).delete()
         values = ((*key, *(figures[f] for f in figure_fields)) for key, figures in rows.items())
         _insert(model, key_fields + figure_fields, values)
         written += len(rows)
-    if people is not None:
-        people |= compute.people_in(cells)
-    return written + (_roll_up(cells, people) if roll_up else 0)
+    if people is None:
+        return written
+    people |= compute.people_in(cells)
+    return written + _roll_up(cells, people)
 
 
 def _insert_select(model, fields, queries) -> int:
@@ -223,6 +232,19 @@ def rebuild_members() -> int:
         return _members(None)
 
 
+def rebuild_table(model) -> int:
+    """One summary table again from the live records (what a database that had no such table needs once)."""
+    rows_of, key_fields, figure_fields = TABLES[model]
+    with transaction.atomic():
+        _lock()
+        rows = rows_of(Cells())
+        model.objects.all().delete()
+        _insert(
+            model, key_fields + figure_fields, ((*k, *(f[x] for x in figure_fields)) for k, f in rows.items())
+        )
+    return len(rows)
+
+
 def rebuild_roll_up() -> int:
     """UnitPeopleYear again from PeopleYear (what a database that had no roll-up yet needs once)."""
     with transaction.atomic():
@@ -283,16 +305,21 @@ def refresh_unit(unit) -> int:
     return refresh(Community.objects.for_unit(unit).values("pk"))
 
 
-def rebuild(*, roll_up: bool = True) -> int:
+# The tables of the migration that made the first summaries (reports 0004), which fills them with
+# ``rebuild(first_tables_only=True)``: the later migrations make and fill the others.
+FIRST_TABLES = (CommunityMonth, KindMonth, ProgrammeMonth, VenueMonth, PeopleYear)
+
+
+def rebuild(*, first_tables_only: bool = False) -> int:
     """Every summary again from the live records (after a load that ran without the triggers). Returns the
-    number of summary rows written. (``roll_up=False``: neither the people roll-up nor the members — the
-    migration that came before their tables.)"""
+    number of summary rows written."""
     with transaction.atomic():
         _lock()
         seen = list(SummaryMark.objects.values_list("id", flat=True))
-        written = _write(Cells(), roll_up=roll_up)
+        written = _write(Cells(), tables=FIRST_TABLES if first_tables_only else tuple(TABLES))
         _delete_ids(SummaryMark, seen)
-        if roll_up:
+        if not first_tables_only:
+            written += _roll_up(Cells(), None)
             MemberMark.objects.all().delete()
             written += _members(None)
     return written

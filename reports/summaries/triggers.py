@@ -12,7 +12,7 @@ with triggers off (session_replication_role) and rebuilds the summaries at its e
 """
 
 from activities.models import Activity, ActivityType
-from communities.models import Person
+from communities.models import CommitteeMember, Person
 from venues.models import VisitRecord
 from volunteers.models import HomeVisit, Membership, ServiceRecord, VolunteerTeam
 
@@ -57,23 +57,29 @@ def _months_postgresql(row: str, column: str, moment: bool) -> list[str]:
     return [f"date_trunc('month', {row}.{column})::date"]
 
 
+def _source_sqlite(model, column: str, moment: bool, watched: tuple) -> list[str]:
+    statements = []
+    table = model._meta.db_table
+    for event, rows in (
+        ("INSERT", ("NEW",)),
+        ("DELETE", ("OLD",)),
+        (f"UPDATE OF {', '.join(watched)}", ("OLD", "NEW")),
+    ):
+        inserts = " ".join(
+            f"INSERT INTO {MARKS} (community_id, month, marked_at) "
+            f"VALUES ({row}.community_id, {month}, CURRENT_TIMESTAMP);"
+            for row in rows
+            for month in _months_sqlite(row, column, moment)
+        )
+        name = f"summary_mark_{table}_{event.split()[0].lower()}"
+        statements.append(f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {inserts} END")
+    return statements
+
+
 def _sqlite() -> list[str]:
     statements = []
-    for model, column, moment, watched in SOURCES:
-        table = model._meta.db_table
-        for event, rows in (
-            ("INSERT", ("NEW",)),
-            ("DELETE", ("OLD",)),
-            (f"UPDATE OF {', '.join(watched)}", ("OLD", "NEW")),
-        ):
-            inserts = " ".join(
-                f"INSERT INTO {MARKS} (community_id, month, marked_at) "
-                f"VALUES ({row}.community_id, {month}, CURRENT_TIMESTAMP);"
-                for row in rows
-                for month in _months_sqlite(row, column, moment)
-            )
-            name = f"summary_mark_{table}_{event.split()[0].lower()}"
-            statements.append(f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {inserts} END")
+    for source in SOURCES:
+        statements += _source_sqlite(*source)
     for event, row in (("INSERT", "NEW"), ("DELETE", "OLD")):
         selects = " UNION ".join(
             f"SELECT community_id, {month}, CURRENT_TIMESTAMP FROM {ACTIVITIES} a WHERE a.id = {row}.activity_id"
@@ -101,27 +107,30 @@ def _plpgsql(name: str, body: str) -> str:
     )
 
 
+def _source_postgresql(model, column: str, moment: bool, watched: tuple) -> list[str]:
+    table = model._meta.db_table
+    function = f"summary_mark_{table}"
+
+    def insert(row):
+        values = ", ".join(
+            f"({row}.community_id, {month}, now())" for month in _months_postgresql(row, column, moment)
+        )
+        return f"INSERT INTO {MARKS} (community_id, month, marked_at) VALUES {values};"
+
+    body = (
+        f"IF TG_OP <> 'INSERT' THEN {insert('OLD')} END IF; IF TG_OP <> 'DELETE' THEN {insert('NEW')} END IF;"
+    )
+    return [
+        _plpgsql(function, body),
+        f"CREATE TRIGGER summary_mark AFTER INSERT OR DELETE OR UPDATE OF {', '.join(watched)} "
+        f"ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()",
+    ]
+
+
 def _postgresql() -> list[str]:
     statements = []
-    for model, column, moment, watched in SOURCES:
-        table = model._meta.db_table
-        function = f"summary_mark_{table}"
-
-        def insert(row, column=column, moment=moment):
-            values = ", ".join(
-                f"({row}.community_id, {month}, now())" for month in _months_postgresql(row, column, moment)
-            )
-            return f"INSERT INTO {MARKS} (community_id, month, marked_at) VALUES {values};"
-
-        body = (
-            f"IF TG_OP <> 'INSERT' THEN {insert('OLD')} END IF; "
-            f"IF TG_OP <> 'DELETE' THEN {insert('NEW')} END IF;"
-        )
-        statements.append(_plpgsql(function, body))
-        statements.append(
-            f"CREATE TRIGGER summary_mark AFTER INSERT OR DELETE OR UPDATE OF {', '.join(watched)} "
-            f"ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
-        )
+    for source in SOURCES:
+        statements += _source_postgresql(*source)
 
     def of_activities(where: str) -> str:
         selects = " UNION ".join(
@@ -282,3 +291,57 @@ def uninstall_members(schema_editor) -> None:
     else:
         for name in ("insert", "delete", "update", "team", "party"):
             schema_editor.execute(f"DROP TRIGGER IF EXISTS member_mark_{name}")
+
+
+# --- the committees (CommitteeSeat): their members' rows, and a member's birth date or education ---------
+COMMITTEE = (
+    CommitteeMember,
+    "elected_on",
+    False,
+    ("community_id", "elected_on", "term", "role", "person_id"),
+)
+COMMITTEE_MEMBERS = CommitteeMember._meta.db_table
+
+
+def _committee_sql(vendor: str) -> list[str]:
+    """Installed by reports 0008 (0004's ``install`` does not know this table). A person whose birth date or
+    education changes marks the months of their seats."""
+    if vendor == "sqlite":
+        seats = (
+            f"INSERT INTO {MARKS} (community_id, month, marked_at) SELECT community_id, "
+            f"date(elected_on, 'start of month'), CURRENT_TIMESTAMP FROM {COMMITTEE_MEMBERS} WHERE person_id = NEW.id;"
+        )
+        return [
+            *_source_sqlite(*COMMITTEE),
+            f"CREATE TRIGGER summary_mark_seats AFTER UPDATE OF birth_date, education ON {PERSONS} "
+            "WHEN OLD.birth_date IS NOT NEW.birth_date OR OLD.education IS NOT NEW.education "
+            f"BEGIN {seats} END",
+        ]
+    seats = (
+        f"INSERT INTO {MARKS} (community_id, month, marked_at) SELECT community_id, "
+        f"date_trunc('month', elected_on)::date, now() FROM {COMMITTEE_MEMBERS} WHERE person_id = NEW.id;"
+    )
+    return [
+        *_source_postgresql(*COMMITTEE),
+        _plpgsql("summary_mark_seats", seats),
+        f"CREATE TRIGGER summary_mark_seats AFTER UPDATE OF birth_date, education ON {PERSONS} FOR EACH ROW "
+        "WHEN (OLD.birth_date IS DISTINCT FROM NEW.birth_date OR OLD.education IS DISTINCT FROM NEW.education) "
+        "EXECUTE FUNCTION summary_mark_seats()",
+    ]
+
+
+def install_committee(schema_editor) -> None:
+    for statement in _committee_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement)
+
+
+def uninstall_committee(schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS summary_mark ON {COMMITTEE_MEMBERS}")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS summary_mark_{COMMITTEE_MEMBERS}()")
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS summary_mark_seats ON {PERSONS}")
+        schema_editor.execute("DROP FUNCTION IF EXISTS summary_mark_seats()")
+    else:
+        for event in ("insert", "delete", "update"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS summary_mark_{COMMITTEE_MEMBERS}_{event}")
+        schema_editor.execute("DROP TRIGGER IF EXISTS summary_mark_seats")

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from activities.models import Activity, ActivityType, ImportLog, Lecturer
 from audit.personal_data import erase_person
-from communities.models import Person
+from communities.models import CommitteeMember, Person
 from reports.dashboard import build
 from reports.models import CommunityMonth, MemberMark, SummaryMark
 from reports.summaries import differences, refresh
@@ -203,6 +203,31 @@ def writes(rng, communities):
         person = rng.choice(list(Person.objects.filter(volunteer_memberships__isnull=False).distinct()))
         Person.objects.filter(pk=person.pk).update(is_party_member=not person.is_party_member)
 
+    def elect_committee_members():  # a new member of a term, a role moved to another month, a seat left
+        seat = rng.choice(list(CommitteeMember.objects.all()))
+        day = random_day(rng)
+        if rng.random() < 0.4:
+            person = rng.choice(list(Person.objects.filter(community=seat.community)))
+            CommitteeMember.objects.get_or_create(
+                person=person,
+                community=seat.community,
+                term=day.year,
+                role=seat.role,
+                defaults={"elected_on": day},
+            )
+        elif rng.random() < 0.7:
+            CommitteeMember.objects.filter(pk=seat.pk).update(elected_on=day, term=day.year)
+        else:
+            seat.delete()
+
+    def change_a_members_birth_date_or_education():
+        person = rng.choice(list(Person.objects.filter(committee_roles__isnull=False).distinct()))
+        if rng.random() < 0.5:
+            person.birth_date = rng.choice([None, datetime.date(rng.randint(1950, 1995), 6, 30)])
+        else:
+            person.education = rng.choice([Person.Education.BACHELOR, Person.Education.SENIOR_HIGH])
+        person.save()
+
     return [
         new_visit,
         move_visit,
@@ -222,6 +247,8 @@ def writes(rng, communities):
         change_joining_dates_without_signals,
         refound_or_move_a_team,
         a_member_joins_or_leaves_the_party,
+        elect_committee_members,
+        change_a_members_birth_date_or_education,
     ]
 
 
