@@ -64,25 +64,9 @@ class ExportOnlyMixin:
 # --- list filters that list only the account's own records ---------------------------------------
 
 
-def scoped_filter(model, field, title, parameter, queryset=None):
-    class Filter(admin.SimpleListFilter):
-        def lookups(self, request, model_admin):
-            records = (queryset or (lambda r: model.objects.for_user(r.user)))(request)
-            return [(str(record.pk), str(record)) for record in records]
-
-        def queryset(self, request, qs):
-            value = self.value()
-            if value and value.isdigit():
-                return qs.filter(**{f"{field}_id": int(value)})
-            return qs
-
-    Filter.title = title
-    Filter.parameter_name = parameter
-    return Filter
-
-
-TypeFilter = scoped_filter(ActivityType, "type", _("type"), "type")
-# Community and programme in search boxes offering only the account's own (``?community=<id>``).
+# Type, community and programme in search boxes offering only the account's own (``?community=<id>``): a
+# province has thousands of each.
+TypeFilter = ("type", autocomplete_filter(parameter="type"))
 CommunityFilter = ("community", autocomplete_filter(parameter="community"))
 ProgrammeFilter = ("programme", autocomplete_filter(parameter="programme"))
 
@@ -211,17 +195,7 @@ class ProgrammeAdmin(ExportOnlyMixin, CommunityChoicesMixin, ScopedAdmin):
     resource_classes = [ProgrammeResource]
     list_display = ["name", "parent", "subdistrict", "community", "led_by", "page_link"]
     list_select_related = ["parent", "subdistrict", "community"]
-    list_filter = [
-        scoped_filter(
-            Programme,
-            "parent",
-            _("part of"),
-            "parent",
-            queryset=lambda r: (
-                Programme.objects.for_user(r.user).filter(parent__isnull=True).only("id", "name")
-            ),
-        )
-    ]
+    list_filter = [("parent", autocomplete_filter(parameter="parent"))]
     search_fields = ["name", "community__name", "subdistrict__name", "led_by"]
     autocomplete_fields = ["parent"]
     inlines = [ProgrammeYearInline]

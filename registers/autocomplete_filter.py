@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
+from django.utils.translation import pgettext
 
 from .scoping import is_scoped
 
@@ -29,18 +30,27 @@ class AutocompleteFilter(admin.FieldListFilter):
     def __init__(self, field, request, params, model, model_admin, field_path):
         self.related_field = field
         self.lookup_kwarg = self.parameter or f"{field_path}__{field.target_field.name}__exact"
+        # A record that may have none (a care recipient without a team) can be looked for by that too.
+        self.lookup_kwarg_isnull = f"{field_path}__isnull" if field.null else None
         super().__init__(field, request, params, model, model_admin, field_path)
         self.request, self.model_admin = request, model_admin
-        value = self.used_parameters.get(self.lookup_kwarg)
-        self.value = (value[-1] if isinstance(value, list) else value) or None
+        self.value = self._parameter(self.lookup_kwarg) or None
+        # (Django has read an ``__isnull`` parameter as a boolean already: "True" → True, "0" → False.)
+        self.empty = bool(self.lookup_kwarg_isnull) and self._parameter(self.lookup_kwarg_isnull) is True
+
+    def _parameter(self, name):
+        value = self.used_parameters.get(name)
+        return value[-1] if isinstance(value, list) else value
 
     def expected_parameters(self):
-        return [self.lookup_kwarg]
+        return [self.lookup_kwarg] + ([self.lookup_kwarg_isnull] if self.lookup_kwarg_isnull else [])
 
     def has_output(self):
         return True
 
     def queryset(self, request, queryset):
+        if self.empty:
+            return queryset.filter(**{f"{self.field_path}__isnull": True})
         if self.value is None:
             return queryset
         if not str(self.value).isdigit():
@@ -80,10 +90,18 @@ class AutocompleteFilter(admin.FieldListFilter):
             for value in values
         ]
         yield {
-            "selected": self.value is None,
-            "query_string": changelist.get_query_string(remove=[self.lookup_kwarg]),
-            "display": None,
+            "selected": self.value is None and not self.empty,
+            "query_string": changelist.get_query_string(remove=self.expected_parameters()),
+            "display": pgettext("filter", "All"),
         }
+        if self.lookup_kwarg_isnull:
+            yield {
+                "selected": self.empty,
+                "query_string": changelist.get_query_string(
+                    {self.lookup_kwarg_isnull: "True"}, [self.lookup_kwarg]
+                ),
+                "display": pgettext("filter", "None"),
+            }
 
 
 def autocomplete_filter(*, parameter: str) -> type[AutocompleteFilter]:

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from activities.models import Activity, Lecturer, ProgrammeYear
+from activities.models import Activity, ActivityType, Lecturer, ProgrammeYear
 from communities.models import Person
 
 from .conftest import at
@@ -108,3 +108,42 @@ def test_date_hierarchy_offers_years_then_the_real_months(client, staff, communi
     assert "start__year=2018" in body and "start__year=2019" in body
     months = client.get(LIST, {"start__year": "2018"}).content.decode()
     assert "start__month=3" in months and "start__month=7" not in months
+
+
+def _sidebar(response) -> str:
+    text = response.content.decode()
+    return text[text.index('id="changelist-filter"') :]
+
+
+def test_the_type_filter_is_a_search_box_offering_only_the_accounts_types(
+    client, staff, community, far_community, lecture_type, branch
+):
+    own = ActivityType.objects.create(name="楼院议事会", kind="other", subdistrict=community.subdistrict)
+    far = ActivityType.objects.create(name="远方议事会", kind="other", subdistrict=far_community.subdistrict)
+    add_activities(2, community, own, branch)
+    client.force_login(staff)
+    response = client.get(LIST)
+    sidebar = _sidebar(response)
+    assert 'name="type"' in sidebar and "admin-autocomplete" in sidebar
+    assert own.name not in sidebar and lecture_type.name not in sidebar  # not a list of every type
+    answer = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "activities", "model_name": "activity", "field_name": "type", "term": "议事会"},
+    ).json()
+    assert [result["text"] for result in answer["results"]] == [str(own)]
+    chosen = client.get(LIST, {"type": own.pk})
+    assert {a.title for a in chosen.context["cl"].result_list} == {"批量活动0", "批量活动1"}
+    assert f'<option value="{own.pk}" selected>' in chosen.content.decode()
+    elsewhere = client.get(LIST, {"type": far.pk})
+    assert elsewhere.status_code == 200 and not elsewhere.context["cl"].result_list
+    assert far.name not in elsewhere.content.decode()
+
+
+def test_the_programme_lists_part_of_filter_is_a_search_box(client, staff, programme, subproject):
+    client.force_login(staff)
+    url = reverse("admin:activities_programme_changelist")
+    sidebar = _sidebar(client.get(url))
+    assert 'name="parent"' in sidebar and programme.name not in sidebar
+    response = client.get(url, {"parent": programme.pk})
+    assert [p.name for p in response.context["cl"].result_list] == [subproject.name]
+    assert f'<option value="{programme.pk}" selected>' in response.content.decode()

@@ -102,3 +102,20 @@ def test_the_venue_filter_keeps_its_short_parameter(client, staff, community):
     assert response.status_code == 200
     assert f'<option value="{venue.pk}" selected>' in response.content.decode()
     assert Booking.objects.count() == 0
+
+
+def test_recipients_without_a_team_are_found_by_the_none_choice(client, staff, recipient, community):
+    from volunteers.models import CareRecipient
+
+    from .conftest import make_recipient
+
+    alone = make_recipient(community, "周玉梅", phone="13700008888")
+    client.force_login(staff)
+    url = admin_url(CareRecipient)
+    sidebar = client.get(url).content.decode()
+    sidebar = sidebar[sidebar.index('id="changelist-filter"') :]
+    assert "assigned_team__isnull=True" in sidebar and ">无</a>" in sidebar and ">全部</a>" in sidebar
+    response = client.get(url, {"assigned_team__isnull": "True"})
+    assert [r.pk for r in response.context["cl"].result_list] == [alone.pk]
+    assert 'class="selected">\n    <a href="?assigned_team__isnull=True">无' in response.content.decode()
+    assert {r.pk for r in client.get(url).context["cl"].result_list} == {recipient.pk, alone.pk}
