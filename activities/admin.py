@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
@@ -72,7 +72,8 @@ ProgrammeFilter = ("programme", autocomplete_filter(parameter="programme"))
 
 
 class KindFilter(admin.SimpleListFilter):
-    title = _("kind")
+    # With a context: the communities' catalogue translates a bare "kind" as 类型, the type filter's title.
+    title = pgettext_lazy("activity", "kind")
     parameter_name = "kind"
 
     def lookups(self, request, model_admin):

@@ -138,8 +138,8 @@ def _summary_flows(unit, start: datetime.date, end: datetime.date) -> dict:
 
 
 def gather(unit, start: datetime.date, end: datetime.date, *, live: bool = False) -> Data:
-    """Every count of the dashboard. The flows come from the summary tables for whole months (``live``
-    counts them from the records instead, as for any other period)."""
+    """Every count of the dashboard. The flows, the team members and the committee come from the summary
+    tables for whole months (``live`` counts them from the records instead, as for any other period)."""
     level = level_of(unit)
     subs = subunits(unit)
     profile_by_sub, area = aggregates.profile(unit)

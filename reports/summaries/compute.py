@@ -104,20 +104,10 @@ def _merge(into: dict, found: dict, figures: tuple, empty: dict) -> None:
 
 LECTURE, VOLUNTEER_SERVICE = ActivityType.Kind.LECTURE, ActivityType.Kind.VOLUNTEER_SERVICE
 COMMUNITY_FIGURES = (
-    "visits",
-    "visit_minutes",
-    "person_times",
-    "volunteer_minutes",
-    "backfilled_minutes",
-    "activities",
-    "participants",
-    "lectures",
-    "lecture_participants",
-    "volunteer_service",
-    "partner_activities",
-    "receptions",
-    "visitors",
-)
+    "visits", "visit_minutes", "person_times", "volunteer_minutes", "backfilled_minutes", "activities",
+    "participants", "lectures", "lecture_participants", "volunteer_service", "partner_activities",
+    "receptions", "visitors",
+)  # fmt: skip
 
 
 def community_months(cells: Cells) -> dict:

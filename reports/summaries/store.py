@@ -176,14 +176,16 @@ def _count_differences(model, fields: tuple, before: dict, after: dict) -> None:
             if new:
                 change[(*key[:-1], *new)] += 1
     change = {bucket: n for bucket, n in change.items() if n}
+    # The stored counts of the changed buckets, read by level, unit and the field after them (the year of
+    # the people counts: a unit's other years are not read).
     units: dict = {}
-    for level, unit_id, third, *_rest in change:
-        ids, thirds = units.setdefault(level, (set(), set()))
+    for level, unit_id, after_unit, *_rest in change:
+        ids, values = units.setdefault(level, (set(), set()))
         ids.add(unit_id)
-        thirds.add(third)
+        values.add(after_unit)
     stored = {}
-    for level, (ids, thirds) in units.items():
-        rows = model.objects.filter(level=level, unit_id__in=sorted(ids), **{f"{fields[2]}__in": thirds})
+    for level, (ids, values) in units.items():
+        rows = model.objects.filter(level=level, unit_id__in=sorted(ids), **{f"{fields[2]}__in": values})
         for pk, *bucket, people in rows.values_list("pk", *fields):
             if tuple(bucket) in change:
                 stored[tuple(bucket)] = (pk, people)
@@ -234,15 +236,9 @@ def rebuild_members() -> int:
 
 def rebuild_table(model) -> int:
     """One summary table again from the live records (what a database that had no such table needs once)."""
-    rows_of, key_fields, figure_fields = TABLES[model]
     with transaction.atomic():
         _lock()
-        rows = rows_of(Cells())
-        model.objects.all().delete()
-        _insert(
-            model, key_fields + figure_fields, ((*k, *(f[x] for x in figure_fields)) for k, f in rows.items())
-        )
-    return len(rows)
+        return _write(Cells(), tables=(model,))
 
 
 def rebuild_roll_up() -> int:

@@ -7,8 +7,9 @@ and new community and month (an insert with no conflict to wait on, so concurren
 other). An activity's month is its local month, which the database does not know: the marks cover the
 UTC month of its start 14 hours either side (every time zone), a superset the refresh reads no harm from.
 
-Installed by the migration reports 0004 on SQLite and PostgreSQL alike; ``manage.py generate_load`` runs
-with triggers off (session_replication_role) and rebuilds the summaries at its end.
+Installed on SQLite and PostgreSQL alike by the migrations reports 0004 (the flows), 0005 (Party membership
+of home-visit volunteers), 0006 (team members, marked by person) and 0008 (the committees); ``manage.py
+generate_load`` runs with triggers off (session_replication_role) and rebuilds the summaries at its end.
 """
 
 from activities.models import Activity, ActivityType
