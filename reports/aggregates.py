@@ -52,6 +52,8 @@ def profile(unit):
         area = Subdistrict.objects.for_unit(unit).aggregate(
             area=Sum("area_km2"), population=Sum("population"), subdistricts=Count("pk")
         )
+        if area["area"] is not None:  # SQLite sums decimals as floats: 2.69000000000000 without this
+            area["area"] = area["area"].quantize(Decimal("0.01"))
     elif level == SUBDISTRICT:
         area = {"area": unit.area_km2, "population": unit.population}
     else:
