@@ -8,9 +8,9 @@ Data: ``manage.py generate_load --seed 1 --city`` (10 districts × 500 communiti
 
 For the synthetic city and for one of its districts, over 2018 (median of 5 interleaved runs after a warm-up):
 - floor: bare SQL reading every summary row the figures come from — the unit's communities × the year's
-  months of CommunityMonth, KindMonth, ProgrammeMonth, VenueMonth and CommitteeSeat, the people rows of 2018 of the unit
-  and of its sub-units (above the community their UnitPeopleCount rows and the home-visit volunteers'
-  UnitPeopleYear rows; PeopleYear for communities) and their member counts up to the year's end
+  months of CommunityMonth, KindMonth, ProgrammeMonth, VenueMonth and CommitteeSeat, the people rows of 2018
+  of the unit and of its sub-units (above the community their UnitPeopleCount rows and the home-visit
+  volunteers' UnitPeopleYear rows; PeopleYear for communities) and their member counts up to the year's end
   (UnitMemberCount) (plain cursor, every row fetched);
 - the whole page through the test client (session, middleware, every figure, listings, ranking, bulletin,
   chart data, template), as a supervisor of the unit;

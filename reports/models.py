@@ -288,9 +288,8 @@ class UnitPeopleCount(models.Model):
 # and unit like the people roll-up, and counted by that month, so a unit's members at any month's end are a
 # sum over a few hundred rows instead of a COUNT(DISTINCT) over every membership inside it.
 
-NO_DATE = datetime.date(
-    1900, 1, 1
-)  # ``since`` of a membership that has no date (joined and founded dates both blank)
+# ``since`` of a membership that has no date (joined and founded dates both blank).
+NO_DATE = datetime.date(1900, 1, 1)
 
 
 class UnitMember(models.Model):
