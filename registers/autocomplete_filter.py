@@ -35,8 +35,10 @@ class AutocompleteFilter(admin.FieldListFilter):
         super().__init__(field, request, params, model, model_admin, field_path)
         self.request, self.model_admin = request, model_admin
         self.value = self._parameter(self.lookup_kwarg) or None
-        # (Django has read an ``__isnull`` parameter as a boolean already: "True" → True, "0" → False.)
-        self.empty = bool(self.lookup_kwarg_isnull) and self._parameter(self.lookup_kwarg_isnull) is True
+        # (Django has read an ``__isnull`` parameter as a boolean already: "True" → True, "0" → False.) A record
+        # chosen in the box wins over "none" (the box's form is sent with the list's other filters).
+        isnull = bool(self.lookup_kwarg_isnull) and self._parameter(self.lookup_kwarg_isnull) is True
+        self.empty = isnull and self.value is None
 
     def _parameter(self, name):
         value = self.used_parameters.get(name)
@@ -86,7 +88,7 @@ class AutocompleteFilter(admin.FieldListFilter):
         self.hidden = [
             (name, value)
             for name, values in changelist.filter_params.items()
-            if name != self.lookup_kwarg
+            if name not in self.expected_parameters()
             for value in values
         ]
         yield {

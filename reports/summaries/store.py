@@ -16,9 +16,11 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.models.functions import ExtractYear
 
+from activities.models import Activity
 from communities.models import Community
-from registers.units import COMMUNITY
+from volunteers.models import HomeVisit, Membership, ServiceRecord
 
 from ..models import (
     CommitteeSeat,
@@ -274,8 +276,9 @@ def refresh(communities: Iterable | None = None) -> int:
 
 def mark_moved_unit(sender, instance, raw=False, **kwargs) -> None:
     """pre_save of every level of the unit tree: a unit given another parent moves its communities' people
-    to other units, so each of its communities' years with people, and each of their members, is marked
-    (the roll-ups are per unit)."""
+    to other units, so each of its communities' years with records, and each of their teams' members, is
+    marked (the roll-ups are per unit). Read from the live records, not from the summaries, which a refresh
+    may be writing at this moment."""
     parent_field = sender.unit_parent
     if raw or instance.pk is None or parent_field is None:
         return
@@ -284,16 +287,19 @@ def mark_moved_unit(sender, instance, raw=False, **kwargs) -> None:
     if before == getattr(instance, attribute):
         return
     communities = Community.objects.for_unit(instance).values("pk")
-    years = (
-        PeopleYear.objects.filter(community__in=communities).values_list("community_id", "year").distinct()
-    )
+    years = set()
+    for records, date_field in (
+        (ServiceRecord.objects, "served_on"),
+        (HomeVisit.objects, "visited_on"),
+        (Activity.objects, "start"),
+    ):
+        found = records.filter(community__in=communities).annotate(year=ExtractYear(date_field))
+        years |= set(found.values_list("community_id", "year").distinct().order_by())
     SummaryMark.objects.bulk_create(
         SummaryMark(community_id=community, month=datetime.date(year, 1, 1)) for community, year in years
     )
-    members = UnitMember.objects.filter(level=COMMUNITY, unit_id__in=communities).values_list(
-        "who", flat=True
-    )
-    MemberMark.objects.bulk_create(MemberMark(who=who) for who in members)
+    members = Membership.objects.filter(team__community__in=communities).values_list("person_id", flat=True)
+    MemberMark.objects.bulk_create(MemberMark(who=who) for who in set(members))
 
 
 def refresh_unit(unit) -> int:

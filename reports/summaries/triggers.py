@@ -17,7 +17,7 @@ from communities.models import CommitteeMember, Person
 from venues.models import VisitRecord
 from volunteers.models import HomeVisit, Membership, ServiceRecord, VolunteerTeam
 
-from ..models import MemberMark, PeopleYear, SummaryMark, UnitMember
+from ..models import MemberMark, SummaryMark
 
 MARKS = SummaryMark._meta.db_table
 
@@ -185,27 +185,29 @@ def uninstall(schema_editor) -> None:
 
 
 # --- Party membership: the roll-up counts the Party members among home-visit volunteers (UnitPeopleCount) ---
-PEOPLE_YEARS = PeopleYear._meta.db_table
 PERSONS = Person._meta.db_table
-VISIT_VOLUNTEER = PeopleYear.Role.VISIT_VOLUNTEER.value
+SERVICE_RECORDS = ServiceRecord._meta.db_table
+HOME_VISIT = ServiceRecord.Kind.HOME_VISIT.value
 
 
 def _party_sql(vendor: str) -> list[str]:
-    """A person who joins or leaves the Party marks each community and year they made home visits in."""
+    """A person who joins or leaves the Party marks each community and year they recorded home visits in —
+    read from the service records, not from PeopleYear: a refresh may be writing the person's first
+    PeopleYear rows, not yet committed, and the person would stay unmarked (reports 0009)."""
     if vendor == "sqlite":
         return [
             f"CREATE TRIGGER summary_mark_party AFTER UPDATE OF is_party_member ON {PERSONS} "
             "WHEN OLD.is_party_member <> NEW.is_party_member BEGIN "
             f"INSERT INTO {MARKS} (community_id, month, marked_at) "
-            f"SELECT community_id, printf('%04d-01-01', year), CURRENT_TIMESTAMP FROM {PEOPLE_YEARS} "
-            f"WHERE who = NEW.id AND role = '{VISIT_VOLUNTEER}'; END"
+            f"SELECT DISTINCT community_id, date(served_on, 'start of year'), CURRENT_TIMESTAMP FROM {SERVICE_RECORDS} "
+            f"WHERE volunteer_id = NEW.id AND kind = '{HOME_VISIT}'; END"
         ]
     return [
         _plpgsql(
             "summary_mark_party",
             f"INSERT INTO {MARKS} (community_id, month, marked_at) "
-            f"SELECT community_id, make_date(year, 1, 1), now() FROM {PEOPLE_YEARS} "
-            f"WHERE who = NEW.id AND role = '{VISIT_VOLUNTEER}';",
+            f"SELECT DISTINCT community_id, date_trunc('year', served_on)::date, now() FROM {SERVICE_RECORDS} "
+            f"WHERE volunteer_id = NEW.id AND kind = '{HOME_VISIT}';",
         ),
         f"CREATE TRIGGER summary_mark_party AFTER UPDATE OF is_party_member ON {PERSONS} FOR EACH ROW "
         "WHEN (OLD.is_party_member IS DISTINCT FROM NEW.is_party_member) EXECUTE FUNCTION summary_mark_party()",
@@ -229,7 +231,6 @@ def uninstall_party(schema_editor) -> None:
 MEMBER_MARKS = MemberMark._meta.db_table
 MEMBERSHIPS = Membership._meta.db_table
 TEAMS = VolunteerTeam._meta.db_table
-UNIT_MEMBERS = UnitMember._meta.db_table
 
 
 def _members_sql(vendor: str) -> list[str]:
@@ -241,10 +242,9 @@ def _members_sql(vendor: str) -> list[str]:
         return f"INSERT INTO {MEMBER_MARKS} (who, marked_at) VALUES ({row}.person_id, {now});"
 
     team = f"INSERT INTO {MEMBER_MARKS} (who, marked_at) SELECT person_id, {now} FROM {MEMBERSHIPS} WHERE team_id = NEW.id;"
-    party = (
-        f"INSERT INTO {MEMBER_MARKS} (who, marked_at) SELECT NEW.id, {now} "
-        f"WHERE EXISTS (SELECT 1 FROM {UNIT_MEMBERS} WHERE who = NEW.id);"
-    )
+    # Every change marks the person, member or not: whether they have UnitMember rows cannot be asked here,
+    # since a refresh may be writing their first ones, not yet committed (the person would stay unmarked).
+    party = f"INSERT INTO {MEMBER_MARKS} (who, marked_at) VALUES (NEW.id, {now});"
     watched = "team_id, person_id, joined_on"
     if vendor == "sqlite":
         return [

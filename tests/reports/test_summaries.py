@@ -16,7 +16,7 @@ from audit.personal_data import erase_person
 from communities.models import CommitteeMember, Person
 from reports.dashboard import build
 from reports.models import CommunityMonth, MemberMark, SummaryMark
-from reports.summaries import differences, refresh
+from reports.summaries import differences, refresh, store
 from tests.activities.conftest import branch, lecturer, programme, sheet_world, venue  # noqa: F401
 from tests.activities.test_import_export import confirm, csv_file, good_row, preview
 from venues.models import VisitRecord
@@ -411,3 +411,83 @@ def test_two_dashboards_refreshing_at_once_both_answer(world, subdistrict):
         thread.join()
     assert not errors and len(set(results)) == 1
     assert "0 处不一致" in call_command_output("check_summaries")
+
+
+def _refresh_paused_after_its_insert(monkeypatch, meanwhile):
+    """A refresh in another connection, paused after it has written its new roll-up rows (not committed)
+    while ``meanwhile`` runs and commits; then the refresh commits."""
+    inserted, release = threading.Event(), threading.Event()
+    original = store._count_differences
+
+    def paused(*args, **kwargs):
+        inserted.set()
+        release.wait(10)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_count_differences", paused)
+
+    def refresher():
+        try:
+            refresh()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=refresher)
+    thread.start()
+    assert inserted.wait(10)
+    meanwhile()
+    release.set()
+    thread.join()
+    monkeypatch.setattr(store, "_count_differences", original)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("change", ["joins_the_party", "unit_moves"])
+def test_a_change_committed_while_a_refresh_writes_a_new_members_rows_is_counted(
+    change, world, subdistrict, far_community, monkeypatch
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL")
+    refresh()
+    person = Person.objects.create(name="新志愿者", community=world[0], is_party_member=False)
+    Membership.objects.create(team=VolunteerTeam.objects.filter(community=world[0]).first(), person=person)
+
+    def meanwhile():
+        if change == "joins_the_party":
+            Person.objects.filter(pk=person.pk).update(is_party_member=True)
+        else:
+            subdistrict.district = far_community.subdistrict.district  # as the admin saves it
+            subdistrict.save()
+
+    _refresh_paused_after_its_insert(monkeypatch, meanwhile)
+    assert "0 处不一致" in call_command_output("check_summaries")
+    assert_summaries_equal_live(subdistrict, far_community.subdistrict.district)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_joining_the_party_while_a_refresh_writes_a_volunteers_first_year_is_counted(
+    world, subdistrict, monkeypatch
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL")
+    refresh()
+    visit = HomeVisit.objects.filter(community=world[0]).first()
+    newcomer = Person.objects.create(name="新党员志愿者", community=world[0], is_party_member=False)
+    copy = HomeVisit.objects.create(
+        community=visit.community, recipient=visit.recipient, team=visit.team,
+        visited_on=datetime.date(2019, 3, 3), minutes=30,
+    )  # fmt: skip
+    copy.volunteers.set([newcomer])
+    sync_visit_records([copy.pk])
+    ServiceRecord.objects.filter(volunteer=newcomer).update(
+        confirmed_at=datetime.datetime(2019, 3, 4, tzinfo=datetime.UTC)
+    )
+
+    _refresh_paused_after_its_insert(
+        monkeypatch, lambda: Person.objects.filter(pk=newcomer.pk).update(is_party_member=True)
+    )
+    assert "0 处不一致" in call_command_output("check_summaries")
+    year = (datetime.date(2019, 1, 1), datetime.date(2019, 12, 31))
+    assert tables(build(subdistrict, *year)) == tables(build(subdistrict, *year, live=True))

@@ -119,3 +119,19 @@ def test_recipients_without_a_team_are_found_by_the_none_choice(client, staff, r
     assert [r.pk for r in response.context["cl"].result_list] == [alone.pk]
     assert 'class="selected">\n    <a href="?assigned_team__isnull=True">无' in response.content.decode()
     assert {r.pk for r in client.get(url).context["cl"].result_list} == {recipient.pk, alone.pk}
+
+
+def test_a_team_chosen_after_none_wins(client, staff, recipient, community, team):
+    from volunteers.models import CareRecipient
+
+    from .conftest import make_recipient
+
+    make_recipient(community, "周玉梅", phone="13700008888")
+    client.force_login(staff)
+    url = admin_url(CareRecipient)
+    text = client.get(url, {"assigned_team__isnull": "True"}).content.decode()
+    form = text[text.index('<form method="get" class="autocomplete-filter">') :]
+    assert 'name="assigned_team__isnull"' not in form[: form.index("</form>")]
+    # What a browser that kept the old parameter would send: the chosen team counts.
+    both = client.get(url, {"assigned_team__isnull": "True", "assigned_team__id__exact": team.pk})
+    assert [r.pk for r in both.context["cl"].result_list] == [recipient.pk]
