@@ -346,3 +346,53 @@ def uninstall_committee(schema_editor) -> None:
         for event in ("insert", "delete", "update"):
             schema_editor.execute(f"DROP TRIGGER IF EXISTS summary_mark_{COMMITTEE_MEMBERS}_{event}")
         schema_editor.execute("DROP TRIGGER IF EXISTS summary_mark_seats")
+
+
+# --- SQLite: kept across the migrations of the tables they watch ------------------------------------------
+#
+# To alter a table SQLite builds a new one and renames it: the table's own triggers are dropped with the old
+# one, and a trigger of another table that names it makes the rename fail. So on SQLite every migrate drops
+# the summaries' triggers first (pre_migrate) and installs those of the applied migrations again at its end
+# (post_migrate, also sent after a flush); PostgreSQL alters tables in place and keeps them.
+
+INSTALLED_BY = {  # the migration of reports that installs them -> (install, uninstall)
+    "0004_summary_triggers": (install, uninstall),
+    "0005_people_roll_up": (install_party, uninstall_party),
+    "0006_members": (install_members, uninstall_members),
+    "0008_committee_seats": (install_committee, uninstall_committee),
+}
+
+
+class _Executor:
+    """What the install functions use of a schema editor, on a plain connection (a schema editor cannot be
+    opened inside a transaction on SQLite)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def execute(self, sql):
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+def drop_before_migrate(using="default", **kwargs) -> None:
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        for _install, uninstall_them in INSTALLED_BY.values():
+            uninstall_them(_Executor(connection))
+
+
+def install_after_migrate(using="default", **kwargs) -> None:
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    applied = {name for app, name in MigrationRecorder(connection).applied_migrations() if app == "reports"}
+    for migration, (install_them, uninstall_them) in INSTALLED_BY.items():
+        uninstall_them(_Executor(connection))
+        if migration in applied:
+            install_them(_Executor(connection))

@@ -491,3 +491,46 @@ def test_joining_the_party_while_a_refresh_writes_a_volunteers_first_year_is_cou
     assert "0 处不一致" in call_command_output("check_summaries")
     year = (datetime.date(2019, 1, 1), datetime.date(2019, 12, 31))
     assert tables(build(subdistrict, *year)) == tables(build(subdistrict, *year, live=True))
+
+
+def _triggers() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_a_migration_that_rebuilds_a_watched_table_keeps_the_triggers(world, subdistrict):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite rebuilds a table to alter it")
+    from django.apps import apps
+    from django.db.models.signals import post_migrate, pre_migrate
+
+    from reports.apps import ReportsConfig  # noqa: F401
+
+    installed = _triggers()
+    assert {"member_mark_team", "member_mark_party", "summary_mark_seats", "summary_mark_party"} <= installed
+    reports = apps.get_app_config("reports")
+    # What `migrate` does around a migration that alters the memberships and the people: SQLite builds each
+    # table anew and renames it (``_remake_table``, the schema editor's way to alter a field there).
+    pre_migrate.send(sender=reports, app_config=reports, verbosity=0, interactive=False, using="default")
+    with connection.schema_editor() as editor:
+        editor._remake_table(Membership)
+        editor._remake_table(Person)
+    post_migrate.send(sender=reports, app_config=reports, verbosity=0, interactive=False, using="default")
+    assert _triggers() == installed
+    person = Person.objects.filter(volunteer_memberships__isnull=False).first()
+    Person.objects.filter(pk=person.pk).update(is_party_member=not person.is_party_member)
+    assert MemberMark.objects.filter(who=person.pk).exists()
+    assert_summaries_equal_live(subdistrict)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_migrate_puts_back_a_trigger_that_a_table_rebuild_dropped(world):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite")
+    installed = _triggers()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER member_mark_party")
+    call_command("migrate", verbosity=0)
+    assert _triggers() == installed
