@@ -122,12 +122,13 @@ def _live_flows(unit, start: datetime.date, end: datetime.date) -> dict:
     }
 
 
-def _summary_flows(unit, start: datetime.date, end: datetime.date) -> dict:
+def _summary_flows(unit, start: datetime.date, end: datetime.date, subs: list) -> dict:
     """The flow figures and the members from the summary tables, after bringing the unit's marked months
     up to date; the teams are counted live."""
     summaries.refresh_unit(unit)
-    flows = summaries.flows(unit, start, end)
-    members, members_by_sub = summaries.members(unit, end)
+    sub_ids = [sub.pk for sub in subs]
+    flows = summaries.flows(unit, start, end, sub_ids)
+    members, members_by_sub = summaries.members(unit, end, sub_ids)
     flows["volunteers"].update(volunteer_stats.team_totals(unit, end), **members)
     by_sub = flows["volunteers_by_sub"]
     for pk, row in volunteer_stats.team_totals_by_subunit(unit, end).items():
@@ -147,7 +148,7 @@ def gather(unit, start: datetime.date, end: datetime.date, *, live: bool = False
     partners_by_kind, partners_by_sub = aggregates.partners(unit, end)
     pool_by_sub, docents = aggregates.lecturers(unit)
     if summaries.covers(start, end) and not live:
-        flows = _summary_flows(unit, start, end)
+        flows = _summary_flows(unit, start, end, subs)
         term, roles, committee, committee_by_sub = summaries.committee(unit, start, end)
     else:
         flows = _live_flows(unit, start, end)

@@ -18,7 +18,7 @@ from activities.models import ActivityType
 from communities.models import Person
 from registers.periods import month_bounds, months
 from registers.scoping import subunit_group
-from registers.units import COMMUNITY, level, level_of, next_level
+from registers.units import COMMUNITY, level_of, next_level
 from volunteers.stats import hours
 
 from ..aggregates import COMMITTEE_PEOPLE, committee_people
@@ -125,7 +125,14 @@ def _people_of_units(year: int, mask: int, wanted: dict) -> dict:
     return found
 
 
-def _distinct_people(unit, start, end) -> tuple[dict, dict]:
+def _wanted(unit, sub_ids: list) -> dict:
+    """{level: unit ids}: the unit and its sub-units (``sub_ids``; a community is its own breakdown). As
+    lists, not subqueries: each unit's rows are then an index range."""
+    own_level, sub_level = level_of(unit), next_level(level_of(unit))
+    return {own_level: [unit.pk]} if sub_level == own_level else {own_level: [unit.pk], sub_level: sub_ids}
+
+
+def _distinct_people(unit, start, end, sub_ids: list) -> tuple[dict, dict]:
     """(the unit's distinct-people figures, {sub-unit id: its figures}) for the period."""
     if start.year != end.year:  # a person may have a row in each year: COUNT(DISTINCT) over the communities
         group = subunit_group(PeopleYear, unit)
@@ -137,14 +144,7 @@ def _distinct_people(unit, start, end) -> tuple[dict, dict]:
     for month in months(start, end):
         mask |= 1 << (month.month - 1)
     own_level, sub_level = level_of(unit), next_level(level_of(unit))
-    if sub_level == own_level:
-        wanted = {own_level: [unit.pk]}
-    else:
-        below = level(sub_level)
-        # The sub-units' ids as a list, not a subquery: each unit's rows are then an index range.
-        subs = list(below.model.objects.filter(**{below.parent_field: unit.pk}).values_list("pk", flat=True))
-        wanted = {own_level: [unit.pk], sub_level: subs}
-    found = _people_of_units(start.year, mask, wanted)
+    found = _people_of_units(start.year, mask, _wanted(unit, sub_ids))
     total = found.get((own_level, unit.pk)) or dict.fromkeys(PEOPLE, 0)
     return total, {pk: row for (name, pk), row in found.items() if name == sub_level}
 
@@ -170,7 +170,7 @@ def _receptions(row: dict) -> dict:
     return {"receptions": row.get("receptions", 0), "visitors": row.get("visitors", 0)}
 
 
-def flows(unit, start: datetime.date, end: datetime.date) -> dict:
+def flows(unit, start: datetime.date, end: datetime.date, sub_ids: list) -> dict:
     """Every flow figure of ``reports.gather.Data`` for the unit and the whole months from start to end
     (8 queries)."""
     group = subunit_group(CommunityMonth, unit)  # every summary table is community-scoped: the same path
@@ -183,7 +183,7 @@ def flows(unit, start: datetime.date, end: datetime.date) -> dict:
         _add(by_month.setdefault(row["month"], dict.fromkeys(COMMUNITY_FIGURES, 0)), row, COMMUNITY_FIGURES)
         _add(total, row, COMMUNITY_FIGURES)
 
-    people_total, people_by_sub = _distinct_people(unit, start, end)
+    people_total, people_by_sub = _distinct_people(unit, start, end, sub_ids)
 
     kinds = {
         row["kind"]: row
@@ -258,17 +258,13 @@ def flows(unit, start: datetime.date, end: datetime.date) -> dict:
     }
 
 
-def members(unit, end: datetime.date) -> tuple[dict, dict]:
+def members(unit, end: datetime.date, sub_ids: list) -> tuple[dict, dict]:
     """(the unit's volunteer team members at ``end``, {sub-unit id: theirs}), as volunteers.stats counts them
     (``members``, ``party_member_members``), from the member counts (1 query)."""
     own_level, sub_level = level_of(unit), next_level(level_of(unit))
-    which = Q(level=own_level, unit_id=unit.pk)
-    if sub_level != own_level:
-        below = level(sub_level)
-        which |= Q(
-            level=sub_level,
-            unit_id__in=below.model.objects.filter(**{below.parent_field: unit.pk}).values("pk"),
-        )
+    which = Q()
+    for name, ids in _wanted(unit, sub_ids).items():
+        which |= Q(level=name, unit_id__in=ids)
     counted = (
         UnitMemberCount.objects.filter(which, since__lte=end)
         .order_by()
