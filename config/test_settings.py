@@ -27,3 +27,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}  # noqa: F405
 # Messages are sent at any hour in tests (the quiet hours have tests of their own).
 MESSAGES_QUIET_HOURS = (0, 0)
+# Each request thread of the browser tests' live server lives as long as Chromium keeps its keep-alive socket
+# open, the whole session: a connection kept past the request (CONN_MAX_AGE) would stay open in every such
+# thread and use up PostgreSQL's slots, which the concurrency tests need 60 of at once.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

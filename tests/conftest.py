@@ -65,6 +65,27 @@ def _migration_data_after_a_flush(request):
             importlib.import_module(module).forward(apps, None)
 
 
+def require_free_connections(needed):
+    """Fail at once, naming who holds them, when PostgreSQL has fewer than ``needed`` free connection slots: a
+    concurrency test that cannot connect would otherwise report every thread's connection error instead."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('max_connections')::int - count(*) FROM pg_stat_activity"
+            " WHERE backend_type = 'client backend'"
+        )
+        free = cursor.fetchone()[0]
+        if free >= needed:
+            return
+        cursor.execute(
+            "SELECT datname, application_name, state, count(*) FROM pg_stat_activity"
+            " WHERE backend_type = 'client backend' GROUP BY 1, 2, 3 ORDER BY 4 DESC"
+        )
+        holders = cursor.fetchall()
+    pytest.fail(f"PostgreSQL has {free} free connections, this test needs {needed}; held by {holders}")
+
+
 @pytest.fixture
 def district(db):
     city = City.objects.get_or_create(name="洛阳市")[0]

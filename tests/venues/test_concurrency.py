@@ -13,6 +13,7 @@ import pytest
 from django.db import IntegrityError, connection, connections, transaction
 from django.test import Client, override_settings
 
+from tests.conftest import require_free_connections
 from tests.venues.conftest import slot_value
 from venues.models import Booking, Slot
 from venues.services import booking_create
@@ -26,6 +27,8 @@ NO_LIMITS = {name: (10_000, 3600) for name in ("booking_ip", "booking_phone", "c
 def fire_concurrent_bookings(slug, starts_at, sizes, phones=None):
     """Post one booking per size from its own thread, all released at once; returns each thread's outcome.
     Each thread has its own phone number unless ``phones`` gives them."""
+    if connection.vendor == "postgresql":
+        require_free_connections(len(sizes) + 5)
     barrier = threading.Barrier(len(sizes))
     outcomes = [None] * len(sizes)
 

@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from messaging.models import Message
+from tests.conftest import require_free_connections
 from tests.venues.test_booking import form_data, post
 from venues import waitlist
 from venues.models import Booking, Slot, WaitlistEntry
@@ -156,6 +157,7 @@ def test_200_concurrent_cancels_and_bookings_never_overbook_and_offer_each_place
         waitlist.join(venue=venue, starts_at=slot_start, size=1, contact_name="候补", phone=f"1370000{i:04d}")
     # 200 actions by 60 threads at once (PostgreSQL's default max_connections is 100).
     actions = list(range(200))
+    require_free_connections(THREADS + 5)
     lock, barrier = threading.Lock(), threading.Barrier(THREADS)
     errors = []
 
