@@ -150,20 +150,35 @@ def _keyed(queries, fields: tuple) -> dict:
     return {row[:key_length]: row[key_length:] for rows in queries for row in rows.values_list(*fields)}
 
 
-def _roll_up(cells: Cells, people) -> int:
-    """UnitPeopleYear of ``people`` (everyone: None) in the cells' years again, and UnitPeopleCount changed by
-    the difference (counted again from scratch when everyone is)."""
-    stale = compute.roll_up_rows(cells, people)
-    before = None if people is None else _keyed(stale, ROLL_UP_FIELDS)
+def _rewrite_per_person(model, fields, count_model, count_fields, stored, computed, counted, everyone) -> int:
+    """A per-person roll-up rewritten: ``stored()`` (querysets of ``model``'s rows to replace) deleted,
+    ``computed()`` (querysets of the new rows) inserted, and ``count_model`` moved by the difference — or, when
+    ``everyone`` is rewritten, counted again from scratch by ``counted()``."""
+    stale = stored()
+    before = None if everyone else _keyed(stale, fields)
     for rows in stale:
         rows.delete()
-    written = _insert_select(UnitPeopleYear, ROLL_UP_FIELDS, compute.unit_people_years(cells, people))
-    if people is None:
-        UnitPeopleCount.objects.all().delete()
-        return written + _insert_select(UnitPeopleCount, COUNT_FIELDS, [compute.unit_people_counts()])
-    after = _keyed(compute.roll_up_rows(cells, people), ROLL_UP_FIELDS)
-    _count_differences(UnitPeopleCount, COUNT_FIELDS, before, after)
+    written = _insert_select(model, fields, computed())
+    if everyone:
+        count_model.objects.all().delete()
+        return written + _insert_select(count_model, count_fields, [counted()])
+    _count_differences(count_model, count_fields, before, _keyed(stored(), fields))
     return written
+
+
+def _roll_up(cells: Cells, people) -> int:
+    """UnitPeopleYear of ``people`` (everyone: None) in the cells' years again, and UnitPeopleCount changed by
+    the difference."""
+    return _rewrite_per_person(
+        UnitPeopleYear,
+        ROLL_UP_FIELDS,
+        UnitPeopleCount,
+        COUNT_FIELDS,
+        stored=lambda: compute.roll_up_rows(cells, people),
+        computed=lambda: compute.unit_people_years(cells, people),
+        counted=compute.unit_people_counts,
+        everyone=people is None,
+    )
 
 
 def _count_differences(model, fields: tuple, before: dict, after: dict) -> None:
@@ -203,20 +218,17 @@ MEMBER_COUNT_FIELDS = ("level", "unit_id", "party", "since", "people")
 
 
 def _members(who) -> int:
-    """UnitMember of ``who`` (everyone: None) again, and UnitMemberCount changed by the difference (counted
-    again from scratch when everyone is)."""
-    stale = compute.member_rows(who)
-    before = None if who is None else _keyed(stale, MEMBER_FIELDS)
-    for rows in stale:
-        rows.delete()
-    written = _insert_select(UnitMember, MEMBER_FIELDS, compute.unit_members(who))
-    if who is None:
-        UnitMemberCount.objects.all().delete()
-        return written + _insert_select(UnitMemberCount, MEMBER_COUNT_FIELDS, [compute.unit_member_counts()])
-    _count_differences(
-        UnitMemberCount, MEMBER_COUNT_FIELDS, before, _keyed(compute.member_rows(who), MEMBER_FIELDS)
+    """UnitMember of ``who`` (everyone: None) again, and UnitMemberCount changed by the difference."""
+    return _rewrite_per_person(
+        UnitMember,
+        MEMBER_FIELDS,
+        UnitMemberCount,
+        MEMBER_COUNT_FIELDS,
+        stored=lambda: compute.member_rows(who),
+        computed=lambda: compute.unit_members(who),
+        counted=compute.unit_member_counts,
+        everyone=who is None,
     )
-    return written
 
 
 def _refresh_members() -> int:
